@@ -1,0 +1,184 @@
+"""Demo passports, one-page profiles and parent meetings (issue 5), written for the demo school."""
+
+from datetime import date, timedelta
+
+from pupils import codes
+from pupils.codes import BroadArea
+from pupils.models import OnePageProfile, ParentMeeting, Passport, Pupil, PupilVoiceMethod
+from sendhub.roles import Role
+
+# Phrases by broad area of need, in a pupil's own voice.
+WORDS = {
+    BroadArea.COMMUNICATION: {
+        "communicate_by": "Talking when I feel calm. When I am worried I point to my symbol card.",
+        "to_communicate_with_me": "Say my name first, use short sentences and give me time to answer.",
+        "what_helps_me": "A visual timetable, a warning before things change, a quiet place to go.",
+        "find_difficult": "Busy corridors, group work without clear jobs, and sudden changes.",
+        "support_myself_by": "Using my time-out card and checking my timetable.",
+        "others_support_me_by": "Writing instructions down and telling me when plans change.",
+    },
+    BroadArea.COGNITION: {
+        "communicate_by": "Talking. I like to explain my ideas out loud before I write.",
+        "to_communicate_with_me": "Give one instruction at a time and check I have understood.",
+        "what_helps_me": "Coloured overlays, word banks, and seeing an example first.",
+        "find_difficult": "Copying from the board, reading long texts and spelling new words.",
+        "support_myself_by": "Using my word bank and asking for a printed copy.",
+        "others_support_me_by": "Giving me printed notes and extra time to read.",
+    },
+    BroadArea.SEMH: {
+        "communicate_by": "Talking to adults I trust. Sometimes I need to write it down instead.",
+        "to_communicate_with_me": "Talk to me calmly and privately, not in front of the class.",
+        "what_helps_me": "A check-in with my key adult in the morning and a job to do.",
+        "find_difficult": "Unstructured time, and when I think something is unfair.",
+        "support_myself_by": "Using my breathing strategy and my exit card when I need it.",
+        "others_support_me_by": "Noticing when I am getting stressed and giving me a choice.",
+    },
+    BroadArea.SENSORY_PHYSICAL: {
+        "communicate_by": "Talking and signing. I lip-read, so I need to see your face.",
+        "to_communicate_with_me": "Face me, do not cover your mouth, and use my radio aid.",
+        "what_helps_me": "Sitting near the front, subtitles on videos, and large print.",
+        "find_difficult": "Noisy rooms, long walks between lessons and small print.",
+        "support_myself_by": "Checking my equipment works and sitting where I can see.",
+        "others_support_me_by": "Repeating what other pupils say and letting me leave early.",
+    },
+}
+WORDS[BroadArea.OTHER] = WORDS[BroadArea.COGNITION]
+
+ENJOY = [
+    "Football, drawing and playing with my dog.",
+    "Minecraft, baking with my nan and swimming.",
+    "Music, especially the drums, and going to the park.",
+    "Reading comics and building Lego.",
+    "Art club and looking after animals.",
+    "Dancing and making videos with my sister.",
+]
+LEARN_BEST = [
+    "I can see what to do and try it step by step.",
+    "The room is calm and I know what is happening next.",
+    "I can work with a partner I trust.",
+    "I can move around a bit and have short breaks.",
+]
+ACHIEVEMENTS = [
+    "I got a certificate for 100% attendance this half term.",
+    "I read a whole chapter book on my own.",
+    "I played in the school football team.",
+    "I gave a short talk in assembly.",
+    "I moved up a set in maths.",
+]
+PARENTS = [
+    "She is bright and creative but gets very tired by the end of the week.",
+    "He worries about homework at night; clear deadlines help.",
+    "They do best with a routine and a heads-up about changes.",
+    "Home and school working together has made a big difference this year.",
+]
+VOICE_ROTATION = [
+    PupilVoiceMethod.CONVERSATION,
+    PupilVoiceMethod.CONVERSATION,
+    PupilVoiceMethod.RATING_SCALES,
+    PupilVoiceMethod.SYMBOLS,
+    PupilVoiceMethod.DRAWINGS,
+    PupilVoiceMethod.WRITTEN,
+]
+PURPOSE_ROTATION = [
+    ParentMeeting.Purpose.PLAN,
+    ParentMeeting.Purpose.PARENTS_EVENING,
+    ParentMeeting.Purpose.REVIEW,
+]
+
+
+def _content(rng, pupil, area, captured_on, method):
+    words = WORDS[area]
+    return {
+        **words,
+        "enjoy": rng.choice(ENJOY),
+        "learn_best_when": rng.choice(LEARN_BEST),
+        "like_you_to_know": f"My name is {pupil.preferred_name or pupil.first_name} and I try hard "
+        "even when it does not look like it.",
+        "parents_think": rng.choice(PARENTS),
+        "recent_achievements": rng.choice(ACHIEVEMENTS),
+        "targets": "See my support plan.",
+        "voice_method": method,
+        "voice_notes": "with my key adult" if method != PupilVoiceMethod.WRITTEN else "",
+        "captured_on": captured_on,
+    }
+
+
+def seed_passports(rng, school, *, staff, today=None, named_child=None):
+    """Passports (some stale, some with several versions), profiles and parent meetings."""
+    today = today or date.today()
+    stale_days = school.passport_stale_days
+    pupils = list(
+        Pupil.objects.filter(school=school)
+        .on_roll(today)
+        .on_register()
+        .prefetch_related("needs")
+        .order_by("pk")
+    )
+    year_start, _ = codes.school_year_bounds(today)
+    passports = meetings = 0
+    rows = []
+    for index, pupil in enumerate(pupils):
+        is_named = pupil == named_child
+        if index % 8 == 7 and not is_named:
+            continue  # a few pupils have no passport yet
+        needs = list(pupil.needs.all())
+        area = codes.NEED_AREAS[needs[0].code] if needs else BroadArea.OTHER
+        method = VOICE_ROTATION[index % len(VOICE_ROTATION)]
+        stale = index % 5 == 0 and not is_named
+        first_day = today - timedelta(days=stale_days + rng.randrange(20, 200) if stale else 300)
+        versions = 1 if stale else 1 + index % 3
+        for number in range(versions):
+            captured = first_day + timedelta(days=number * 90) if number else first_day
+            if not stale and number == versions - 1:
+                captured = today - timedelta(days=rng.randrange(5, stale_days - 10))
+            content = _content(rng, pupil, area, min(captured, today), method)
+            if number:
+                content["recent_achievements"] = rng.choice(ACHIEVEMENTS)
+            Passport.save_version(pupil=pupil, by=staff[index % len(staff)], **content)
+        passports += 1
+        if index % 2 == 0 or is_named:
+            OnePageProfile.objects.create(
+                pupil=pupil,
+                admired_for="Kind, funny and never gives up.",
+                important_to_me=rng.choice(ENJOY),
+                how_to_support_me=WORDS[area]["others_support_me_by"],
+                voice_method=method,
+                updated_on=today - timedelta(days=rng.randrange(10, 200)),
+                updated_by=staff[0],
+            )
+        # Meetings this school year: some pupils below the three a year (CoP 6.65).
+        held = 3 if is_named else rng.choice([0, 1, 2, 3, 3, 4])
+        days_so_far = max((today - year_start).days, 1)
+        for n in range(held):
+            when = year_start + timedelta(days=days_so_far * (n + 1) // (held + 1))
+            rows.append(_meeting(pupil, when, PURPOSE_ROTATION[n % 3], staff[0]))
+        if is_named or index % 3 == 0:
+            when = today + timedelta(days=7 + rng.randrange(30))
+            rows.append(_meeting(pupil, when, ParentMeeting.Purpose.REVIEW, staff[0]))
+    for row in rows:
+        row.save()
+        meetings += 1
+    return {"passports": passports, "meetings": meetings}
+
+
+def _meeting(pupil, when, purpose, by):
+    return ParentMeeting(
+        pupil=pupil,
+        held_on=when,
+        held_with="Parent" if pupil.pk % 3 else "Both parents",
+        purpose=purpose,
+        notes="Talked through what is working and agreed next steps.",
+        recorded_by=by,
+    )
+
+
+def seed_demo_passports(rng, people, *, today=None):
+    """The one call from seed_demo."""
+    staff = [
+        people.named[Role.SENCO],
+        people.named[Role.TEACHER],
+        people.named[Role.TEACHING_ASSISTANT],
+    ]
+    parent = people.named.get(Role.PARENT)
+    child = parent.children_links.first().pupil if parent else None
+    return seed_passports(rng, people.school, staff=staff, today=today, named_child=child)

@@ -1,0 +1,120 @@
+from datetime import date
+
+from django import forms
+
+from pupils import codes
+from pupils.models import ParentInformed, RegisterEntry
+
+NEED_CHOICES = [("", "—")] + list(codes.NeedType.choices)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RegisterChangeForm(forms.Form):
+    """A SENCO's decision about a pupil's SEN stage and needs."""
+
+    stage = forms.ChoiceField(label="SEN stage", choices=codes.SenStage.choices)
+    primary_need = forms.ChoiceField(
+        label="Primary need (rank 1)", choices=NEED_CHOICES, required=False
+    )
+    secondary_need = forms.ChoiceField(
+        label="Secondary need (rank 2)", choices=NEED_CHOICES, required=False
+    )
+    other_needs = forms.MultipleChoiceField(
+        label="Other needs (optional)",
+        choices=codes.NeedType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    effective_on = forms.DateField(label="Takes effect on", widget=DateInput(), initial=date.today)
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The rationale for the decision.",
+    )
+    evidence = forms.CharField(
+        label="Evidence used",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For example: observation, standardised scores, views of pupil and parents.",
+    )
+    corrects = forms.ModelChoiceField(
+        label="This corrects an earlier entry",
+        queryset=RegisterEntry.objects.none(),
+        required=False,
+        help_text="Choose an entry only if it was recorded wrongly. It stays on record, marked as corrected.",
+    )
+    informed_on = forms.DateField(label="Parents told on", widget=DateInput(), required=False)
+    informed_method = forms.ChoiceField(
+        label="How parents were told",
+        choices=[("", "—")] + list(ParentInformed.Method.choices),
+        required=False,
+    )
+
+    def __init__(self, *args, pupil, **kwargs):
+        self.pupil = pupil
+        initial = kwargs.setdefault("initial", {})
+        current = [need.code for need in pupil.needs.all()]
+        initial.setdefault("stage", pupil.sen_stage)
+        initial.setdefault("primary_need", current[0] if current else "")
+        initial.setdefault("secondary_need", current[1] if len(current) > 1 else "")
+        initial.setdefault("other_needs", current[2:])
+        super().__init__(*args, **kwargs)
+        self.fields["corrects"].queryset = pupil.register_entries.in_force().order_by(
+            "-effective_on"
+        )
+
+    def clean_effective_on(self):
+        value = self.cleaned_data["effective_on"]
+        if value > date.today():
+            raise forms.ValidationError("A register decision cannot take effect in the future.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        primary, secondary = cleaned.get("primary_need"), cleaned.get("secondary_need")
+        others = cleaned.get("other_needs") or []
+        stage = cleaned.get("stage")
+        if secondary and not primary:
+            self.add_error("secondary_need", "Choose a primary need before a secondary one.")
+        if primary and primary == secondary:
+            self.add_error(
+                "secondary_need", "The secondary need must differ from the primary need."
+            )
+        if stage in codes.REGISTER_STAGES and not primary:
+            self.add_error(
+                "primary_need",
+                "A pupil on the register needs a primary type of need. Use NSA if there has been "
+                "no specialist assessment yet.",
+            )
+        cleaned["needs"] = [c for c in [primary, secondary, *others] if c]
+        joining = stage in codes.REGISTER_STAGES and not self.pupil.is_on_register
+        informed_on, method = cleaned.get("informed_on"), cleaned.get("informed_method")
+        if bool(informed_on) != bool(method):
+            self.add_error(
+                "informed_on" if not informed_on else "informed_method",
+                "Give both the date and how parents were told, or neither.",
+            )
+        if informed_on and informed_on > date.today():
+            self.add_error("informed_on", "This date is in the future.")
+        cleaned["joining_register"] = joining
+        return cleaned
+
+
+class ParentInformedForm(forms.ModelForm):
+    class Meta:
+        model = ParentInformed
+        fields = ["informed_on", "method", "note"]
+        labels = {"informed_on": "Parents told on", "method": "How", "note": "Note (optional)"}
+        widgets = {"informed_on": DateInput()}
+
+    def clean_informed_on(self):
+        value = self.cleaned_data["informed_on"]
+        if value > date.today():
+            raise forms.ValidationError("This date is in the future.")
+        return value

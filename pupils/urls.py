@@ -1,0 +1,83 @@
+from django.urls import path
+
+from pupils import concern_views, import_views, passport_views, views
+
+app_name = "pupils"
+
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("register/export/<str:file_format>/", views.register_export, name="register_export"),
+    path("register/census/", views.census, name="census"),
+    path("register/census/<str:file_format>/", views.census_export, name="census_export"),
+    path("register/movement/", views.movement, name="movement"),
+    path("<int:pk>/", views.pupil_detail, name="detail"),
+    path("<int:pk>/history/", views.pupil_history, name="history"),
+    path("<int:pk>/status/", views.pupil_change_status, name="change_status"),
+    path("<int:pk>/parents-informed/", views.pupil_parent_informed, name="parent_informed"),
+]
+
+# Passports, one-page profiles and parent meetings (issue 5).
+urlpatterns += [
+    path("<int:pk>/passport/", passport_views.passport_detail, name="passport"),
+    path("<int:pk>/passport/edit/", passport_views.passport_edit, name="passport_edit"),
+    path("<int:pk>/passport/confirm/", passport_views.passport_confirm, name="passport_confirm"),
+    path(
+        "<int:pk>/passport/versions/<int:number>/",
+        passport_views.passport_version,
+        name="passport_version",
+    ),
+    path("<int:pk>/profile/", passport_views.profile_detail, name="profile"),
+    path("<int:pk>/profile/edit/", passport_views.profile_edit, name="profile_edit"),
+    path("<int:pk>/parent-meetings/", passport_views.parent_meetings, name="parent_meetings"),
+]
+
+# MIS import (issue 3, item 4).
+urlpatterns += [
+    path("import/", import_views.import_upload, name="import"),
+    path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("import/<int:pk>/apply/", import_views.import_apply, name="import_apply"),
+    path("import/<int:pk>/result/", import_views.import_result, name="import_result"),
+]
+
+# Identification: concerns, evidence, decisions, assessments, referrals (issue 4).
+urlpatterns += [
+    path("concerns/", concern_views.concern_queue, name="concern_queue"),
+    path("concerns/new/", concern_views.concern_raise, name="concern_raise"),
+    path("concerns/mine/", concern_views.concern_mine, name="concern_mine"),
+    path("concerns/<int:pk>/", concern_views.concern_detail, name="concern_detail"),
+    path("concerns/<int:pk>/status/", concern_views.concern_status, name="concern_status"),
+    path(
+        "concerns/<int:pk>/evidence/<str:source>/",
+        concern_views.concern_evidence,
+        name="concern_evidence",
+    ),
+    path(
+        "concerns/<int:pk>/round-robin/",
+        concern_views.concern_round_robin,
+        name="concern_round_robin",
+    ),
+    path(
+        "concerns/<int:pk>/observations/",
+        concern_views.concern_observation,
+        name="concern_observation",
+    ),
+    path("concerns/<int:pk>/views/", concern_views.concern_view, name="concern_view"),
+    path("concerns/<int:pk>/decide/", concern_views.concern_decide, name="concern_decide"),
+    path(
+        "concerns/<int:pk>/attachment/",
+        concern_views.concern_attachment,
+        name="concern_attachment",
+    ),
+    path(
+        "concerns/round-robin/<int:pk>/",
+        concern_views.round_robin_answer,
+        name="round_robin_answer",
+    ),
+    path("tasks/<int:pk>/done/", concern_views.task_done, name="task_done"),
+    path("<int:pk>/assessments/", concern_views.pupil_assessments, name="assessments"),
+    path("assessments/instruments/", concern_views.instrument_list, name="instruments"),
+    path("services/", concern_views.service_list, name="services"),
+    path("<int:pk>/referrals/", concern_views.pupil_referrals, name="referrals"),
+    path("referrals/<int:pk>/", concern_views.referral_edit, name="referral_edit"),
+    path("referrals/<int:pk>/report/", concern_views.referral_report, name="referral_report"),
+]

@@ -1,0 +1,98 @@
+"""What each role's home page shows. Each function returns a template context."""
+
+from django.db.models import Count, Q
+
+from pupils.models import Pupil, TeachingGroup
+from reports.anonymise import suppress, suppressed_percent
+from reviews.tiles import plan_tiles
+from sendhub.models import School
+
+
+def senco_dashboard(request):
+    school_pupils = Pupil.objects.visible_to(request.user).on_roll()
+    return {
+        "register": school_pupils.register_summary(),
+        "parents_not_informed": school_pupils.on_register().without_parent_informed().count(),
+        **parent_meetings_tile(school_pupils),
+        **plan_tiles(request.user),
+        **concerns_tile(request.user),
+    }
+
+
+def concerns_tile(user, *, shown=5):
+    """Concerns to triage: counts by status in one query, and the oldest few (issue 4)."""
+    from pupils.models import Concern
+
+    waiting = Concern.objects.visible_to(user).needing_triage()
+    counts = waiting.aggregate(
+        total=Count("pk"),
+        **{
+            status: Count("pk", filter=Q(status=status))
+            for status in ["new", "in_progress", "awaiting_evidence", "decided"]
+        },
+    )
+    return {
+        "concern_counts": counts,
+        "oldest_concerns": waiting.for_queue()[:shown],
+    }
+
+
+def parent_meetings_tile(school_pupils, *, shown=6):
+    """Pupils on SEN support whose parents were met under 3 times this school year (CoP 6.65)."""
+    met_too_rarely = school_pupils.parents_met_too_rarely()
+    count = met_too_rarely.count()
+    return {
+        "parents_met_too_rarely_count": count,
+        "parents_met_too_rarely_more": max(count - shown, 0),
+        "parents_met_too_rarely": met_too_rarely.order_by(
+            "parent_meetings_this_year", "last_name", "first_name"
+        )[:shown],
+    }
+
+
+def teacher_home(request):
+    user = request.user
+    groups = (
+        TeachingGroup.objects.filter(school=user.school)
+        .taught_by(user)
+        .with_pupil_counts()
+        .order_by("kind", "year_group", "name")
+    )
+    sen_pupils = Pupil.objects.visible_to(user).on_register().for_register()
+    return {"groups": groups, "sen_pupils": sen_pupils}
+
+
+def ta_home(request):
+    return {"pupils": Pupil.objects.visible_to(request.user).for_register()}
+
+
+def parent_home(request):
+    from reports.portal_views import portal_children
+
+    return {"children": portal_children(request.user)}
+
+
+def anonymised_school_summary(school):
+    counts = Pupil.objects.filter(school=school).on_roll().register_counts()
+    return {
+        "school": school,
+        "roll": counts["roll"],
+        "sen_support": suppress(counts["sen_support"]),
+        "ehcp": suppress(counts["ehcp"]),
+        "sen_support_percent": suppressed_percent(counts["sen_support"], counts["roll"]),
+        "ehcp_percent": suppressed_percent(counts["ehcp"], counts["roll"]),
+    }
+
+
+def governor_home(request):
+    return {"summary": anonymised_school_summary(request.user.school)}
+
+
+def trust_home(request):
+    schools = School.objects.filter(trust=request.membership.trust).order_by("name")
+    return {"summaries": [anonymised_school_summary(school) for school in schools]}
+
+
+def admin_home(request):
+    pupils = Pupil.objects.visible_to(request.user)
+    return {"on_roll": pupils.on_roll().count(), "archived": pupils.archived().count()}

@@ -1,0 +1,56 @@
+"""The parent portal: a parent sees only their own child (SEND-reference.md §1, §4)."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from pupils.models import ParentMeeting, Pupil
+from reviews.portal import plans_for_parent
+
+
+def portal_children(user):
+    """The signed-in parent's children, with passports and meetings, in a fixed number of queries."""
+    today = date.today()
+    meetings = ParentMeeting.objects.only("pupil_id", "held_on", "purpose").order_by("held_on")
+    return (
+        Pupil.objects.visible_to(user)
+        .select_related("school", "form", "passport__current", "one_page_profile")
+        .prefetch_related(
+            Prefetch(
+                "parent_meetings",
+                queryset=meetings.filter(held_on__gt=today),
+                to_attr="upcoming_meetings",
+            ),
+            Prefetch(
+                "parent_meetings",
+                queryset=meetings.filter(held_on__lte=today).order_by("-held_on"),
+                to_attr="past_meetings",
+            ),
+        )
+    )
+
+
+@require_GET
+@permission_required("pupils.view_own_child", raise_exception=True)
+def portal_child(request, pk):
+    """Everything about one of my children: passport, plan and targets, reviews, meetings."""
+    pupil = get_object_or_404(portal_children(request.user), pk=pk)
+    # A missing one-to-one raises an error that is also an AttributeError.
+    passport = getattr(pupil, "passport", None)
+    profile = getattr(pupil, "one_page_profile", None)
+    if passport is not None:
+        passport.pupil = pupil
+    return render(
+        request,
+        "reports/portal/child.html",
+        {
+            "pupil": pupil,
+            "passport": passport,
+            "version": passport.current if passport else None,
+            "profile": profile,
+            **plans_for_parent(pupil),
+        },
+    )

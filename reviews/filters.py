@@ -1,0 +1,26 @@
+import django_filters
+from django import forms
+
+from pupils.codes import BroadArea
+from reviews.models import Layer, Strategy
+
+
+class StrategyFilter(django_filters.FilterSet):
+    """Search the strategy library by words, broad area of need and layer."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "for example: reading"}),
+    )
+    area = django_filters.ChoiceFilter(
+        label="Area of need", field_name="broad_area", choices=BroadArea.choices, empty_label="Any"
+    )
+    layer = django_filters.ChoiceFilter(label="Layer", choices=Layer.choices, empty_label="Any")
+
+    class Meta:
+        model = Strategy
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.matching(text=value.strip())

@@ -1,0 +1,228 @@
+from datetime import date
+
+from django import forms
+from django.db import transaction
+from django.forms import inlineformset_factory
+
+from reviews.models import (
+    MAX_WEEKS_TO_REVIEW,
+    TARGETS_MAX,
+    TARGETS_MIN,
+    PlanAgreement,
+    PlanReview,
+    PlanStrategy,
+    PlanTarget,
+    ReviewView,
+    Strategy,
+    SupportPlan,
+    TargetProgress,
+    latest_review_date,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SupportPlanForm(forms.ModelForm):
+    """The plan's wording and review date; targets are a formset alongside."""
+
+    class Meta:
+        model = SupportPlan
+        fields = ["layer", "assess_summary", "provision_notes", "home_targets", "review_due_on"]
+        widgets = {
+            "review_due_on": DATE_INPUT,
+            "assess_summary": forms.Textarea(attrs={"rows": 4}),
+            "provision_notes": forms.Textarea(attrs={"rows": 3}),
+            "home_targets": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or date.today()
+
+    def clean_review_due_on(self):
+        """At least termly (SEND-reference.md §4; Code of Practice 6.52)."""
+        due = self.cleaned_data["review_due_on"]
+        if due <= self.today:
+            raise forms.ValidationError("Choose a review date after today.")
+        latest = latest_review_date(self.today)
+        if due > latest:
+            raise forms.ValidationError(
+                f"Plans are reviewed at least termly: choose a date no later than "
+                f"{latest:%d %B %Y} ({MAX_WEEKS_TO_REVIEW} weeks from today)."
+            )
+        return due
+
+
+class PlanTargetForm(forms.ModelForm):
+    class Meta:
+        model = PlanTarget
+        fields = ["outcome", "success_criteria", "baseline", "owner"]
+        widgets = {"success_criteria": forms.Textarea(attrs={"rows": 2})}
+
+
+def target_formset(data=None, *, instance, blank_rows=0):
+    """Targets for a plan: at least one, at most six (3-4 advised)."""
+    formset_class = inlineformset_factory(
+        SupportPlan,
+        PlanTarget,
+        form=PlanTargetForm,
+        extra=blank_rows,
+        min_num=TARGETS_MIN,
+        max_num=TARGETS_MAX,
+        validate_min=True,
+        validate_max=True,
+        can_delete=True,
+    )
+    return formset_class(data, instance=instance, prefix="targets")
+
+
+@transaction.atomic
+def save_plan(form, targets, *, pupil, by):
+    """Save the plan and its targets together, numbering targets in the order given."""
+    plan = form.save(commit=False)
+    plan.pupil = pupil
+    if plan.pk is None:
+        plan.created_by = by
+        plan.cycle = (
+            pupil.support_plans.order_by("-cycle").values_list("cycle", flat=True).first() or 0
+        ) + 1
+    plan.save()
+    targets.instance = plan
+    targets.save(commit=False)
+    for target in targets.deleted_objects:
+        target.delete()
+    kept = [
+        f
+        for f in targets.forms
+        if f not in targets.deleted_forms and (f.instance.pk or f.has_changed())
+    ]
+    for order, target_form in enumerate(kept, 1):
+        target_form.instance.plan = plan
+        target_form.instance.order = order
+        target_form.instance.save()
+    return plan
+
+
+PlanStrategyFormSet = inlineformset_factory(
+    SupportPlan,
+    PlanStrategy,
+    fields=["text"],
+    extra=0,
+    can_delete=True,
+    widgets={"text": forms.Textarea(attrs={"rows": 2})},
+)
+
+
+class StrategyPickForm(forms.Form):
+    strategy = forms.ModelChoiceField(
+        queryset=Strategy.objects.none(),
+        error_messages={"required": "Choose a strategy to add.",
+                        "invalid_choice": "That strategy is not in your library."},
+    )  # fmt: skip
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategy"].queryset = Strategy.objects.available_to(school)
+
+
+class OwnStrategyForm(forms.Form):
+    text = forms.CharField(
+        label="Add a strategy of your own",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class AgreementForm(forms.Form):
+    party = forms.ChoiceField(label="Who agreed", choices=PlanAgreement.Party.choices)
+    agreed_on = forms.DateField(label="Agreed on", initial=date.today, widget=DATE_INPUT)
+    method = forms.CharField(
+        label="How it was agreed",
+        max_length=200,
+        required=False,
+        help_text="For example: at the plan meeting, by phone.",
+    )
+
+    def clean_agreed_on(self):
+        agreed_on = self.cleaned_data["agreed_on"]
+        if agreed_on > date.today():
+            raise forms.ValidationError("Agreement is recorded once given: today or earlier.")
+        return agreed_on
+
+
+class AskViewsForm(forms.Form):
+    parties = forms.MultipleChoiceField(
+        label="Ask for views from",
+        choices=ReviewView.Party.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class StaffViewForm(forms.Form):
+    party = forms.ChoiceField(label="Whose views", choices=ReviewView.Party.choices)
+    text = forms.CharField(label="Their views", widget=forms.Textarea(attrs={"rows": 3}))
+    method = forms.CharField(
+        label="How they were gathered",
+        max_length=200,
+        required=False,
+        help_text="For example: conversation, symbols, rating scale, questionnaire.",
+    )
+
+
+class ParentViewForm(forms.Form):
+    text = forms.CharField(
+        label="What you think",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text="How things are going at home, what is helping, and anything you are "
+        "worried about. The school will read this before the review meeting.",
+    )
+
+
+class ParentAgreeForm(forms.Form):
+    agree = forms.BooleanField(
+        label="I have read the plan and I agree with it",
+        error_messages={"required": "Tick the box to agree the plan."},
+    )
+
+
+class ReviewForm(forms.ModelForm):
+    """The review meeting: progress on each target, the decision and a summary."""
+
+    class Meta:
+        model = PlanReview
+        fields = ["held_on", "decision", "summary"]
+        widgets = {"held_on": DATE_INPUT, "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = list(targets)
+        for target in self.targets:
+            self.fields[f"rating_{target.pk}"] = forms.ChoiceField(
+                label=f"Progress: {target.outcome}",
+                choices=[("", "Choose…"), *TargetProgress.Rating.choices],
+            )
+            self.fields[f"evidence_{target.pk}"] = forms.CharField(
+                label="Evidence", widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def target_fields(self):
+        """(target, rating field, evidence field) for the template."""
+        return [
+            (target, self[f"rating_{target.pk}"], self[f"evidence_{target.pk}"])
+            for target in self.targets
+        ]
+
+    def progress(self):
+        data = self.cleaned_data
+        return {
+            target.pk: (data[f"rating_{target.pk}"], data[f"evidence_{target.pk}"])
+            for target in self.targets
+        }
+
+
+class StrategyForm(forms.ModelForm):
+    class Meta:
+        model = Strategy
+        fields = ["broad_area", "layer", "title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}

@@ -1,0 +1,486 @@
+"""
+SEN support plans: the assess-plan-do-review cycle (SEND-reference.md §4, Code of
+Practice 6.44-6.56), the strategy library, reviews and the views gathered for them.
+
+One SupportPlan row per cycle and version. An agreed plan is never edited: a change
+is a revision (a new version, `previous` pointing at the old one), and closing a
+review opens the next cycle (reviews/services.py).
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from pupils.codes import BroadArea
+from pupils.models import Pupil, ReadReceipt
+
+# A plan is reviewed "at least termly" (SEND-reference.md §4; Code of Practice 6.52).
+# A term is at most about 14 school weeks; 16 calendar weeks allows for a holiday.
+MAX_WEEKS_TO_REVIEW = 16
+TARGETS_MIN, TARGETS_MAX = 1, 6
+TARGETS_ADVISED = (3, 4)  # "3-4 outcomes/targets" (SEND-reference.md §4)
+DUE_SOON_DAYS = 14
+
+
+def latest_review_date(start):
+    """The last date a review may be set for, for a plan written on `start`."""
+    return start + timedelta(weeks=MAX_WEEKS_TO_REVIEW)
+
+
+def default_review_date(school, start):
+    """The school's cadence from `start`, never later than the termly limit."""
+    return min(start + timedelta(weeks=school.review_cadence_weeks), latest_review_date(start))
+
+
+class Layer(models.TextChoices):
+    """Support layers (SEND-reference.md §4, the 2026 White Paper's proposed shape)."""
+
+    UNIVERSAL = "universal", "Universal"
+    TARGETED = "targeted", "Targeted"
+    TARGETED_PLUS = "targeted_plus", "Targeted plus"
+    SPECIALIST = "specialist", "Specialist"
+
+
+class StrategyQuerySet(models.QuerySet):
+    def available_to(self, school):
+        """The starter set (no school) and this school's own strategies."""
+        return self.filter(Q(school__isnull=True) | Q(school=school))
+
+    def matching(self, *, text="", area="", layer=""):
+        """Strategies whose title or wording holds `text`, in an area and layer if given."""
+        qs = self
+        if text:
+            qs = qs.filter(Q(title__icontains=text) | Q(text__icontains=text))
+        if area:
+            qs = qs.filter(broad_area=area)
+        if layer:
+            qs = qs.filter(layer=layer)
+        return qs
+
+
+class Strategy(models.Model):
+    """A classroom strategy or reasonable adjustment in the library (no pupil data)."""
+
+    school = models.ForeignKey(
+        "sendhub.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="strategies",
+        help_text="Empty for SENDhub's starter set.",
+    )
+    broad_area = models.CharField("area of need", max_length=4, choices=BroadArea.choices)
+    layer = models.CharField(max_length=20, choices=Layer.choices, default=Layer.UNIVERSAL)
+    title = models.CharField(max_length=120)
+    text = models.TextField("what to do")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = StrategyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["broad_area", "layer", "title", "pk"]
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(broad_area__in=[a.value for a in BroadArea]),
+                name="strategy_area_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(layer__in=[layer.value for layer in Layer]),
+                name="strategy_layer_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_starter(self):
+        return self.school_id is None
+
+
+class SupportPlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Plans of the pupils this person may see (SEND-reference.md §1)."""
+        return self.filter(pupil__in=Pupil.objects.visible_to(user))
+
+    def current(self):
+        """Plans in force: agreed or active (a draft is not yet in force)."""
+        return self.filter(status__in=[SupportPlan.Status.AGREED, SupportPlan.Status.ACTIVE])
+
+    def drafts(self):
+        return self.filter(status=SupportPlan.Status.DRAFT)
+
+    def due_for_review(self, today, within_days=DUE_SOON_DAYS):
+        """Plans in force whose review falls between today and `within_days` from now."""
+        return self.current().filter(
+            review_due_on__gte=today, review_due_on__lte=today + timedelta(days=within_days)
+        )
+
+    def overdue(self, today):
+        """Plans in force whose review date has passed without a review."""
+        return self.current().filter(review_due_on__lt=today)
+
+    def awaiting_parent_agreement(self):
+        """Draft plans the parents have not yet agreed."""
+        parent_agreed = PlanAgreement.objects.filter(
+            plan_id=OuterRef("pk"), party=PlanAgreement.Party.PARENT
+        )
+        return self.drafts().exclude(Exists(parent_agreed))
+
+    def for_list(self):
+        return self.select_related("pupil", "created_by").order_by("-cycle", "-version")
+
+    def for_detail(self):
+        """What the plan page shows: targets, strategies, agreements, views and its review."""
+        return self.select_related("pupil__school", "pupil__form", "created_by").prefetch_related(
+            models.Prefetch("targets", queryset=PlanTarget.objects.order_by("order", "pk")),
+            models.Prefetch("strategies", queryset=PlanStrategy.objects.order_by("order", "pk")),
+            models.Prefetch(
+                "agreements", queryset=PlanAgreement.objects.select_related("agreed_by")
+            ),
+            models.Prefetch("views", queryset=ReviewView.objects.select_related("given_by")),
+            models.Prefetch(
+                "review__progress", queryset=TargetProgress.objects.select_related("target")
+            ),
+            "review__recorded_by",
+        )
+
+
+class SupportPlan(models.Model):
+    """One version of a pupil's support plan for one assess-plan-do-review cycle."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGREED = "agreed", "Agreed"
+        ACTIVE = "active", "Active"
+        REVIEWED = "reviewed", "Reviewed"
+        SUPERSEDED = "superseded", "Replaced by a revision"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="support_plans")
+    cycle = models.PositiveSmallIntegerField(default=1)
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    layer = models.CharField(
+        "support layer", max_length=20, choices=Layer.choices, default=Layer.TARGETED
+    )
+    assess_summary = models.TextField(
+        "what we know (assess)",
+        help_text="The pupil's needs, the evidence used, and what the pupil and parents said.",
+    )
+    provision_notes = models.TextField(
+        "provision and interventions",
+        blank=True,
+        help_text="Extra help: groups, interventions, who runs them and how often.",
+    )
+    home_targets = models.TextField(
+        "home targets", blank=True, help_text="Things parents can work on with their child at home."
+    )
+    review_due_on = models.DateField("review by")
+    starts_on = models.DateField("in place from", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followers"
+    )
+
+    history = HistoricalRecords()
+    objects = SupportPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pupil", "-cycle", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "agreed", "active", "reviewed", "superseded"]),
+                name="plan_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(layer__in=[layer.value for layer in Layer]), name="plan_layer_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["pupil", "cycle", "version"], name="plan_unique_cycle_version"
+            ),
+            # One draft and one plan in force at a time for each pupil.
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(status="draft"), name="plan_one_draft_per_pupil"
+            ),
+            models.UniqueConstraint(
+                fields=["pupil"],
+                condition=Q(status__in=["agreed", "active"]),
+                name="plan_one_in_force_per_pupil",
+            ),
+        ]
+        permissions = [
+            ("manage_plans", "Can draft, agree and review support plans"),
+            ("contribute_views", "Can record views for a support plan review"),
+            ("take_part_as_parent", "Can agree their own child's plan and add their views"),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil}: cycle {self.cycle}, version {self.version}"
+
+    def get_absolute_url(self):
+        return reverse("reviews:plan_detail", args=[self.pk])
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_current(self):
+        return self.status in (self.Status.AGREED, self.Status.ACTIVE)
+
+    def is_overdue_on(self, day):
+        return self.is_current and self.review_due_on < day
+
+    @property
+    def is_overdue(self):
+        return self.is_overdue_on(date.today())
+
+    def agreed_parties(self):
+        """Parties whose agreement is recorded (reads the prefetched agreements)."""
+        return {agreement.party for agreement in self.agreements.all()}
+
+    def missing_parties(self):
+        return [p for p in PlanAgreement.Party if p not in self.agreed_parties()]
+
+
+class PlanTarget(models.Model):
+    """An outcome the plan works towards, with how success will be seen."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="targets")
+    order = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField("target", max_length=300)
+    success_criteria = models.TextField("we will know it is met when")
+    baseline = models.CharField("starting point", max_length=300)
+    owner = models.CharField(
+        "who leads it", max_length=120, help_text="For example: class teacher, TA, SENCO."
+    )
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.outcome
+
+
+class PlanStrategy(models.Model):
+    """A strategy for class teachers on this plan, picked from the library or written here."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="strategies")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField("strategy")
+    strategy = models.ForeignKey(
+        Strategy, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name_plural = "plan strategies"
+
+    def __str__(self):
+        return self.text
+
+
+class StandingAgreementManager(models.Manager):
+    """Agreements that still stand: one withdrawn because the draft changed no longer counts."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
+class PlanAgreement(models.Model):
+    """That one party agreed this version of the plan (SEND-reference.md §4)."""
+
+    class Party(models.TextChoices):
+        TEACHER = "teacher", "Class teacher"
+        SENCO = "senco", "SENCO"
+        PARENT = "parent", "Parent or carer"
+        PUPIL = "pupil", "Pupil"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="agreements")
+    party = models.CharField(max_length=10, choices=Party.choices)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_on = models.DateField(default=date.today)
+    method = models.CharField(
+        "how it was agreed",
+        max_length=200,
+        blank=True,
+        help_text="For example: at the plan meeting, by phone, on the parent portal.",
+    )
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the draft changed after this agreement."
+    )
+
+    history = HistoricalRecords()
+    all_objects = models.Manager()
+    objects = StandingAgreementManager()
+
+    class Meta:
+        ordering = ["agreed_on", "pk"]
+        default_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "party"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="agreement_one_standing_per_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(party__in=["teacher", "senco", "parent", "pupil"]),
+                name="agreement_party_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_party_display()} agreed {self.plan} on {self.agreed_on}"
+
+
+class PlanReview(models.Model):
+    """The review that closes a plan's cycle (one per plan)."""
+
+    class Decision(models.TextChoices):
+        CONTINUE = "continue", "Continue the plan"
+        CHANGE = "change", "Change the plan"
+        ESCALATE = "escalate", "Escalate: ask for an EHC needs assessment"
+        REDUCE = "reduce", "Reduce the support"
+        EXIT = "exit", "Exit SEN support"
+
+    plan = models.OneToOneField(SupportPlan, on_delete=models.PROTECT, related_name="review")
+    held_on = models.DateField("review held on")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    summary = models.TextField("what we agreed")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["continue", "change", "escalate", "reduce", "exit"]),
+                name="review_decision_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review of {self.plan} on {self.held_on}"
+
+
+class TargetProgress(models.Model):
+    """How far one target was met at the review, and the evidence."""
+
+    class Rating(models.TextChoices):
+        NOT_MET = "not_met", "Not met"
+        PARTLY = "partly", "Partly met"
+        MET = "met", "Met"
+        EXCEEDED = "exceeded", "Exceeded"
+
+    review = models.ForeignKey(PlanReview, on_delete=models.PROTECT, related_name="progress")
+    target = models.OneToOneField(PlanTarget, on_delete=models.PROTECT, related_name="progress")
+    rating = models.CharField(max_length=10, choices=Rating.choices)
+    evidence = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["target__order", "target__pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__in=["not_met", "partly", "met", "exceeded"]),
+                name="progress_rating_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target}: {self.get_rating_display()}"
+
+    @property
+    def carries_over(self):
+        return self.rating in (self.Rating.NOT_MET, self.Rating.PARTLY)
+
+
+class ReviewView(models.Model):
+    """Views of the pupil, parents, teacher or TA for a plan's review: asked for, then given."""
+
+    class Party(models.TextChoices):
+        PUPIL = "pupil", "Pupil"
+        PARENT = "parent", "Parent or carer"
+        TEACHER = "teacher", "Teacher"
+        TA = "ta", "Teaching assistant"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="views")
+    party = models.CharField(max_length=10, choices=Party.choices)
+    asked_on = models.DateField("asked on", null=True, blank=True)
+    received_on = models.DateField("received on", null=True, blank=True)
+    text = models.TextField("views", blank=True)
+    method = models.CharField(
+        "how they were gathered",
+        max_length=200,
+        blank=True,
+        help_text="For example: conversation, symbols, questionnaire, parent portal.",
+    )
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["party", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "party"], name="view_one_per_party"),
+            models.CheckConstraint(
+                condition=Q(party__in=["pupil", "parent", "teacher", "ta"]),
+                name="view_party_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_party_display()} views on {self.plan}"
+
+    @property
+    def is_received(self):
+        return self.received_on is not None
+
+
+def current_plans_prefetch(to_attr="current_plans"):
+    """Prefetch a pupil's plan in force with its targets and strategies (class view, PDFs)."""
+    return models.Prefetch(
+        "support_plans",
+        queryset=SupportPlan.objects.current().prefetch_related(
+            models.Prefetch("targets", queryset=PlanTarget.objects.order_by("order", "pk")),
+            models.Prefetch("strategies", queryset=PlanStrategy.objects.order_by("order", "pk")),
+        ),
+        to_attr=to_attr,
+    )
+
+
+def with_plan_unread_by(pupils, user):
+    """Annotate `plan_unread`: the plan in force is newer than the one this user last opened."""
+    seen = models.functions.Coalesce(
+        ReadReceipt.seen_version_for(user, ReadReceipt.Document.PLAN), 0
+    )
+    newer = SupportPlan.objects.current().filter(
+        pupil_id=OuterRef("pk"), pk__gt=OuterRef("seen_plan_version")
+    )
+    return pupils.annotate(seen_plan_version=seen).annotate(plan_unread=Exists(newer))

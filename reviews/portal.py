@@ -1,0 +1,39 @@
+"""What the parent portal shows of a child's plans (reports/portal_views.py)."""
+
+from django.db.models import Prefetch
+
+from reviews.models import PlanAgreement, PlanTarget, ReviewView, SupportPlan, TargetProgress
+
+
+def plans_for_parent(pupil):
+    """The plan in force, a draft to agree, and the latest review, in a fixed number of queries."""
+    plans = list(
+        SupportPlan.objects.filter(pupil=pupil)
+        .exclude(status=SupportPlan.Status.SUPERSEDED)
+        .select_related("review")
+        .prefetch_related(
+            Prefetch("targets", queryset=PlanTarget.objects.order_by("order", "pk")),
+            Prefetch("agreements", queryset=PlanAgreement.objects.only("plan_id", "party")),
+            Prefetch(
+                "views",
+                queryset=ReviewView.objects.filter(party=ReviewView.Party.PARENT),
+                to_attr="parent_views",
+            ),
+            Prefetch("review__progress", queryset=TargetProgress.objects.select_related("target")),
+        )
+        .order_by("-cycle", "-version")
+    )
+    current = next((plan for plan in plans if plan.is_current), None)
+    draft = next((plan for plan in plans if plan.is_draft), None)
+    reviewed = next((plan for plan in plans if plan.status == SupportPlan.Status.REVIEWED), None)
+    to_agree = draft if draft and PlanAgreement.Party.PARENT not in draft.agreed_parties() else None
+    open_plan = current or draft
+    return {
+        "current_plan": current,
+        "plan_targets": [target.outcome for target in current.targets.all()] if current else [],
+        "plan_to_agree": to_agree,
+        "draft_plan": draft,
+        "last_review": getattr(reviewed, "review", None),
+        "views_plan": open_plan,
+        "my_views": open_plan.parent_views[0] if open_plan and open_plan.parent_views else None,
+    }

@@ -1,0 +1,242 @@
+"""Support-plan workflows that change several rows; each runs in one transaction."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from pupils.codes import SenStage
+from pupils.models import RegisterEntry
+from pupils.services import record_register_change
+from reviews.models import (
+    PlanAgreement,
+    PlanReview,
+    PlanStrategy,
+    PlanTarget,
+    ReviewView,
+    SupportPlan,
+    TargetProgress,
+    default_review_date,
+)
+
+Status = SupportPlan.Status
+Decision = PlanReview.Decision
+
+
+def _copy_plan(plan, *, by, cycle, version, review_due_on, targets, assess_summary=None):
+    """A new draft holding plan's wording, the given targets and all its strategies."""
+    copy = SupportPlan.objects.create(
+        pupil=plan.pupil,
+        cycle=cycle,
+        version=version,
+        status=Status.DRAFT,
+        layer=plan.layer,
+        assess_summary=plan.assess_summary if assess_summary is None else assess_summary,
+        provision_notes=plan.provision_notes,
+        home_targets=plan.home_targets,
+        review_due_on=review_due_on,
+        created_by=by,
+        previous=plan,
+    )
+    for order, target in enumerate(targets, 1):
+        PlanTarget.objects.create(
+            plan=copy,
+            order=order,
+            outcome=target.outcome,
+            success_criteria=target.success_criteria,
+            baseline=target.baseline,
+            owner=target.owner,
+            carried_from=target,
+        )
+    for order, strategy in enumerate(plan.strategies.order_by("order", "pk"), 1):
+        PlanStrategy.objects.create(
+            plan=copy, order=order, text=strategy.text, strategy_id=strategy.strategy_id
+        )
+    return copy
+
+
+def _refuse_second_draft(pupil):
+    if SupportPlan.objects.drafts().filter(pupil=pupil).exists():
+        raise ValidationError(
+            f"{pupil.full_name} already has a draft plan. Finish or agree it first."
+        )
+
+
+@transaction.atomic
+def revise_plan(*, plan: SupportPlan, by) -> SupportPlan:
+    """Start a revision of a plan in force: a new draft version; the agreed one is kept as it was."""
+    plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
+    if not plan.is_current:
+        raise ValidationError("Only an agreed or active plan can be revised.")
+    _refuse_second_draft(plan.pupil)
+    return _copy_plan(
+        plan,
+        by=by,
+        cycle=plan.cycle,
+        version=plan.version + 1,
+        review_due_on=plan.review_due_on,
+        targets=plan.targets.order_by("order", "pk"),
+    )
+
+
+@transaction.atomic
+def record_agreement(
+    *, plan: SupportPlan, party: str, by, method: str = "", on: date | None = None
+) -> PlanAgreement:
+    """
+    Record that one party agreed a draft plan. When teacher, SENCO, parent and pupil have
+    all agreed (SEND-reference.md §4), the plan becomes agreed and replaces any earlier
+    version still in force.
+    """
+    plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
+    if not plan.is_draft:
+        raise ValidationError("This plan is no longer a draft, so it cannot be agreed again.")
+    if plan.agreements.filter(party=party).exists():
+        raise ValidationError(
+            {"party": f"{PlanAgreement.Party(party).label} agreement is already recorded."}
+        )
+    agreement = PlanAgreement.objects.create(
+        plan=plan, party=party, agreed_by=by, method=method, agreed_on=on or date.today()
+    )
+    if plan.agreements.count() == len(PlanAgreement.Party):
+        in_force = SupportPlan.objects.current().filter(pupil_id=plan.pupil_id)
+        for old in in_force:
+            old.status = Status.SUPERSEDED
+            old.save(update_fields=["status"])
+        plan.status = Status.AGREED
+        plan.save(update_fields=["status"])
+    return agreement
+
+
+def activate_plan(*, plan: SupportPlan, on: date | None = None):
+    """Put an agreed plan in place."""
+    if plan.status != Status.AGREED:
+        raise ValidationError("Only an agreed plan can be put in place.")
+    plan.status = Status.ACTIVE
+    plan.starts_on = on or date.today()
+    plan.save(update_fields=["status", "starts_on"])
+
+
+@transaction.atomic
+def ask_for_views(*, plan: SupportPlan, parties: list[str], on: date | None = None):
+    """Record that views were asked for ahead of the review (once per party)."""
+    on = on or date.today()
+    for party in parties:
+        view, created = ReviewView.objects.get_or_create(
+            plan=plan, party=party, defaults={"asked_on": on}
+        )
+        if not created and view.asked_on is None:
+            view.asked_on = on
+            view.save(update_fields=["asked_on"])
+
+
+def record_view(
+    *, plan: SupportPlan, party: str, text: str, method: str, by, on: date | None = None
+) -> ReviewView:
+    """Record (or replace, keeping history) one party's views for the review."""
+    if plan.status not in (Status.DRAFT, Status.AGREED, Status.ACTIVE):
+        raise ValidationError("This plan has been reviewed; views can no longer be added.")
+    view, _ = ReviewView.objects.get_or_create(plan=plan, party=party)
+    view.text = text
+    view.method = method
+    view.given_by = by
+    view.received_on = on or date.today()
+    view.save()
+    return view
+
+
+@transaction.atomic
+def close_review(
+    *,
+    plan: SupportPlan,
+    held_on: date,
+    decision: str,
+    summary: str,
+    progress: dict,
+    recorded_by,
+    today: date | None = None,
+) -> SupportPlan | None:
+    """
+    Record a plan's review and start what follows (SEND-reference.md §4, "Review").
+
+    progress is {target id: (rating, evidence)} for every target. The plan becomes
+    reviewed; "exit" takes the pupil off SEN support and "escalate" records that an EHC
+    needs assessment is requested, both on the register. Unless the pupil exits, the
+    next cycle opens as a draft pre-filled from this one: targets not met or partly met
+    carry over and the strategies are copied. Returns the new draft (None on exit).
+    """
+    today = today or date.today()
+    plan = SupportPlan.objects.select_for_update().select_related("pupil__school").get(pk=plan.pk)
+    targets = list(plan.targets.order_by("order", "pk"))
+    errors = {}
+    if not plan.is_current:
+        errors["__all__"] = "Only an agreed or active plan can be reviewed."
+    if held_on > today:
+        errors["held_on"] = "A review is recorded once it has been held: choose today or earlier."
+    missing = [t.outcome for t in targets if t.pk not in progress]
+    if missing:
+        errors["__all__"] = f"Record progress for every target (missing: {'; '.join(missing)})."
+    has_draft = SupportPlan.objects.drafts().filter(pupil_id=plan.pupil_id).exists()
+    if decision != Decision.EXIT and has_draft:
+        errors["__all__"] = (
+            "This pupil already has a draft revision. Agree or finish it before the review."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    review = PlanReview.objects.create(
+        plan=plan, held_on=held_on, decision=decision, summary=summary, recorded_by=recorded_by
+    )
+    carried = []
+    for target in targets:
+        rating, evidence = progress[target.pk]
+        row = TargetProgress.objects.create(
+            review=review, target=target, rating=rating, evidence=evidence
+        )
+        if row.carries_over:
+            carried.append(target)
+    plan.status = Status.REVIEWED
+    plan.save(update_fields=["status"])
+
+    pupil = plan.pupil
+    needs = [need.code for need in pupil.needs.order_by("rank")]
+    reason = f"Support plan review on {held_on:%d/%m/%Y}: {review.get_decision_display()}."
+    if decision == Decision.EXIT:
+        record_register_change(
+            pupil=pupil, stage=SenStage.NONE, needs=[], effective_on=held_on, reason=reason,
+            evidence=summary, decided_by=recorded_by, recorded_by=recorded_by,
+            source=RegisterEntry.Source.REVIEW,
+        )  # fmt: skip
+        return None
+    if decision == Decision.ESCALATE and pupil.sen_stage != SenStage.ASSESSMENT_REQUESTED:
+        record_register_change(
+            pupil=pupil, stage=SenStage.ASSESSMENT_REQUESTED, needs=needs, effective_on=held_on,
+            reason=reason, evidence=summary, decided_by=recorded_by, recorded_by=recorded_by,
+            source=RegisterEntry.Source.REVIEW,
+        )  # fmt: skip
+    return _copy_plan(
+        plan,
+        by=recorded_by,
+        cycle=plan.cycle + 1,
+        version=1,
+        review_due_on=default_review_date(pupil.school, today),
+        targets=carried,
+        assess_summary=(
+            f"Review of {held_on:%d %B %Y}: {summary}\n\n{plan.assess_summary}".strip()
+        ),
+    )
+
+
+def withdraw_agreements(*, plan: SupportPlan, reason: str) -> list[str]:
+    """
+    A draft changed after some parties agreed it: their agreements no longer stand, so
+    everyone agrees the same wording. The withdrawn rows stay on record.
+    """
+    withdrawn = []
+    for agreement in plan.agreements.all():
+        agreement.withdrawn_at = timezone.now()
+        agreement._change_reason = reason
+        agreement.save(update_fields=["withdrawn_at"])
+        withdrawn.append(agreement.get_party_display())
+    return withdrawn

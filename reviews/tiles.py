@@ -1,0 +1,45 @@
+"""The SENCO dashboard's plan tiles (issue 5 item 7), in a fixed number of queries."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from pupils.models import Pupil
+from reviews.models import DUE_SOON_DAYS, PlanAgreement, SupportPlan
+
+SHOWN = 5
+
+
+def plan_tiles(user, *, today=None):
+    """Plans due this fortnight and overdue, awaiting parent agreement, and K pupils without one."""
+    today = today or date.today()
+    plans = SupportPlan.objects.visible_to(user).filter(pupil__in=Pupil.objects.on_roll(today))
+    in_force = Q(status__in=[SupportPlan.Status.AGREED, SupportPlan.Status.ACTIVE])
+    parent_agreed = PlanAgreement.objects.filter(
+        plan_id=OuterRef("pk"), party=PlanAgreement.Party.PARENT
+    )
+    counts = plans.annotate(parent_agreed=Exists(parent_agreed)).aggregate(
+        due=Count("pk", filter=in_force & Q(review_due_on__gte=today,
+                                            review_due_on__lte=today + timedelta(DUE_SOON_DAYS))),
+        overdue=Count("pk", filter=in_force & Q(review_due_on__lt=today)),
+        awaiting=Count("pk", filter=Q(status=SupportPlan.Status.DRAFT, parent_agreed=False)),
+    )  # fmt: skip
+    with_plan = SupportPlan.objects.current().filter(pupil_id=OuterRef("pk"))
+    without = (
+        Pupil.objects.visible_to(user)
+        .on_roll(today)
+        .with_census_code("K")
+        .exclude(Exists(with_plan))
+    )
+    due_list = (plans.overdue(today) | plans.due_for_review(today)).select_related("pupil")
+    return {
+        "plans_due": counts["due"],
+        "plans_overdue": counts["overdue"],
+        "plans_due_list": due_list.order_by("review_due_on", "pk")[:SHOWN],
+        "plans_awaiting_parent": counts["awaiting"],
+        "plans_awaiting_list": plans.awaiting_parent_agreement()
+        .select_related("pupil")
+        .order_by("created_at", "pk")[:SHOWN],
+        "pupils_without_plan": without.count(),
+        "pupils_without_plan_list": without.order_by("last_name", "first_name", "pk")[:SHOWN],
+    }

@@ -1,0 +1,459 @@
+"""Support plans, reviews and the strategy library (SEND-reference.md §4)."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pupils.models import Pupil, ReadReceipt
+from reviews import services
+from reviews.filters import StrategyFilter
+from reviews.forms import (
+    AgreementForm,
+    AskViewsForm,
+    OwnStrategyForm,
+    ParentAgreeForm,
+    ParentViewForm,
+    PlanStrategyFormSet,
+    ReviewForm,
+    StaffViewForm,
+    StrategyForm,
+    StrategyPickForm,
+    SupportPlanForm,
+    save_plan,
+    target_formset,
+)
+from reviews.models import (
+    TARGETS_ADVISED,
+    PlanAgreement,
+    PlanStrategy,
+    ReviewView,
+    Strategy,
+    SupportPlan,
+    default_review_date,
+)
+from sendhub.models import AccessLog
+
+LIBRARY_PAGE_SIZE = 60
+
+
+def _posted(request):
+    """The submitted data on a POST (even when empty, so that it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _plans(request):
+    return SupportPlan.objects.visible_to(request.user)
+
+
+def _plan(request, pk, queryset=None):
+    queryset = _plans(request) if queryset is None else queryset
+    return get_object_or_404(queryset.select_related("pupil__school", "pupil__form"), pk=pk)
+
+
+def _warn_about_target_count(request, plan):
+    count = plan.targets.count()
+    low, high = TARGETS_ADVISED
+    if not low <= count <= high:
+        messages.warning(
+            request,
+            f"This plan has {count} target{'s' if count != 1 else ''}. Plans work best with "
+            f"{low} or {high} clear targets (SEND-reference.md §4).",
+        )
+
+
+# Plans ---------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("reviews.view_supportplan", raise_exception=True)
+def pupil_plans(request, pk):
+    """Every plan for a pupil, newest cycle first, with the one in force marked."""
+    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).for_summary(), pk=pk)
+    plans = pupil.support_plans.for_list().select_related("review")
+    plans = list(plans)
+    return render(
+        request,
+        "reviews/plan_list.html",
+        {
+            "pupil": pupil,
+            "plans": plans,
+            "has_draft": any(plan.is_draft for plan in plans),
+            "current": next((plan for plan in plans if plan.is_current), None),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("reviews.manage_plans", raise_exception=True)
+def plan_create(request, pk):
+    """Draft a pupil's plan: what we know, targets, provision, home targets, review date."""
+    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).for_summary(), pk=pk)
+    existing = pupil.support_plans.filter(
+        status__in=[SupportPlan.Status.DRAFT, SupportPlan.Status.AGREED, SupportPlan.Status.ACTIVE]
+    ).first()
+    if existing is not None:
+        messages.info(
+            request,
+            "This pupil already has a plan in progress. Change the draft, or start a revision "
+            "of the plan in force.",
+        )
+        return redirect(existing)
+    today = date.today()
+    form = SupportPlanForm(
+        _posted(request),
+        initial={"review_due_on": default_review_date(pupil.school, today)},
+        today=today,
+    )
+    targets = target_formset(_posted(request), instance=SupportPlan(), blank_rows=3)
+    if request.method == "POST" and form.is_valid() and targets.is_valid():
+        plan = save_plan(form, targets, pupil=pupil, by=request.user)
+        messages.success(request, "Draft plan saved. Now choose strategies for class teachers.")
+        _warn_about_target_count(request, plan)
+        return redirect("reviews:plan_strategies", pk=plan.pk)
+    return render(
+        request,
+        "reviews/plan_form.html",
+        {"pupil": pupil, "form": form, "targets": targets, "plan": None},
+    )
+
+
+@require_GET
+@permission_required("reviews.view_supportplan", raise_exception=True)
+def plan_detail(request, pk):
+    """One version of a plan: targets, strategies, agreement, views and its review."""
+    plan = get_object_or_404(_plans(request).for_detail(), pk=pk)
+    pupil = plan.pupil
+    AccessLog.record(request, pupil=pupil, what="support plan")
+    if plan.is_current:
+        ReadReceipt.mark_seen(
+            user=request.user, pupil=pupil, document=ReadReceipt.Document.PLAN, version=plan.pk
+        )
+    views = {view.party: view for view in plan.views.all()}
+    return render(
+        request,
+        "reviews/plan_detail.html",
+        {
+            "plan": plan,
+            "pupil": pupil,
+            "agreements": plan.agreements.all(),
+            "missing_parties": plan.missing_parties(),
+            "agreement_form": AgreementForm() if plan.is_draft else None,
+            "views": [(label, views.get(party)) for party, label in ReviewView.Party.choices],
+            "review": getattr(plan, "review", None),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("reviews.manage_plans", raise_exception=True)
+def plan_edit(request, pk):
+    """Change a draft. Agreed plans are never edited: start a revision instead."""
+    plan = _plan(request, pk, _plans(request).drafts())
+    form = SupportPlanForm(_posted(request), instance=plan)
+    targets = target_formset(_posted(request), instance=plan, blank_rows=1)
+    if request.method == "POST" and form.is_valid() and targets.is_valid():
+        with transaction.atomic():
+            save_plan(form, targets, pupil=plan.pupil, by=request.user)
+            if form.has_changed() or targets.has_changed():
+                _clear_agreements(request, plan)
+        messages.success(request, "Draft plan saved.")
+        _warn_about_target_count(request, plan)
+        return redirect(plan)
+    return render(
+        request,
+        "reviews/plan_form.html",
+        {"pupil": plan.pupil, "form": form, "targets": targets, "plan": plan},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("reviews.manage_plans", raise_exception=True)
+def plan_strategies(request, pk):
+    """A draft's strategies for class teachers: edit them, or pick more from the library."""
+    plan = _plan(request, pk, _plans(request).drafts())
+    library = StrategyFilter(
+        request.GET,
+        queryset=Strategy.objects.available_to(plan.pupil.school)
+        .exclude(pk__in=plan.strategies.exclude(strategy=None).values("strategy_id"))
+        .select_related("school"),
+    )
+    context = {"plan": plan, "pupil": plan.pupil, "library": library,
+               "strategies": library.qs[:LIBRARY_PAGE_SIZE]}  # fmt: skip
+    if request.htmx:
+        return render(request, "reviews/plan_strategies.html#library", context)
+    chosen = PlanStrategyFormSet(
+        request.POST if request.POST.get("action") == "save" else None,
+        instance=plan,
+        prefix="chosen",
+    )
+    own = OwnStrategyForm(request.POST if request.POST.get("action") == "own" else None)
+    if request.method == "POST":
+        if chosen.is_bound and chosen.is_valid():
+            with transaction.atomic():
+                chosen.save()
+                if chosen.has_changed():
+                    _clear_agreements(request, plan)
+            messages.success(request, "Strategies saved.")
+            return redirect(plan)
+        if own.is_bound and own.is_valid():
+            with transaction.atomic():
+                PlanStrategy.objects.create(
+                    plan=plan, text=own.cleaned_data["text"], order=plan.strategies.count() + 1
+                )
+                _clear_agreements(request, plan)
+            messages.success(request, "Strategy added.")
+            return redirect("reviews:plan_strategies", pk=plan.pk)
+    return render(request, "reviews/plan_strategies.html", context | {"chosen": chosen, "own": own})
+
+
+@require_POST
+@permission_required("reviews.manage_plans", raise_exception=True)
+def plan_strategy_add(request, pk):
+    """Add a library strategy to a draft; its wording can then be edited for this pupil."""
+    plan = _plan(request, pk, _plans(request).drafts())
+    form = StrategyPickForm(request.POST, school=plan.pupil.school)
+    url = reverse("reviews:plan_strategies", args=[plan.pk])
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["strategy"]))
+        return redirect(url)
+    strategy = form.cleaned_data["strategy"]
+    with transaction.atomic():
+        PlanStrategy.objects.create(
+            plan=plan, text=strategy.text, strategy=strategy, order=plan.strategies.count() + 1
+        )
+        _clear_agreements(request, plan)
+    messages.success(request, f"Added “{strategy.title}”.")
+    query = request.POST.get("query", "")
+    return redirect(f"{url}?{query}#library" if query else f"{url}#chosen")
+
+
+@require_POST
+@permission_required("reviews.manage_plans", raise_exception=True)
+def plan_agree(request, pk):
+    """Record that the teacher, SENCO, parent or pupil agreed the draft."""
+    plan = _plan(request, pk, _plans(request).drafts())
+    form = AgreementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_agreement(
+                plan=plan, party=form.cleaned_data["party"], by=request.user,
+                method=form.cleaned_data["method"], on=form.cleaned_data["agreed_on"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            plan.refresh_from_db(fields=["status"])
+            if plan.status == SupportPlan.Status.AGREED:
+                messages.success(request, "Everyone has agreed: the plan is agreed.")
+            else:
+                messages.success(request, "Agreement recorded.")
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(plan)
+
+
+@require_POST
+@permission_required("reviews.manage_plans", raise_exception=True)
+def plan_activate(request, pk):
+    """Put an agreed plan in place from today."""
+    plan = _plan(request, pk, _plans(request).filter(status=SupportPlan.Status.AGREED))
+    services.activate_plan(plan=plan)
+    messages.success(request, "The plan is in place.")
+    return redirect(plan)
+
+
+@require_POST
+@permission_required("reviews.manage_plans", raise_exception=True)
+def plan_revise(request, pk):
+    """Start a revision: a new draft version; the agreed version stays as it was."""
+    plan = _plan(request, pk, _plans(request).current())
+    try:
+        revision = services.revise_plan(plan=plan, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(plan)
+    messages.success(request, f"Version {revision.version} started as a draft.")
+    return redirect(revision)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("reviews.contribute_views", raise_exception=True)
+def plan_views(request, pk):
+    """Views for the review: ask for them in advance, then record them as they come in."""
+    plan = _plan(
+        request,
+        pk,
+        _plans(request).filter(
+            status__in=[SupportPlan.Status.DRAFT, SupportPlan.Status.AGREED,
+                        SupportPlan.Status.ACTIVE]
+        ),
+    )  # fmt: skip
+    can_ask = request.user.has_perm("reviews.manage_plans")
+    action = request.POST.get("action")
+    ask = AskViewsForm(request.POST if action == "ask" else None) if can_ask else None
+    record = StaffViewForm(request.POST if action == "record" else None)
+    if ask is not None and ask.is_bound and ask.is_valid():
+        services.ask_for_views(plan=plan, parties=ask.cleaned_data["parties"])
+        messages.success(request, "Recorded who was asked for their views.")
+        return redirect("reviews:plan_views", pk=plan.pk)
+    if record.is_bound and record.is_valid():
+        services.record_view(plan=plan, by=request.user, **record.cleaned_data)
+        messages.success(request, "Views recorded.")
+        return redirect("reviews:plan_views", pk=plan.pk)
+    gathered = {view.party: view for view in plan.views.select_related("given_by")}
+    return render(
+        request,
+        "reviews/plan_views.html",
+        {
+            "plan": plan,
+            "pupil": plan.pupil,
+            "ask": ask,
+            "record": record,
+            "views": [(label, gathered.get(party)) for party, label in ReviewView.Party.choices],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("reviews.manage_plans", raise_exception=True)
+def plan_review(request, pk):
+    """Record the review: progress per target, the decision; the next cycle opens from it."""
+    plan = _plan(request, pk, _plans(request).current())
+    targets = plan.targets.order_by("order", "pk")
+    form = ReviewForm(_posted(request), targets=targets, initial={"held_on": date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            following = services.close_review(
+                plan=plan,
+                held_on=form.cleaned_data["held_on"],
+                decision=form.cleaned_data["decision"],
+                summary=form.cleaned_data["summary"],
+                progress=form.progress(),
+                recorded_by=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if following is None:
+                messages.success(request, "Review recorded. The pupil has left SEN support.")
+                return redirect(plan)
+            messages.success(
+                request, "Review recorded. The next cycle's plan is ready as a draft to check."
+            )
+            return redirect(following)
+    views = plan.views.select_related("given_by").filter(received_on__isnull=False)
+    return render(
+        request,
+        "reviews/plan_review.html",
+        {"plan": plan, "pupil": plan.pupil, "form": form, "views": views},
+    )
+
+
+# Parent side ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("reviews.take_part_as_parent", raise_exception=True)
+def portal_plan_agree(request, pk):
+    """A parent reads the proposed plan for their child and agrees it."""
+    plan = get_object_or_404(_plans(request).awaiting_parent_agreement().for_detail(), pk=pk)
+    form = ParentAgreeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_agreement(
+                plan=plan, party=PlanAgreement.Party.PARENT, by=request.user,
+                method="On the parent portal",
+            )  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Thank you. We have recorded that you agree the plan.")
+        return redirect("reports:portal_child", pk=plan.pupil_id)
+    return render(
+        request, "reviews/portal_plan_agree.html", {"plan": plan, "pupil": plan.pupil, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("reviews.take_part_as_parent", raise_exception=True)
+def portal_plan_views(request, pk):
+    """A parent tells the school what they think before the review ("My parents think")."""
+    plan = _plan(
+        request,
+        pk,
+        _plans(request).filter(
+            status__in=[SupportPlan.Status.DRAFT, SupportPlan.Status.AGREED,
+                        SupportPlan.Status.ACTIVE]
+        ),
+    )  # fmt: skip
+    mine = ReviewView.objects.filter(plan=plan, party=ReviewView.Party.PARENT).first()
+    form = ParentViewForm(_posted(request), initial={"text": mine.text if mine else ""})
+    if request.method == "POST" and form.is_valid():
+        services.record_view(
+            plan=plan, party=ReviewView.Party.PARENT, text=form.cleaned_data["text"],
+            method="Parent portal", by=request.user,
+        )  # fmt: skip
+        messages.success(request, "Thank you. The school will read your views before the review.")
+        return redirect("reports:portal_child", pk=plan.pupil_id)
+    return render(
+        request,
+        "reviews/portal_plan_views.html",
+        {"plan": plan, "pupil": plan.pupil, "form": form, "mine": mine},
+    )
+
+
+# Strategy library -----------------------------------------------------------------
+
+
+@require_GET
+@permission_required("reviews.view_strategy", raise_exception=True)
+def strategy_list(request):
+    """The strategy library: the starter set and the school's own, by area and layer."""
+    library = StrategyFilter(
+        request.GET,
+        queryset=Strategy.objects.available_to(request.user.school).select_related("school"),
+    )
+    template_name = "reviews/strategy_list.html"
+    if request.htmx:
+        template_name += "#results"
+    return render(
+        request,
+        template_name,
+        {"library": library, "strategies": library.qs[: LIBRARY_PAGE_SIZE * 2]},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("reviews.add_strategy", raise_exception=True)
+def strategy_create(request):
+    """Add one of the school's own strategies to the library."""
+    form = StrategyForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        strategy = form.save(commit=False)
+        strategy.school = request.user.school
+        strategy.created_by = request.user
+        strategy.save()
+        messages.success(request, f"“{strategy.title}” added to the library.")
+        return redirect("reviews:strategy_list")
+    return render(request, "reviews/strategy_form.html", {"form": form})
+
+
+def _clear_agreements(request, plan):
+    """A draft changed: agreements given so far no longer stand (everyone agrees one wording)."""
+    withdrawn = services.withdraw_agreements(
+        plan=plan, reason="The draft changed after it was agreed"
+    )
+    if withdrawn:
+        messages.warning(
+            request,
+            f"The draft changed, so the agreement of {', '.join(withdrawn)} was cleared. "
+            "Ask again, so that everyone agrees the same wording.",
+        )

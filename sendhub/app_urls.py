@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sendhub import views
+
+app_name = "sendhub"
+
+urlpatterns = [
+    path("switch-role/", views.switch_role, name="switch_role"),
+]

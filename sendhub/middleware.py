@@ -1,0 +1,66 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+
+from sendhub.roles import Role
+
+SESSION_MEMBERSHIP_KEY = "sendhub_membership_id"
+SESSION_LAST_SEEN_KEY = "sendhub_last_seen"
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send the same strict Content-Security-Policy on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.SENDHUB_CSP)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class CurrentMembershipMiddleware:
+    """Put the role the person chose (or their first) on request.user.membership."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
+            memberships = list(user.memberships.select_related("school", "trust"))
+            current = next((m for m in memberships if m.pk == chosen), None)
+            user.membership = current or (memberships[0] if memberships else None)
+            user.all_memberships = memberships
+            request.membership = user.membership
+        else:
+            request.membership = None
+        return self.get_response(request)
+
+
+class SessionIdleTimeoutMiddleware:
+    """Sign out a person who has been idle longer than their role allows."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(SESSION_LAST_SEEN_KEY, now)
+            if now - last_seen > idle_limit_seconds(request.membership):
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+            request.session[SESSION_LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+def idle_limit_seconds(membership):
+    if membership is not None and membership.role == Role.PARENT:
+        return settings.SENDHUB_PARENT_SESSION_IDLE_MINUTES * 60
+    return settings.SENDHUB_SESSION_IDLE_MINUTES * 60

@@ -1,0 +1,222 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
+
+from sendhub.roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in with their email address."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+    @cached_property
+    def membership(self):
+        """The role this person is acting in now; the middleware sets it from the session."""
+        return self.memberships.select_related("school", "trust").first()
+
+    @property
+    def role(self):
+        return self.membership.role if self.membership else None
+
+    @property
+    def school(self):
+        return self.membership.school if self.membership else None
+
+
+class Trust(models.Model):
+    """A multi-academy trust: an optional group of schools."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        PRIMARY = "primary", "Primary"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+        SPECIAL = "special", "Special"
+        ALTERNATIVE = "alternative", "Alternative provision"
+
+    urn = models.CharField(
+        "URN",
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{6}$", "A URN is six digits.")],
+        help_text="DfE unique reference number",
+    )
+    name = models.CharField(max_length=200)
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    local_authority = models.CharField(max_length=100)
+    trust = models.ForeignKey(
+        Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
+    )
+    # Settings a school words or schedules differently (SEND-reference.md: configuration).
+    plan_label = models.CharField(
+        max_length=60,
+        default="SEN support plan",
+        help_text="What the school calls a support plan (IEP, My Plan, Individual Support Plan).",
+    )
+    review_cadence_weeks = models.PositiveSmallIntegerField(
+        default=12, help_text="Default weeks between support-plan reviews (at least termly)."
+    )
+    passport_stale_days = models.PositiveSmallIntegerField(
+        default=120,
+        help_text="Days after which a pupil passport not confirmed with the pupil is flagged.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    phase__in=["primary", "secondary", "all_through", "special", "alternative"]
+                ),
+                name="school_phase_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def with_role(self, *roles):
+        return self.filter(role__in=roles)
+
+
+class Membership(models.Model):
+    """One role a person holds at one school (or, for a trust lead, one trust)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    trust = models.ForeignKey(
+        Trust, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    job_title = models.CharField(max_length=100, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+            # A trust lead belongs to a trust; every other role belongs to a school.
+            models.CheckConstraint(
+                condition=(Q(role="trust_lead", trust__isnull=False, school__isnull=True))
+                | (~Q(role="trust_lead") & Q(school__isnull=False, trust__isnull=True)),
+                name="membership_scope_matches_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "school"],
+                condition=Q(school__isnull=False),
+                name="membership_unique_school_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "trust"],
+                condition=Q(trust__isnull=False),
+                name="membership_unique_trust_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}, {self.place}"
+
+    @property
+    def place(self):
+        return self.school or self.trust
+
+    @property
+    def schools(self):
+        """Schools this membership reaches: its school, or every school of its trust."""
+        if self.school_id:
+            return School.objects.filter(pk=self.school_id)
+        return School.objects.filter(trust_id=self.trust_id)
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def for_pupil(self, pupil_id):
+        return self.filter(pupil_id=pupil_id).select_related("user")
+
+
+class AccessLog(models.Model):
+    """A read of a pupil's full or restricted SEN file (SEND-reference.md §1 and §9)."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    # An id, not a foreign key: sendhub sits below pupils and knows nothing of them.
+    pupil_id = models.BigIntegerField(db_index=True)
+    what = models.CharField(max_length=100)
+    path = models.CharField(max_length=500)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} read {self.what} of pupil {self.pupil_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, request, *, pupil, what):
+        return cls.objects.create(
+            user=request.user,
+            role=request.user.role,
+            school_id=pupil.school_id,
+            pupil_id=pupil.pk,
+            what=what,
+            path=request.get_full_path()[:500],
+        )

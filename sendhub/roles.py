@@ -1,0 +1,77 @@
+"""Roles a person can hold at a school (or trust), and what each role may do.
+
+SEND-reference.md §1 ("Who uses it") is the source for what each role sees.
+Permissions are ordinary Django permission strings declared in model Meta, so
+views use @permission_required; sendhub.backends.RoleBackend answers them from
+the person's *current* membership.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SENCO = "senco", "SENCO"
+    SENIOR_LEADER = "senior_leader", "Senior leader"
+    TEACHER = "teacher", "Teacher"
+    TEACHING_ASSISTANT = "ta", "Teaching assistant"
+    GOVERNOR = "governor", "Governor"
+    PARENT = "parent", "Parent or carer"
+    TRUST_LEAD = "trust_lead", "Trust SEND lead"
+    ADMIN = "admin", "School administrator"
+
+
+STAFF_ROLES = {Role.SENCO, Role.SENIOR_LEADER, Role.TEACHER, Role.TEACHING_ASSISTANT, Role.ADMIN}
+
+# Tier 2 (full SEN file) and tier 3 (restricted) reads, SEND-reference.md §1.
+_FULL_FILE = {
+    "pupils.view_register",
+    "pupils.view_full_file",
+    "pupils.view_sen_summary",
+    "pupils.view_restricted",
+    "pupils.view_pupil_history",
+}
+# Passports (§4): staff who teach or support a pupil read them and may record the
+# pupil's views; meetings with parents are kept (Code of Practice 6.65).
+_PASSPORT_READ = {"pupils.view_passport", "pupils.view_parentmeeting"}
+_PASSPORT_WRITE = {"pupils.change_passport"}
+# Support plans (§4): staff read the plans of pupils they teach and give their views.
+_PLAN_READ = {"reviews.view_supportplan", "reviews.view_strategy"}
+
+ROLE_PERMISSIONS = {
+    Role.SENCO: _FULL_FILE
+    | _PASSPORT_READ
+    | _PASSPORT_WRITE
+    | _PLAN_READ
+    | {
+        "pupils.change_register",
+        "pupils.import_pupils",
+        "pupils.export_register",
+        "pupils.record_parent_meeting",
+        "pupils.raise_concern",
+        "pupils.triage_concerns",
+        "reviews.manage_plans",
+        "reviews.contribute_views",
+        "reviews.add_strategy",
+    },
+    Role.SENIOR_LEADER: _FULL_FILE
+    | _PASSPORT_READ
+    | _PLAN_READ
+    | {"pupils.export_register", "pupils.raise_concern"},
+    Role.TEACHER: _PASSPORT_READ
+    | _PASSPORT_WRITE
+    | _PLAN_READ
+    | {
+        "pupils.view_sen_summary",
+        "pupils.record_parent_meeting",
+        "pupils.raise_concern",
+        "reviews.contribute_views",
+    },
+    Role.TEACHING_ASSISTANT: _PASSPORT_READ
+    | _PASSPORT_WRITE
+    | _PLAN_READ
+    | {"pupils.view_sen_summary", "pupils.raise_concern", "reviews.contribute_views"},
+    Role.GOVERNOR: {"reports.view_anonymised_reports"},
+    Role.PARENT: {"pupils.view_own_child", "pupils.view_passport", "reviews.take_part_as_parent"},
+    Role.TRUST_LEAD: {"reports.view_anonymised_reports", "reports.view_trust_reports"},
+    Role.ADMIN: {"pupils.import_pupils", "pupils.view_roll"},
+}

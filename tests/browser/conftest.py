@@ -1,0 +1,144 @@
+"""
+Playwright (Python) driving Debian's Chromium against pytest-django's live server.
+
+Browser tests skip with a reason where no Chromium is installed, except when
+SENDHUB_REQUIRE_BROWSER=1 (CI), where a missing browser fails the run.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
+# the test body alongside it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+AXE = Path(__file__).with_name("vendor") / "axe.min.js"
+PASSWORD = "pw-for-tests-1"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if CHROMIUM is None:
+        if os.environ.get("SENDHUB_REQUIRE_BROWSER") == "1":
+            pytest.fail("SENDHUB_REQUIRE_BROWSER=1 but no chromium is installed")
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class BrowserPage:
+    """A Playwright page bound to the live server, collecting console errors."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.console_errors = []
+        page.on(
+            "console",
+            lambda message: (
+                self.console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+
+    def __getattr__(self, name):
+        return getattr(self.page, name)
+
+    def open(self, path):
+        response = self.page.goto(self.base_url + path)
+        return response
+
+    def resize(self, size):
+        self.page.set_viewport_size(size)
+
+
+def _new_page(browser, live_server, *, bypass_csp, viewport):
+    context = browser.new_context(viewport=viewport, bypass_csp=bypass_csp, locale="en-GB")
+    context.set_default_timeout(15000)
+    return context, BrowserPage(context.new_page(), live_server.url)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A desktop-sized page. CSP is bypassed only so that axe-core can be injected."""
+    context, browser_page = _new_page(browser, live_server, bypass_csp=True, viewport=DESKTOP)
+    yield browser_page
+    context.close()
+
+
+@pytest.fixture
+def strict_page(browser, live_server):
+    """A page that keeps the Content-Security-Policy, to catch violations."""
+    context, browser_page = _new_page(browser, live_server, bypass_csp=False, viewport=DESKTOP)
+    yield browser_page
+    context.close()
+
+
+def sign_in(page, user, password=PASSWORD):
+    page.open("/accounts/login/")
+    page.fill("#id_username", user.email)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert "/accounts/login/" not in page.url, f"sign-in failed for {user.email}"
+
+
+def screenshot(page, name, *, full_page=True):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def check_accessibility(page, *, exclude=()):
+    """Run axe-core (WCAG 2.0-2.2 A and AA rules) and fail on any violation."""
+    page.add_script_tag(path=str(AXE))
+    options = {
+        "runOnly": {
+            "type": "tag",
+            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+        }
+    }
+    context = {"exclude": [[selector] for selector in exclude]} if exclude else None
+    result = page.evaluate(
+        "([context, options]) => axe.run(context || document, options)", [context, options]
+    )
+    violations = [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
+    assert violations == [], json.dumps(violations, indent=2)
+    return result

@@ -1,0 +1,83 @@
+"""Each role signs in and reaches a finished-looking home page (issue: platform)."""
+
+from datetime import date
+
+import pytest
+
+from pupils.codes import SenStage
+from pupils.services import record_register_change
+from sendhub.roles import Role
+from tests.browser.conftest import PHONE, check_accessibility, screenshot, sign_in
+from tests.factories import PupilFactory
+
+pytestmark = pytest.mark.browser
+
+HOME_HEADINGS = {
+    Role.SENCO: "SEND dashboard",
+    Role.SENIOR_LEADER: "SEND dashboard",
+    Role.TEACHER: "Hello,",
+    Role.TEACHING_ASSISTANT: "Hello,",
+    Role.GOVERNOR: "SEND at Oakfield Academy",
+    Role.PARENT: "Hello,",
+    Role.TRUST_LEAD: "SEND across",
+    Role.ADMIN: "School administration",
+}
+
+
+@pytest.fixture
+def populated(world):
+    """A few pupils on the register so dashboards show real numbers."""
+    senco = world.user(Role.SENCO)
+    pupils = [world.taught] + [PupilFactory(school=world.school) for _ in range(11)]
+    needs = ["SLCN", "ASD", "SPLD", "SEMH", "MLD", "HI"]
+    for index, pupil in enumerate(pupils):
+        record_register_change(
+            pupil=pupil,
+            stage=SenStage.EHCP if index % 4 == 0 else SenStage.SEN_SUPPORT,
+            needs=[needs[index % len(needs)]],
+            effective_on=date(2025, 9, 10),
+            reason="Demo",
+            decided_by=senco,
+            recorded_by=senco,
+        )
+    return world
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_signs_in_to_its_home(page, populated, role):
+    sign_in(page, populated.user(role))
+    assert page.url.rstrip("/") == page.base_url.rstrip("/")
+    heading = page.locator("h1").first.inner_text()
+    assert HOME_HEADINGS[role] in heading
+    screenshot(page, f"home-{role.value}")
+    check_accessibility(page)
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.PARENT, Role.SENCO])
+def test_home_works_on_a_phone(page, populated, role):
+    page.resize(PHONE)
+    sign_in(page, populated.user(role))
+    screenshot(page, f"home-{role.value}-phone")
+    # The menu collapses behind a toggle that opens it.
+    page.click("button.navbar-toggler")
+    page.wait_for_selector("#main-nav.show")
+    assert page.locator("#main-nav").is_visible()
+    check_accessibility(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the page scrolls sideways on a phone"
+
+
+def test_no_content_security_policy_violations(strict_page, populated):
+    sign_in(strict_page, populated.user(Role.SENCO))
+    for path in ["/", "/pupils/register/", f"/pupils/{populated.taught.pk}/"]:
+        strict_page.open(path)
+        strict_page.wait_for_load_state("networkidle")
+    violations = [e for e in strict_page.console_errors if "Content Security Policy" in e]
+    assert violations == []
+
+
+def test_login_page_is_accessible(page, db):
+    page.open("/accounts/login/")
+    screenshot(page, "login")
+    check_accessibility(page)

@@ -1,0 +1,37 @@
+"""The demo seed has concerns in every state, assessments, services and referrals (issue 4)."""
+
+import pytest
+from django.core.management import call_command
+
+from pupils.models import (
+    AssessmentResult,
+    Concern,
+    Referral,
+    RegisterEntry,
+    RoundRobinRequest,
+    SpecialistService,
+    Task,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_has_identification_in_every_state():
+    call_command("seed_demo")
+    statuses = set(Concern.objects.values_list("status", flat=True))
+    assert statuses == set(Concern.Status.values)
+    decisions = set(Concern.objects.exclude(decision="").values_list("decision", flat=True))
+    assert decisions == set(Concern.Decision.values)
+    assert Concern.objects.filter(raised_by__email="teacher@demo.sendhub.test").count() == 2
+    # One monitored concern has come back on its date; one is still in the future.
+    monitored = Concern.objects.filter(decision="monitor")
+    assert [c.is_due_to_look_again for c in monitored.order_by("look_again_on")] == [True, False]
+    assert RegisterEntry.objects.filter(source="concern", stage="sen_support").count() == 1
+    assert Task.objects.filter(title__startswith="Draft a support plan").count() == 2
+    assert RoundRobinRequest.objects.filter(
+        teacher__email="teacher@demo.sendhub.test", response__isnull=True
+    ).exists()
+    assert AssessmentResult.objects.count() >= 12
+    assert SpecialistService.objects.count() == 5
+    assert Referral.objects.filter(seen_on__isnull=True).exists()
+    assert Referral.objects.filter(report_received_on__isnull=False).exists()

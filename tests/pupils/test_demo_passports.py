@@ -1,0 +1,43 @@
+"""The demo's passports and parent meetings look like a real school's (issue 5, item 8)."""
+
+import random
+from datetime import date
+
+import pytest
+
+from pupils.codes import SenStage
+from pupils.demo_passports import seed_passports
+from pupils.models import ParentMeeting, Passport, PassportVersion, Pupil
+from pupils.services import record_register_change
+from sendhub.roles import Role
+from tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 2)
+
+
+def test_demo_passports_are_varied_and_some_need_attention(world):
+    senco = world.user(Role.SENCO)
+    pupils = [PupilFactory(school=world.school) for _ in range(24)]
+    for index, pupil in enumerate(pupils):
+        record_register_change(
+            pupil=pupil, stage=SenStage.SEN_SUPPORT, needs=[["SPLD", "ASD", "SEMH", "HI"][index % 4]],
+            effective_on=date(2025, 9, 1), reason="Demo test", decided_by=senco, recorded_by=senco,
+        )  # fmt: skip
+    staff = [senco, world.user(Role.TEACHER)]
+    counts = seed_passports(
+        random.Random(1), world.school, staff=staff, today=TODAY, named_child=pupils[7]
+    )
+    passports = list(Passport.objects.select_related("pupil__school"))
+    assert 18 <= counts["passports"] == len(passports) < 24  # most, not all
+    assert Passport.objects.filter(pupil=pupils[7]).exists()  # the demo parent's child
+    stale = [p for p in passports if p.is_stale_on(TODAY)]
+    assert 2 <= len(stale) < len(passports) // 2
+    assert PassportVersion.objects.count() > len(passports)  # some have several versions
+    assert PassportVersion.objects.values("voice_method").distinct().count() >= 4
+    rarely = Pupil.objects.filter(school=world.school).parents_met_too_rarely(TODAY)
+    assert 0 < rarely.count() < len(pupils)
+    assert not rarely.filter(pk=pupils[7].pk).exists()
+    assert ParentMeeting.objects.filter(pupil=pupils[7], held_on__gt=TODAY).exists()
+    assert not ParentMeeting.objects.filter(held_on__lt=date(2025, 9, 1)).exists()

@@ -1,0 +1,103 @@
+"""The teacher's class view (issue 5): my classes' SEN pupils on one sheet, flat query count."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pupils.codes import SenStage
+from pupils.services import record_register_change
+from sendhub.roles import Role
+from tests.factories import PupilFactory, TeachingGroupFactory
+from tests.pupils.passport_data import give_passport
+
+pytestmark = pytest.mark.django_db
+
+
+def put_on_register(pupil, senco, need="SPLD"):
+    record_register_change(
+        pupil=pupil,
+        stage=SenStage.SEN_SUPPORT,
+        needs=[need, "SLCN"],
+        effective_on=date(2025, 9, 1),
+        reason="Class view test",
+        decided_by=senco,
+        recorded_by=senco,
+    )
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_class_view_query_count_does_not_grow_with_classes_or_pupils(client, world):
+    """1 class with 1 pupil, then 3 classes with 15 pupils: the same number of queries."""
+    senco, teacher = world.user(Role.SENCO), world.user(Role.TEACHER)
+    put_on_register(world.taught, senco)
+    give_passport(world.taught, senco)
+    client.force_login(teacher)
+    url = reverse("reports:class_view")
+    client.get(url)
+    small, _ = queries(client, url)
+    for index in range(2):
+        group = TeachingGroupFactory(school=world.school, name=f"9 Ma{index}")
+        group.teachers.add(teacher)
+    groups = list(world.school.teaching_groups.all())
+    for index in range(14):
+        pupil = PupilFactory(school=world.school)
+        put_on_register(pupil, senco, need=["ASD", "SEMH", "HI"][index % 3])
+        if index % 2:
+            give_passport(pupil, senco)
+        groups[index % 3].pupils.add(pupil)
+    large, response = queries(client, url)
+    assert large == small, f"{small} queries for 1 class/1 pupil, {large} for 3 classes/15"
+    assert sum(len(group.sen_pupils) for group in response.context["groups"]) == 15
+
+
+def test_class_view_shows_needs_what_helps_and_unread_markers(client, world):
+    senco, teacher = world.user(Role.SENCO), world.user(Role.TEACHER)
+    put_on_register(world.taught, senco)
+    give_passport(world.taught, senco)
+    off_register = PupilFactory(school=world.school, first_name="Notonregister")
+    world.group.pupils.add(off_register)
+    client.force_login(teacher)
+    html = client.get(reverse("reports:class_view")).content.decode()
+    assert "8 En1" in html
+    assert "Taught Pupil" in html
+    assert "Specific learning difficulty" in html
+    assert "A visual timetable" in html
+    assert "Notonregister" not in html
+    assert "Passport changed: not yet read" in html
+    client.get(reverse("pupils:passport", args=[world.taught.pk]))
+    html = client.get(reverse("reports:class_view")).content.decode()
+    assert "Passport changed: not yet read" not in html
+    give_passport(world.taught, senco, enjoy="Something new")
+    html = client.get(reverse("reports:class_view")).content.decode()
+    assert "Passport changed: not yet read" in html
+
+
+def test_class_view_lists_only_my_classes(client, world):
+    senco = world.user(Role.SENCO)
+    put_on_register(world.untaught, senco)
+    other = TeachingGroupFactory(school=world.school, name="7 Sc9")
+    other.pupils.add(world.untaught)
+    client.force_login(world.user(Role.TEACHER))
+    html = client.get(reverse("reports:class_view")).content.decode()
+    assert "7 Sc9" not in html
+    assert "Untaught" not in html
+
+
+def test_teacher_sees_passports_only_for_pupils_they_teach(client, world):
+    senco = world.user(Role.SENCO)
+    give_passport(world.taught, senco)
+    give_passport(world.untaught, senco)
+    client.force_login(world.user(Role.TEACHER))
+    assert client.get(reverse("pupils:passport", args=[world.taught.pk])).status_code == 200
+    assert client.get(reverse("pupils:passport", args=[world.untaught.pk])).status_code == 404
+    pdf = client.get(reverse("reports:passport_pdf", args=[world.untaught.pk]))
+    assert pdf.status_code == 404

@@ -1,0 +1,72 @@
+"""Home pages run a fixed number of queries whatever the size of the school."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from pupils.codes import SenStage
+from pupils.services import record_register_change
+from sendhub.roles import Role
+from tests.factories import (
+    ParentLinkFactory,
+    PupilFactory,
+    SupportAssignmentFactory,
+    TeachingGroupFactory,
+)
+
+NEEDS = ["SLCN", "ASD", "SPLD", "SEMH", "MLD", "HI", "VI", "PD"]
+
+
+def grow(world, extra):
+    """Add pupils on the register, classes for the teacher, TA pupils and parent children."""
+    senco = world.user(Role.SENCO)
+    for index in range(extra):
+        pupil = PupilFactory(school=world.school)
+        record_register_change(
+            pupil=pupil,
+            stage=SenStage.SEN_SUPPORT if index % 3 else SenStage.EHCP,
+            needs=[NEEDS[index % len(NEEDS)], NEEDS[(index + 1) % len(NEEDS)]],
+            effective_on=date(2025, 9, 1),
+            reason="Grown for a query-count test",
+            decided_by=senco,
+            recorded_by=senco,
+        )
+        group = TeachingGroupFactory(school=world.school)
+        group.teachers.add(world.user(Role.TEACHER))
+        group.pupils.add(pupil)
+        SupportAssignmentFactory(staff=world.user(Role.TEACHING_ASSISTANT), pupil=pupil)
+        ParentLinkFactory(parent=world.user(Role.PARENT), pupil=pupil)
+
+
+def count_queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.django_db
+def test_home_query_count_does_not_grow(client, world, role):
+    senco = world.user(Role.SENCO)
+    record_register_change(
+        pupil=world.taught,
+        stage=SenStage.SEN_SUPPORT,
+        needs=["SLCN"],
+        effective_on=date(2025, 9, 1),
+        reason="One row for the baseline",
+        decided_by=senco,
+        recorded_by=senco,
+    )
+    client.force_login(world.user(role))
+    client.get(reverse("reports:home"))  # warm the session
+    small = count_queries(client, reverse("reports:home"))
+    grow(world, 8)
+    large = count_queries(client, reverse("reports:home"))
+    assert large == small, f"{role}: {small} queries with 1 pupil, {large} with 9"
+    # SENCO home: register, parents, concerns and the support-plan tiles (5 queries, issue 5).
+    assert small <= 20

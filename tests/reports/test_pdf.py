@@ -1,0 +1,93 @@
+"""Pupil documents as PDFs (issue 5): fast, real PDFs, with the school and date on each page."""
+
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from reports.pdf import passport_context, render_pdf
+from sendhub.roles import Role
+from tests.pupils.passport_data import give_passport, give_profile
+
+pytestmark = pytest.mark.django_db
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf"
+
+
+def pdf_text(pdf):
+    """The text WeasyPrint drew, via pdftotext when present (else the raw bytes)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+@pytest.fixture
+def documented(world):
+    senco = world.user(Role.SENCO)
+    give_passport(
+        world.taught,
+        senco,
+        like_you_to_know="I sometimes need to leave the room for five minutes. I will show my card.",
+        communicate_by="Talking, and pointing to my symbol card when I am anxious.",
+        parents_think="She works hard and gets tired by Thursday.",
+        recent_achievements="Read a whole chapter book on my own.",
+    )
+    give_profile(world.taught, senco)
+    return world
+
+
+def test_passport_pdf_renders_in_under_a_second(documented):
+    context = passport_context(documented.taught)
+    render_pdf("reports/pdf/passport.html", context)  # warm up fonts and styles
+    started = time.perf_counter()
+    pdf = render_pdf("reports/pdf/passport.html", context)
+    elapsed = time.perf_counter() - started
+    assert pdf.startswith(b"%PDF")
+    assert elapsed < 1.0, f"passport PDF took {elapsed:.2f}s"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "passport.pdf").write_bytes(pdf)
+
+
+def test_passport_pdf_carries_school_date_and_pupils_words(client, documented):
+    client.force_login(documented.user(Role.PARENT))
+    response = client.get(reverse("reports:passport_pdf", args=[documented.taught.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    assert pdf.startswith(b"%PDF")
+    text = pdf_text(pdf)
+    assert "Oakfield Academy" in text
+    assert f"Printed {date.today():%-d %B %Y}" in text
+    assert "I learn best when" in text
+    assert "Page 1 of" in text
+
+
+def test_profile_and_class_view_pdfs_render(client, documented):
+    client.force_login(documented.user(Role.TEACHER))
+    profile = client.get(reverse("reports:profile_pdf", args=[documented.taught.pk]))
+    assert profile.content.startswith(b"%PDF")
+    assert "What is important to me" in pdf_text(profile.content)
+    sheet = client.get(reverse("reports:class_view_pdf"))
+    assert sheet.content.startswith(b"%PDF")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "profile.pdf").write_bytes(profile.content)
+    (ARTIFACTS / "class-view.pdf").write_bytes(sheet.content)
+
+
+def test_pdfs_never_fetch_from_outside(documented):
+    from reports.pdf import _static_fetcher
+
+    fetcher = _static_fetcher()
+    for url in ["https://example.com/tracker.png", "https://example.com/static/css/print.css"]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    css = fetcher.fetch("https://sendhub.invalid/static/css/print.css")
+    assert b"@page" in css.read()
+    assert css.content_type == "text/css"

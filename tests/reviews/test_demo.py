@@ -1,0 +1,34 @@
+"""The demo plans: every state, completed cycles, and the demo parent's child in force."""
+
+import random
+from datetime import date
+
+import pytest
+
+from pupils.codes import SenStage
+from pupils.services import record_register_change
+from reviews.demo import seed_plans
+from reviews.models import PlanReview, ReviewView, SupportPlan
+from sendhub.roles import Role
+from tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_plans_cover_every_state_and_give_the_named_child_an_active_plan(world):
+    senco = world.user(Role.SENCO)
+    pupils = [world.taught] + [PupilFactory(school=world.school) for _ in range(40)]
+    for index, pupil in enumerate(pupils):
+        record_register_change(
+            pupil=pupil, stage=SenStage.SEN_SUPPORT, needs=[["SPLD", "ASD", "SEMH", "HI"][index % 4]],
+            effective_on=date(2025, 9, 1), reason="Demo", decided_by=senco, recorded_by=senco,
+        )  # fmt: skip
+    seed_plans(random.Random(5), world.school, senco=senco, named_child=world.taught)
+    statuses = set(SupportPlan.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "agreed", "active", "reviewed"}
+    assert PlanReview.objects.count() == SupportPlan.objects.filter(status="reviewed").count()
+    child_plans = SupportPlan.objects.filter(pupil=world.taught).order_by("cycle")
+    assert [p.status for p in child_plans] == ["reviewed", "reviewed", "active"]
+    assert child_plans[2].previous == child_plans[1]
+    assert ReviewView.objects.filter(party="parent", received_on__isnull=False).exists()
+    assert SupportPlan.history.count() == SupportPlan.objects.count()

@@ -1,0 +1,184 @@
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from sendhub.models import Membership
+from sendhub.roles import Role
+from tests.conftest import make_member
+
+PASSWORD = "pw-for-tests-1"
+
+
+def sign_in(client, email, password, ip="203.0.113.7"):
+    return client.post(reverse("login"), {"username": email, "password": password}, REMOTE_ADDR=ip)
+
+
+@pytest.mark.django_db
+def test_sign_in_by_email_in_any_case(client, world):
+    user = world.user(Role.TEACHER)
+    response = sign_in(client, user.email.upper(), PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_a_message_and_no_session(client, world):
+    response = sign_in(client, world.user(Role.TEACHER).email, "wrong")
+    assert response.status_code == 200
+    assert "correct email address and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_ten_wrong_passwords_lock_only_that_account_on_a_shared_ip(client, world):
+    """A whole school shares one IP: one account's failures must not lock the others."""
+    victim, colleague = world.user(Role.TEACHER), world.user(Role.SENCO)
+    for _ in range(10):
+        sign_in(client, victim.email, "wrong-password")
+    locked = sign_in(client, victim.email, PASSWORD)
+    assert locked.status_code == 429
+    assert "Too many failed sign-in attempts" in locked.content.decode()
+
+    allowed = sign_in(client, colleague.email, PASSWORD)
+    assert allowed.status_code == 302
+    assert int(client.session["_auth_user_id"]) == colleague.pk
+
+
+@pytest.mark.django_db
+def test_lock_lifts_after_the_cool_off(client, world):
+    user = world.user(Role.TEACHER)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            sign_in(client, user.email, "wrong-password")
+        assert sign_in(client, user.email, PASSWORD).status_code == 429
+        traveller.shift(settings.AXES_COOLOFF_TIME + timedelta(minutes=1))
+        assert sign_in(client, user.email, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_idle_session_is_signed_out(client, world):
+    client.force_login(world.user(Role.TEACHER))
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert client.get("/").status_code == 200
+        traveller.shift(timedelta(minutes=settings.SENDHUB_SESSION_IDLE_MINUTES - 1))
+        assert client.get("/").status_code == 200  # activity resets the clock
+        traveller.shift(timedelta(minutes=settings.SENDHUB_SESSION_IDLE_MINUTES + 1))
+        response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_parents_get_a_longer_idle_allowance(client, world):
+    client.force_login(world.user(Role.PARENT))
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.get("/")
+        traveller.shift(timedelta(minutes=settings.SENDHUB_SESSION_IDLE_MINUTES + 5))
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_responses_carry_a_strict_content_security_policy(client):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_pages_use_no_inline_script(client, world):
+    client.force_login(world.user(Role.SENCO))
+    html = client.get("/").content.decode()
+    assert "<script>" not in html
+    assert " onclick=" not in html
+
+
+@pytest.mark.django_db
+def test_person_with_two_roles_picks_the_current_one(client, world):
+    teacher = world.user(Role.TEACHER)
+    parent_role = Membership.objects.create(user=teacher, role=Role.PARENT, school=world.school)
+    client.force_login(teacher)
+    assert "My classes" in client.get("/").content.decode()
+    response = client.post(reverse("sendhub:switch_role"), {"membership": parent_role.pk})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert "We could not find a child linked to your account" in page
+
+
+@pytest.mark.django_db
+def test_cannot_switch_into_someone_elses_role(client, world):
+    client.force_login(world.user(Role.TEACHER))
+    senco_membership = world.user(Role.SENCO).memberships.get()
+    response = client.post(reverse("sendhub:switch_role"), {"membership": senco_membership.pk})
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_person_without_a_role_is_told_who_to_ask(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.get("/")
+    assert response.status_code == 403
+    assert "no school has given you a role" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_trust_lead_has_no_pupil_permissions(world):
+    lead = make_member(Role.TRUST_LEAD, trust=world.school.trust)
+    assert lead.has_perm("reports.view_anonymised_reports")
+    assert not lead.has_perm("pupils.view_sen_summary")
+
+
+def production_environment():
+    """This process's environment without test-only switches (the browser tests set one)."""
+    test_only = {"DJANGO_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_DEBUG"}
+    return {k: v for k, v in os.environ.items() if k not in test_only}
+
+
+def test_deploy_check_passes_with_production_settings(tmp_path):
+    env = {
+        **production_environment(),
+        "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-0123456789-abcdefghijklmnop",
+        "DJANGO_ALLOWED_HOSTS": "sendhub.example.org",
+        "DJANGO_HTTPS": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_fails_without_a_secret_key(tmp_path):
+    env = production_environment()
+    env.update(
+        DJANGO_ALLOWED_HOSTS="sendhub.example.org",
+        DJANGO_HTTPS="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "sendhub.E001" in result.stdout + result.stderr

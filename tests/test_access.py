@@ -1,0 +1,265 @@
+"""
+Every URL, every role (SEND-reference.md §1; DEVELOPERS.md non-negotiable 1).
+
+ACCESS lists each named URL with the status each role gets for an object in its
+scope; test_every_url_is_listed fails when a URL is added without an entry.
+For object URLs, every role that may open the page gets 404 for an object out
+of its scope.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sendhub.roles import Role
+from tests.pupils.concern_data import (
+    concern_kwargs,
+    evidence_kwargs,
+    referral_kwargs,
+    round_robin_kwargs,
+    task_kwargs,
+)
+from tests.pupils.import_files import batch_kwargs
+from tests.pupils.passport_data import with_documents
+from tests.reviews.plan_data import active_plan_kwargs, agreed_plan_kwargs, draft_plan_kwargs
+
+ALL_ROLES = list(Role)
+SEN_TEAM = {Role.SENCO, Role.SENIOR_LEADER}
+
+
+def statuses(ok_roles, *, ok=200, denied=403):
+    return {role: (ok if role in ok_roles else denied) for role in ALL_ROLES}
+
+
+@dataclass
+class Access:
+    expected: dict
+    kwargs: callable = None  # (world, role, in_scope) -> url kwargs
+    method: str = "get"
+    anonymous: int = 302
+    data: dict = field(default_factory=dict)
+
+
+def pupil_kwargs(world, role, in_scope):
+    """An in-scope pupil for the role, or one it must not reach."""
+    if in_scope:
+        return {"pk": world.taught.pk}
+    if role in SEN_TEAM or role == Role.ADMIN:
+        return {"pk": world.elsewhere.pk}  # another school
+    return {"pk": world.untaught.pk}  # same school, not theirs
+
+
+IMPORTERS = {Role.SENCO, Role.ADMIN}
+PUPIL_READERS = {Role.SENCO, Role.SENIOR_LEADER, Role.TEACHER, Role.TEACHING_ASSISTANT, Role.PARENT}
+RAISERS = {Role.SENCO, Role.SENIOR_LEADER, Role.TEACHER, Role.TEACHING_ASSISTANT}
+
+
+# Passports, profiles, meetings, class view, parent portal and PDFs (issue 5).
+STAFF_WHO_SUPPORT = {Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}
+SEN_SUMMARY_READERS = {Role.SENCO, Role.SENIOR_LEADER, Role.TEACHER, Role.TEACHING_ASSISTANT}
+
+
+PLAN_READERS = SEN_SUMMARY_READERS
+
+
+def document_kwargs(world, role, in_scope):
+    """Like pupil_kwargs, once every pupil has a passport and profile (so 404 means scope)."""
+    with_documents(world)
+    return pupil_kwargs(world, role, in_scope)
+
+
+def version_kwargs(world, role, in_scope):
+    return document_kwargs(world, role, in_scope) | {"number": 1}
+
+
+ACCESS = {
+    "reports:home": Access(statuses(set(ALL_ROLES))),
+    "sendhub:switch_role": Access(
+        statuses(set(), denied=405), anonymous=302
+    ),  # POST only; a GET is refused
+    "pupils:register": Access(statuses(SEN_TEAM)),
+    "pupils:census": Access(statuses({Role.SENCO, Role.SENIOR_LEADER})),
+    "pupils:census_export": Access(
+        statuses({Role.SENCO, Role.SENIOR_LEADER}),
+        kwargs=lambda world, role, in_scope: {"file_format": "csv"},
+    ),
+    "pupils:movement": Access(statuses(SEN_TEAM)),
+    "pupils:register_export": Access(
+        statuses({Role.SENCO, Role.SENIOR_LEADER}),
+        kwargs=lambda world, role, in_scope: {"file_format": "csv"},
+    ),
+    "pupils:detail": Access(statuses(PUPIL_READERS), kwargs=pupil_kwargs),
+    "pupils:history": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
+    "pupils:change_status": Access(statuses({Role.SENCO}), kwargs=pupil_kwargs),
+    "pupils:parent_informed": Access(statuses({Role.SENCO}), kwargs=pupil_kwargs),
+    "pupils:passport": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
+    "pupils:passport_edit": Access(statuses(STAFF_WHO_SUPPORT), kwargs=document_kwargs),
+    "pupils:passport_confirm": Access(
+        statuses(STAFF_WHO_SUPPORT, ok=302), kwargs=document_kwargs, method="post"
+    ),
+    "pupils:passport_version": Access(statuses(STAFF_WHO_SUPPORT), kwargs=version_kwargs),
+    "pupils:profile": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
+    "pupils:profile_edit": Access(statuses(STAFF_WHO_SUPPORT), kwargs=document_kwargs),
+    "pupils:parent_meetings": Access(statuses(SEN_SUMMARY_READERS), kwargs=pupil_kwargs),
+    "reports:class_view": Access(statuses(SEN_SUMMARY_READERS)),
+    "reports:class_view_pdf": Access(statuses(SEN_SUMMARY_READERS)),
+    "reports:portal_child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
+    "reports:passport_pdf": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
+    "reports:profile_pdf": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
+    # Support plans, reviews and the strategy library (issue 5); POSTs out of scope are
+    # walked in tests/reviews/test_plan_access.py.
+    "reviews:pupil_plans": Access(statuses(PLAN_READERS), kwargs=pupil_kwargs),
+    "reviews:plan_create": Access(statuses({Role.SENCO}), kwargs=pupil_kwargs),
+    "reviews:plan_detail": Access(statuses(PLAN_READERS), kwargs=active_plan_kwargs),
+    "reviews:plan_edit": Access(statuses({Role.SENCO}), kwargs=draft_plan_kwargs),
+    "reviews:plan_strategies": Access(statuses({Role.SENCO}), kwargs=draft_plan_kwargs),
+    "reviews:plan_strategy_add": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=draft_plan_kwargs, method="post"
+    ),
+    "reviews:plan_agree": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=draft_plan_kwargs, method="post"
+    ),
+    "reviews:plan_activate": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=agreed_plan_kwargs, method="post"
+    ),
+    "reviews:plan_revise": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=active_plan_kwargs, method="post"
+    ),
+    "reviews:plan_views": Access(statuses(STAFF_WHO_SUPPORT), kwargs=active_plan_kwargs),
+    "reviews:plan_review": Access(statuses({Role.SENCO}), kwargs=active_plan_kwargs),
+    "reviews:portal_agree": Access(statuses({Role.PARENT}), kwargs=draft_plan_kwargs),
+    "reviews:portal_views": Access(statuses({Role.PARENT}), kwargs=active_plan_kwargs),
+    "reviews:strategy_list": Access(statuses(PLAN_READERS)),
+    "reviews:strategy_create": Access(statuses({Role.SENCO})),
+    "reports:plan_pdf": Access(statuses(PLAN_READERS | {Role.PARENT}), kwargs=active_plan_kwargs),
+    # MIS import (tests/pupils/test_import.py covers another school's batch: 404).
+    "pupils:import": Access(statuses(IMPORTERS)),
+    "pupils:import_preview": Access(statuses(IMPORTERS), kwargs=batch_kwargs()),
+    "pupils:import_apply": Access(
+        statuses(IMPORTERS, ok=302), kwargs=batch_kwargs(), method="post"
+    ),
+    "pupils:import_result": Access(statuses(IMPORTERS), kwargs=batch_kwargs(applied=True)),
+    # Identification (issue 4): concerns, evidence, decisions, assessments, referrals.
+    "pupils:concern_queue": Access(statuses({Role.SENCO})),
+    "pupils:concern_raise": Access(statuses(RAISERS)),
+    "pupils:concern_mine": Access(statuses(RAISERS)),
+    "pupils:concern_detail": Access(statuses(RAISERS), kwargs=concern_kwargs),
+    "pupils:concern_attachment": Access(statuses(RAISERS), kwargs=concern_kwargs),
+    "pupils:concern_status": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=concern_kwargs,
+        method="post",
+        data={"status": "in_progress"},
+    ),
+    "pupils:concern_evidence": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=evidence_kwargs,
+        method="post",
+        data={"observation-status": "in", "observation-note": "Seen in English"},
+    ),
+    "pupils:concern_round_robin": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=concern_kwargs, method="post"
+    ),
+    "pupils:concern_observation": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=concern_kwargs,
+        method="post",
+        data={"observed_on": "2025-10-01", "setting": "English", "note": "Off task"},
+    ),
+    "pupils:concern_view": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=concern_kwargs,
+        method="post",
+        data={
+            "whose": "parent",
+            "gathered_on": "2025-10-01",
+            "method": "phone",
+            "summary": "Same at home",
+        },
+    ),
+    "pupils:concern_decide": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=concern_kwargs,
+        method="post",
+        data={"decision": "no_further_action", "rationale": "Progress is in line."},
+    ),
+    "pupils:round_robin_answer": Access(statuses(RAISERS), kwargs=round_robin_kwargs),
+    "pupils:task_done": Access(statuses({Role.SENCO}, ok=302), kwargs=task_kwargs, method="post"),
+    "pupils:assessments": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
+    "pupils:instruments": Access(statuses({Role.SENCO})),
+    "pupils:services": Access(statuses(SEN_TEAM)),
+    "pupils:referrals": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
+    "pupils:referral_edit": Access(statuses({Role.SENCO}), kwargs=referral_kwargs),
+    "pupils:referral_report": Access(statuses(SEN_TEAM), kwargs=referral_kwargs),
+}
+
+PUBLIC = {"login", "logout", "health"}
+# kwargs functions naming a pupil: each URL using one is walked with an out-of-scope pupil.
+SCOPED_KWARGS = {pupil_kwargs, document_kwargs, version_kwargs}
+SCOPED_KWARGS |= {draft_plan_kwargs, agreed_plan_kwargs, active_plan_kwargs}
+SCOPED_KWARGS |= {concern_kwargs, evidence_kwargs, round_robin_kwargs, referral_kwargs, task_kwargs}
+
+
+def named_urls(patterns=None, namespace=""):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_urls(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_is_listed():
+    """A new URL must say who may reach it."""
+    missing = sorted(set(named_urls()) - set(ACCESS) - PUBLIC)
+    assert missing == []
+
+
+def _url(name, access, world, role, in_scope=True):
+    kwargs = access.kwargs(world, role, in_scope) if access.kwargs else {}
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_anonymous_is_sent_to_login(client, world, name):
+    access = ACCESS[name]
+    url = _url(name, access, world, Role.SENCO)
+    response = getattr(client, access.method)(url)
+    assert response.status_code == access.anonymous
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_role_gets_expected_status(client, world, name, role):
+    access = ACCESS[name]
+    client.force_login(world.user(role))
+    response = getattr(client, access.method)(_url(name, access, world, role), access.data)
+    assert response.status_code == access.expected[role], (name, role)
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    sorted(
+        (name, role)
+        for name, access in ACCESS.items()
+        if access.kwargs in SCOPED_KWARGS
+        for role in ALL_ROLES
+        if access.expected[role] == 200
+    ),
+)
+def test_out_of_scope_pupil_is_not_found(client, world, name, role):
+    access = ACCESS[name]
+    client.force_login(world.user(role))
+    response = getattr(client, access.method)(_url(name, access, world, role, in_scope=False))
+    assert response.status_code == 404, (name, role)
+
+
+def test_other_school_pupil_is_not_found_for_teacher_who_teaches_them_elsewhere(client, world):
+    """Teaching a pupil at another school gives no sight of them in this school's role."""
+    world.group.pupils.add(world.elsewhere)  # a data error: a group holding another school's pupil
+    client.force_login(world.user(Role.TEACHER))
+    response = client.get(reverse("pupils:detail", args=[world.elsewhere.pk]))
+    assert response.status_code == 404

@@ -63,6 +63,108 @@ class ConcernForm(forms.ModelForm):
         return [code for code in self.cleaned_data["suspected_areas"] if code != "unsure"]
 
 
+# The four broad areas (Code of Practice 6.28-6.35) in words a parent would use.
+PARENT_AREA_CHOICES = [
+    (codes.BroadArea.COMMUNICATION.value, "Talking, listening, or getting on with other children"),
+    (codes.BroadArea.COGNITION.value, "Reading, writing, maths, or remembering things"),
+    (codes.BroadArea.SEMH.value, "Feelings, worries, or behaviour"),
+    (codes.BroadArea.SENSORY_PHYSICAL.value, "Seeing, hearing, moving, or their body"),
+    ("unsure", "I am not sure"),
+]
+PARENT_PLACES = [
+    ("home", "At home"),
+    ("homework", "With homework"),
+    ("friends", "With friends"),
+    ("journey", "Getting to school"),
+    ("mornings", "Mornings or bedtime"),
+    ("school", "At school, in lessons"),
+]
+NOTICED_MAX = 3000
+
+
+class ParentConcernForm(forms.ModelForm):
+    """A parent's worry about their own child, in their words; saved as a Concern (§3 step 1)."""
+
+    field_order = [
+        "noticed",
+        "places",
+        "places_other",
+        "suspected_areas",
+        "tried_already",
+        "attachment",
+    ]
+    noticed = forms.CharField(
+        label="What have you noticed?",
+        help_text="Say what happens, in your own words.",
+        max_length=NOTICED_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Please tell us what you have noticed.",
+            "max_length": "Please make this shorter (up to 3,000 letters).",
+        },
+    )
+    places = forms.MultipleChoiceField(
+        label="Where or when does it happen? (optional)",
+        choices=PARENT_PLACES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick all that fit.",
+    )
+    places_other = forms.CharField(
+        label="Anywhere else? (optional)",
+        max_length=150,
+        required=False,
+        error_messages={"max_length": "Please make this shorter (up to 150 letters)."},
+    )
+    suspected_areas = forms.MultipleChoiceField(
+        label="Is it about any of these? (optional)",
+        choices=PARENT_AREA_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tried_already = forms.CharField(
+        label="Is there anything that helps? (optional)",
+        help_text="For example: a quiet place, extra time, doing it together.",
+        max_length=NOTICED_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Please make this shorter (up to 3,000 letters)."},
+    )
+
+    class Meta:
+        model = Concern
+        fields = ["noticed", "suspected_areas", "tried_already", "attachment"]
+        labels = {"attachment": "Add a photo or a document (optional)"}
+        help_texts = {
+            "attachment": "For example, a photo of homework or a letter. "
+            "A photo, PDF or Word file, up to 10 MB."
+        }
+        widgets = {
+            "attachment": forms.ClearableFileInput(
+                attrs={"accept": ".pdf,.doc,.docx,.odt,.jpg,.jpeg,.png,.heic,image/*"}
+            ),
+        }
+
+    def clean_suspected_areas(self):
+        return [code for code in self.cleaned_data["suspected_areas"] if code != "unsure"]
+
+    def clean(self):
+        cleaned = super().clean()
+        labels = dict(PARENT_PLACES)
+        places = [labels[value] for value in cleaned.get("places", [])]
+        if cleaned.get("places_other"):
+            places.append(cleaned["places_other"])
+        self.instance.contexts = ", ".join(places)
+        return cleaned
+
+    def save(self, commit=True, *, pupil, parent):
+        """Raise the concern as the staff form does, marked as from a parent."""
+        self.instance.pupil = pupil
+        self.instance.raised_by = parent
+        self.instance.raised_by_parent = True
+        return super().save(commit=commit)
+
+
 class ConcernStatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[

@@ -264,4 +264,36 @@ def seed_identification(rng, people, *, today=None):
         pupil=support.pupil, service=services[4], concern=support, requested_by=senco,
         requested_on=today - timedelta(days=21),
     )  # fmt: skip
+    concerns += _parent_concerns(people, senco, today)
     return {"concerns": len(concerns), "assessments": results}
+
+
+def _parent_concerns(people, senco, today):
+    """Two worries the demo parent shared through the portal: one new, one being looked at."""
+    parent = people.named.get(Role.PARENT)
+    link = parent.children_links.select_related("pupil").first() if parent else None
+    if link is None:
+        return []
+    worries = [
+        ("Gets upset before school on Mondays; says other children laugh at their reading.",
+         "At home, Getting to school", ["SEMH"], "Talking it through the night before.", 2),
+        ("Homework takes two hours, and spellings learned one day are gone the next.",
+         "With homework", ["CL"], "Short goes with breaks, and I write while they spell out loud.", 16),
+    ]  # fmt: skip
+    made = []
+    for noticed, contexts, areas, helps, days_ago in worries:
+        concern = Concern.objects.create(
+            pupil=link.pupil, raised_by=parent, raised_by_parent=True, noticed=noticed,
+            contexts=contexts, suspected_areas=areas, tried_already=helps,
+        )  # fmt: skip
+        Concern.objects.filter(pk=concern.pk).update(
+            raised_at=_at(today - timedelta(days=days_ago))
+        )
+        made.append(concern)
+    ConcernView.objects.create(
+        concern=made[1], whose=ConcernView.Whose.PARENT, gathered_on=today - timedelta(days=10),
+        method=ConcernView.Method.PHONE, summary="Homework is a battle most nights.",
+        recorded_by=senco,
+    )  # fmt: skip
+    Concern.objects.filter(pk=made[1].pk).update(status=Concern.Status.IN_PROGRESS)
+    return made

@@ -48,10 +48,12 @@ def notify_sencos(concern, *, request=None):
         return 0
     path = reverse("pupils:concern_detail", args=[concern.pk])
     link = request.build_absolute_uri(path) if request is not None else path
+    # A parent's name would identify the child, so the email says only "a parent".
+    raiser = "A parent" if concern.raised_by_parent else concern.raised_by
     return send_mail(
         subject="SENDhub: a new concern to triage",
         message=(
-            f"{concern.raised_by} raised a concern about a pupil in year "
+            f"{raiser} raised a concern about a pupil in year "
             f"{concern.pupil.year_group}.\n\nOpen it in SENDhub: {link}\n"
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,

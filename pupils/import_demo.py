@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from pupils import imports
 from pupils.demo import make_upn
-from pupils.models import ImportBatch, Pupil, PupilNeed
+from pupils.models import ImportBatch, ParentLink, Pupil, PupilNeed, TeachingGroup
 from sendhub.demo import FIRST_NAMES, LAST_NAMES
 from sendhub.roles import Role
 
 HEADER = ["UPN", "Legal Surname", "Legal Forename", "Preferred Forename", "DOB", "Gender",
           "NC Year", "Reg Group", "SEN Status", "Primary Need", "Secondary Need",
-          "Admission Date", "FSM Eligible", "EAL"]  # fmt: skip
+          "Admission Date", "FSM Eligible", "EAL", "Classes", "Contact 1 Name",
+          "Contact 1 Relationship", "Contact 1 Email"]  # fmt: skip
 
 
 def _sims_export(school):
@@ -24,18 +25,32 @@ def _sims_export(school):
         Pupil.objects.filter(school=school)
         .on_roll()
         .select_related("form")
-        .prefetch_related(Prefetch("needs", queryset=PupilNeed.objects.order_by("rank")))
+        .prefetch_related(
+            Prefetch("needs", queryset=PupilNeed.objects.order_by("rank")),
+            Prefetch(
+                "teaching_groups",
+                queryset=TeachingGroup.objects.filter(kind=TeachingGroup.Kind.CLASS),
+                to_attr="classes",
+            ),
+            Prefetch("parent_links", queryset=ParentLink.objects.select_related("parent")),
+        )
         .order_by("year_group", "last_name", "first_name")
     )
     rows = []
     for pupil in pupils:
         needs = [n.code for n in pupil.needs.all()] + ["", ""]
+        links = list(pupil.parent_links.all())
+        contact = (
+            [links[0].parent.get_full_name(), links[0].get_relationship_display(),
+             links[0].parent.email] if links else ["", "", ""]
+        )  # fmt: skip
         rows.append([
             pupil.upn, pupil.last_name, pupil.first_name, pupil.preferred_name,
             f"{pupil.date_of_birth:%d/%m/%Y}", pupil.gender, pupil.year_group,
             pupil.form.name if pupil.form else "", pupil.census_code, needs[0], needs[1],
             f"{pupil.joined_on:%d/%m/%Y}", "Y" if pupil.free_school_meals else "N",
-            "Y" if pupil.eal else "N",
+            "Y" if pupil.eal else "N", "; ".join(sorted(g.name for g in pupil.classes)),
+            *contact,
         ])  # fmt: skip
     return rows
 
@@ -76,13 +91,15 @@ def seed_imports(rng, people, *, today=None):
         return [
             make_upn(383, 4012, today.year - 11, serial), rng.choice(LAST_NAMES),
             rng.choice(FIRST_NAMES), "", f"{born}/{today.year - 12}", rng.choice("MF"), 7, "7A",
-            "N", "", "", f"{today:%d/%m/%Y}", "N", "N",
+            "N", "", "", f"{today:%d/%m/%Y}", "N", "N", "7 En1; 7 Ma1; 7 Sc1", "", "", "",
         ]  # fmt: skip
 
     wrong_letter, no_such_day = joiner(903), joiner(904, born="31/09")
     wrong_letter[0] = ("A" if wrong_letter[0][0] != "A" else "B") + wrong_letter[0][1:]
+    with_parent = joiner(901)
+    with_parent[-3:] = [f"Alex {with_parent[1]}", "Mother", "new.parent@example.test"]
     ImportBatch.objects.create(
         school=school, uploaded_by=admin, filename="SIMS pupil list (this week).csv",
-        content=_csv(rows + [joiner(901), joiner(902), wrong_letter, no_such_day]),
+        content=_csv(rows + [with_parent, joiner(902), wrong_letter, no_such_day]),
         columns=mapping, full_roll=True,
     )  # fmt: skip

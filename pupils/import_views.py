@@ -88,6 +88,7 @@ def import_preview(request, pk):
             "changed": plan.changed[:limit] if plan else [],
             "new": plan.new[:limit] if plan else [],
             "leaving": plan.leaving[:limit] if plan else [],
+            "links_kept": plan.links_kept[:limit] if plan else [],
             "limit": limit,
         },
     )

@@ -5,7 +5,9 @@ columns, check every row, then apply the valid rows keyed on UPN within the scho
 The same code serves the upload screens (pupils/import_views.py) and
 `manage.py import_pupils`. Rules come from SEND-reference.md §2: the UPN check
 letter (temporary UPNs allowed), census SEN provision codes N/K/E and the census
-type-of-need codes. pandas is imported inside functions only.
+type-of-need codes. Optional columns add classes (teaching groups, synced per pupil)
+and parent contacts (linked by email, never removed). pandas is imported inside
+functions only.
 """
 
 import io
@@ -13,13 +15,25 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pupils import codes
 from pupils.codes import CensusCode, NeedType, SenStage
-from pupils.models import ImportMapping, Pupil, PupilNeed, RegisterEntry, TeachingGroup
+from pupils.models import (
+    ImportMapping,
+    ParentLink,
+    Pupil,
+    PupilNeed,
+    RegisterEntry,
+    TeachingGroup,
+)
+from sendhub.models import Membership, User
+from sendhub.roles import STAFF_ROLES, Role
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
@@ -153,7 +167,64 @@ FIELDS = [
         "Looked after (CLA)",
         ("looked after", "in care", "cla", "lac", "child looked after", "looked after child"),
     ),
+    Field(
+        "classes",
+        "Classes (teaching groups)",
+        (
+            "classes",
+            "teaching groups",
+            "class list",
+            "class memberships",
+            "curriculum classes",
+            "class groups",
+            "teaching group",
+            "timetable classes",
+        ),
+    ),  # fmt: skip
 ]
+
+
+def _contact_fields(n, names):
+    """Name, relationship and email of the nth parent contact, as each MIS labels them."""
+    return [
+        Field(
+            f"contact{n}_name",
+            f"Contact {n} name",
+            tuple(f"{name} name" for name in names) + names,
+        ),
+        Field(
+            f"contact{n}_relationship",
+            f"Contact {n} relationship",
+            tuple(f"{name} relationship" for name in names)
+            + tuple(f"{name} relation" for name in names)
+            + (
+                ("relationship", "relationship to pupil", "parent relationship")
+                if n == 1
+                else ("relationship 2",)
+            ),
+        ),
+        Field(
+            f"contact{n}_email",
+            f"Contact {n} email",
+            tuple(f"{name} email" for name in names)
+            + tuple(f"{name} email address" for name in names)
+            + (("parent email", "parent email address", "parent carer email") if n == 1 else ()),
+        ),
+    ]
+
+
+# SIMS writes "Priority 1 Contact", Arbor "Primary Guardian", Bromcom "Contact 1".
+CONTACT_FIELDS = _contact_fields(
+    1,
+    ("contact 1", "primary contact", "priority 1 contact", "parent 1", "primary guardian",
+     "main contact", "first contact", "parent carer 1", "parent"),
+) + _contact_fields(
+    2,
+    ("contact 2", "secondary contact", "priority 2 contact", "parent 2", "secondary guardian",
+     "second contact", "parent carer 2"),
+)  # fmt: skip
+FIELDS += CONTACT_FIELDS
+CONTACTS = (1, 2)
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 REQUIRED = [f.key for f in FIELDS if f.required]
 REGISTER_FIELDS = {"sen_status", "primary_need", "secondary_need"}
@@ -445,6 +516,78 @@ def parse_need(value):
     )
 
 
+def parse_class_list(value):
+    """'8 En1; 8 Ma2, 8 Sc1' -> ['8 En1', '8 Ma2', '8 Sc1'], each name once."""
+    names = {}
+    text = value if isinstance(value, str) else _text(value)
+    for part in re.split(r"[;,\n]", text):
+        name = " ".join(part.split())
+        if name:
+            names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+def parse_email(value):
+    text = _text(value).strip(" <>")
+    if len(text) > User._meta.get_field("email").max_length:
+        raise CellError(f"“{value}” is too long for an email address. Check it in your MIS.")
+    if sum("@" in part for part in re.split(r"[;,\s]+", text)) > 1:
+        raise CellError(f"“{value}” holds more than one email address. Give one per contact.")
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise CellError(
+            f"“{value}” is not an email address. Correct it in your MIS, or leave the cell blank."
+        ) from None
+    return text.lower()
+
+
+Relationship = ParentLink.Relationship
+RELATIONSHIP_WORDS = {
+    "mother": Relationship.MOTHER, "mum": Relationship.MOTHER, "mom": Relationship.MOTHER,
+    "birth mother": Relationship.MOTHER, "natural mother": Relationship.MOTHER,
+    "father": Relationship.FATHER, "dad": Relationship.FATHER,
+    "birth father": Relationship.FATHER, "natural father": Relationship.FATHER,
+    "carer": Relationship.CARER, "foster carer": Relationship.CARER,
+    "foster mother": Relationship.CARER, "foster father": Relationship.CARER,
+    "foster parent": Relationship.CARER, "kinship carer": Relationship.CARER,
+    "guardian": Relationship.GUARDIAN, "legal guardian": Relationship.GUARDIAN,
+    "special guardian": Relationship.GUARDIAN, "other": Relationship.OTHER,
+}  # fmt: skip
+# Family words that make a contact a parent or carer of another kind ("Other").
+FAMILY_WORDS = {
+    "parent", "step", "stepmother", "stepfather", "grandmother", "grandfather", "grandparent",
+    "gran", "grandma", "grandad", "grandpa", "nan", "aunt", "auntie", "uncle", "sister",
+    "brother", "sibling", "cousin", "relative", "family", "partner", "adoptive", "adopted",
+}  # fmt: skip
+# Contacts in MIS exports who are not parents or carers and must not see the child's record.
+NOT_PARENT_WORDS = {
+    "doctor", "gp", "social", "childminder", "minder", "friend", "neighbour", "neighbor",
+    "school", "teacher", "solicitor", "police", "nurse", "professional", "agency", "worker",
+}  # fmt: skip
+
+
+def parse_relationship(value):
+    """A ParentLink relationship from an MIS contact relationship; blank is Other."""
+    text = normalise_header(_text(value))
+    if not text:
+        return Relationship.OTHER
+    if text in RELATIONSHIP_WORDS:
+        return RELATIONSHIP_WORDS[text]
+    words = set(text.replace("step ", "step").split()) | set(text.split())
+    if words & NOT_PARENT_WORDS:
+        raise CellError(
+            f"“{value}” is not a parent or carer, and a parent contact can see this pupil's "
+            "SEN record. Leave this contact's email out of the export."
+        )
+    if words & FAMILY_WORDS or any(w.startswith(("grand", "step")) for w in words):
+        return Relationship.OTHER
+    raise CellError(
+        f"“{value}” is not a relationship we recognise. Use Mother, Father, Carer, Guardian "
+        "or a family relationship such as Grandmother."
+    )
+
+
 # Checking every row --------------------------------------------------------------
 
 
@@ -467,6 +610,11 @@ class PlannedPupil:
     pupil: Pupil | None = None
     changes: list = field(default_factory=list)  # [(label, before, after)]
     register: tuple | None = None  # (stage, needs) to record, or None
+    class_names: list | None = None  # None: classes not in the file
+    classes_added: list = field(default_factory=list)  # [(name, is new class)]
+    classes_removed: list = field(default_factory=list)
+    contacts: list = field(default_factory=list)  # [PlannedContact] to link
+    extra: list = field(default_factory=list)  # [(label, what happens)] for classes and contacts
 
     @property
     def name(self):
@@ -477,6 +625,29 @@ class PlannedPupil:
     @property
     def changed_labels(self):
         return [label for label, _before, _after in self.changes]
+
+
+@dataclass
+class PlannedContact:
+    """A parent contact to link to the pupil; user is None when a new account is needed."""
+
+    email: str
+    name: str
+    relationship: str
+    user: object | None = None
+    as_written: str = ""  # the relationship as the file words it
+
+    def describe(self):
+        who = f"{self.name} ({self.email})" if self.name else self.email
+        relationship = Relationship(self.relationship).label
+        if self.relationship == Relationship.OTHER and self.as_written:
+            relationship = f"{self.as_written} (recorded as Other)"
+        account = (
+            "new account, not emailed now: invite them later"
+            if self.user is None
+            else "existing account"
+        )
+        return f"links {who} as {relationship}: {account}"
 
 
 @dataclass
@@ -494,11 +665,26 @@ class Plan:
     errors: list = field(default_factory=list)
     leaving: list = field(default_factory=list)
     new_forms: list = field(default_factory=list)
+    new_classes: list = field(default_factory=list)  # [(name, year group)]
+    links_kept: list = field(default_factory=list)  # [(planned, ParentLink)] not in the file
+    links_not_restored: list = field(default_factory=list)  # [(planned, email)] removed by hand
     warnings: list = field(default_factory=list)
 
     @property
     def rejected_rows(self):
         return sorted({error.row for error in self.errors})
+
+    @property
+    def maps_classes(self):
+        return "classes" in self.mapping
+
+    @property
+    def maps_contacts(self):
+        return any(f"contact{n}_email" in self.mapping for n in CONTACTS)
+
+    @property
+    def applied_rows(self):
+        return self.new + self.changed
 
     @property
     def register_changes(self):
@@ -513,7 +699,27 @@ class Plan:
             "rejected": len(self.rejected_rows),
             "leaving": len(self.leaving),
             "register_changes": self.register_changes,
+            **self._link_counts(),
         }
+
+    def _link_counts(self):
+        """Class and parent contact counts, only when the file has those columns."""
+        counts = {}
+        rows = self.applied_rows
+        if self.maps_classes:
+            counts |= {
+                "classes_created": len(self.new_classes),
+                "class_joins": sum(len(p.classes_added) for p in rows),
+                "class_leaves": sum(len(p.classes_removed) for p in rows),
+            }
+        if self.maps_contacts:
+            contacts = [c for p in rows for c in p.contacts]
+            counts |= {
+                "parents_linked": len(contacts),
+                "parent_accounts": len({c.email for c in contacts if c.user is None}),
+                "parent_links_kept": len(self.links_kept),
+            }
+        return counts
 
 
 def _display(key, value):
@@ -539,14 +745,19 @@ CLEANERS = {
     "primary_need": parse_need,
     "secondary_need": parse_need,
     **dict.fromkeys(BOOLEAN_FIELDS, parse_bool),
+    "classes": parse_class_list,
+    **{f"contact{n}_email": parse_email for n in CONTACTS},
 }
 OPTIONAL_BLANK = {"preferred_name": "", "joined_on": None, "left_on": None, "form": ""}
+OPTIONAL_BLANK |= {"classes": ()}
 OPTIONAL_BLANK |= dict.fromkeys(BOOLEAN_FIELDS, False)
 OPTIONAL_BLANK |= {"sen_status": CensusCode.N, "primary_need": None, "secondary_need": None}
 MAX_LENGTHS = {
     key: Pupil._meta.get_field(key).max_length
     for key in ("first_name", "last_name", "preferred_name")
 } | {"form": TeachingGroup._meta.get_field("name").max_length}
+MAX_LENGTHS |= {f"contact{n}_name": User._meta.get_field("last_name").max_length for n in CONTACTS}
+CLASS_NAME_LENGTH = TeachingGroup._meta.get_field("name").max_length
 STAGE_FOR_CODE = {CensusCode.N: SenStage.NONE, CensusCode.K: SenStage.SEN_SUPPORT,
                   CensusCode.E: SenStage.EHCP}  # fmt: skip
 
@@ -696,14 +907,26 @@ def build_plan(
         mapping = {k: v for k, v in mapping.items() if k not in REGISTER_FIELDS}
         plan.include_register = False
     column_index = {header: i for i, header in enumerate(sheet.headers)}
+    prefetches = [Prefetch("needs", queryset=PupilNeed.objects.order_by("rank"))]
+    if plan.maps_classes:
+        classes = TeachingGroup.objects.filter(kind=TeachingGroup.Kind.CLASS).order_by("name")
+        prefetches.append(Prefetch("teaching_groups", queryset=classes, to_attr="import_classes"))
+    if plan.maps_contacts:
+        prefetches.append(
+            Prefetch("parent_links", queryset=ParentLink.objects.select_related("parent"))
+        )
     existing = {
         p.upn: p
-        for p in pupils.filter(school=school)
-        .select_related("form")
-        .prefetch_related(Prefetch("needs", queryset=PupilNeed.objects.order_by("rank")))
+        for p in pupils.filter(school=school).select_related("form").prefetch_related(*prefetches)
     }
     forms = {g.name.casefold(): g for g in TeachingGroup.objects.filter(school=school)}
     plan.row_count = len(sheet.rows)
+    file_forms = (
+        {_text(v).casefold() for v in _column(sheet, column_index, mapping["form"])}
+        if plan.maps_classes and "form" in mapping
+        else set()
+    )
+    people = _People.load(sheet, column_index, mapping, school) if plan.maps_contacts else None
 
     upn_rows = {}
     for number, cells in sheet.rows:
@@ -715,7 +938,7 @@ def build_plan(
         if not _blank(raw):
             upn_rows.setdefault(codes.normalise_upn(raw), []).append(number)
 
-    new_form_names = {}
+    new_form_names, new_class_names = {}, {}
     for number, cells in sheet.rows:
         errors = []
         values = _clean_row(cells, mapping, column_index, number, errors)
@@ -750,6 +973,12 @@ def build_plan(
         planned.pupil = pupil
         _check_stay(values, pupil, number, mapping, errors, today)
         _check_lengths({**values, "form": planned.form_name}, number, mapping, errors)
+        if plan.maps_classes and "classes" in values:
+            planned.class_names = _check_classes(
+                values.pop("classes"), planned, forms, file_forms, mapping, errors
+            )
+        if people is not None:
+            _check_contacts(values, planned, people, mapping, errors)
         current_needs = [n.code for n in pupil.needs.all()] if pupil else []
         if not errors:
             planned.register = _register_target(planned, pupil, mapping, current_needs, errors)
@@ -760,14 +989,20 @@ def build_plan(
             new_form_names.setdefault(
                 planned.form_name.casefold(), (planned.form_name, values.get("year_group"))
             )
+        for name in planned.class_names or []:
+            if name.casefold() not in forms:
+                new_class_names.setdefault(name.casefold(), (name, values.get("year_group")))
         _describe_changes(planned, pupil, current_needs, full_roll, today)
+        _describe_links(planned, pupil, forms, plan, people)
         if pupil is None:
             plan.new.append(planned)
-        elif planned.changes:
+        elif planned.changes or planned.extra:
             plan.changed.append(planned)
         else:
             plan.unchanged.append(planned)
     plan.new_forms = sorted(new_form_names.values())
+    plan.new_classes = sorted(new_class_names.values())
+    _warn_about_links(plan, people)
 
     if full_roll:
         in_file = set(upn_rows)
@@ -783,6 +1018,191 @@ def build_plan(
                 "be marked as left. Is it really the whole school's roll?"
             )
     return plan
+
+
+def _column(sheet, column_index, header):
+    """The non-blank cells of one column."""
+    index = column_index[header]
+    return [
+        cells[index] for _n, cells in sheet.rows if index < len(cells) and not _blank(cells[index])
+    ]
+
+
+def _chunks(items, size=500):
+    items = list(items)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+@dataclass
+class _People:
+    """Accounts that the file's contact emails already belong to, looked up once."""
+
+    users: dict  # {lower-case email: User}
+    staff: dict  # {lower-case email: what they are at the school}
+    removed: set  # {(pupil id, parent id)} links someone removed and nobody restored
+    without_email: int = 0
+
+    @classmethod
+    def load(cls, sheet, column_index, mapping, school):
+        emails = set()
+        for n in CONTACTS:
+            if f"contact{n}_email" in mapping:
+                column = _column(sheet, column_index, mapping[f"contact{n}_email"])
+                emails |= {_text(v).strip(" <>").lower() for v in column}
+        users = {}
+        for chunk in _chunks(sorted(emails)):
+            found = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk)
+            users |= {user.email_lower: user for user in found}
+        staff = {email: "a SENDhub administrator" for email, u in users.items() if u.is_superuser}
+        by_id = {user.pk: email for email, user in users.items()}
+        for chunk in _chunks(by_id):
+            memberships = Membership.objects.filter(
+                school=school, role__in=STAFF_ROLES, user_id__in=chunk
+            )
+            for membership in memberships:
+                label = Role(membership.role).label
+                staff.setdefault(by_id[membership.user_id], f"a member of staff here ({label})")
+        removed = set()
+        if users:
+            removed = set(
+                ParentLink.history.filter(history_type="-", pupil__school=school).values_list(
+                    "pupil_id", "parent_id"
+                )
+            )
+        return cls(users=users, staff=staff, removed=removed)
+
+
+def _check_classes(names, planned, groups, file_forms, mapping, errors):
+    """The classes to keep the pupil in; forms listed among the classes are errors."""
+    pupil = planned.pupil
+    own_form = planned.form_name
+    if own_form is None:
+        own_form = pupil.form.name if pupil and pupil.form else ""
+    column = mapping["classes"]
+    kept = []
+    for name in names:
+        key = name.casefold()
+        group = groups.get(key)
+        if key == own_form.casefold():
+            continue  # MIS class lists often include the pupil's own form
+        if len(name) > CLASS_NAME_LENGTH:
+            message = (
+                f"The class name “{name[:20]}…” is longer than {CLASS_NAME_LENGTH} characters. "
+                "Shorten it."
+            )
+        elif group is not None and group.kind == TeachingGroup.Kind.FORM:
+            message = (
+                f"“{name}” is a form in SENDhub, not a class. Forms come from the form column: "
+                "leave it out of the classes."
+            )
+        elif group is None and key in file_forms:
+            message = (
+                f"“{name}” is a form in this file, so it cannot be a class too. Rename one of "
+                "them in your MIS."
+            )
+        else:
+            kept.append(group.name if group is not None else name)
+            continue
+        errors.append(RowError(planned.row, column, message))
+    return kept
+
+
+def _check_contacts(values, planned, people, mapping, errors):
+    """
+    Work out which parent contacts to link; staff emails and non-parents are errors.
+
+    A parent sees their own child's record (SEND-reference.md §1), so only an email that
+    belongs to no member of staff here, given with a parent or carer relationship, is linked.
+    """
+    seen = set()
+    for n in CONTACTS:
+        email = values.pop(f"contact{n}_email", "")
+        name = values.pop(f"contact{n}_name", "")
+        relationship = values.pop(f"contact{n}_relationship", "")
+        if not email:
+            people.without_email += bool(name)
+            continue
+        if email in seen:
+            continue
+        seen.add(email)
+        as_written = relationship
+        try:
+            relationship = parse_relationship(as_written)
+        except CellError as exc:
+            errors.append(RowError(planned.row, mapping[f"contact{n}_relationship"], str(exc)))
+            continue
+        if email in people.staff:
+            errors.append(
+                RowError(
+                    planned.row,
+                    mapping[f"contact{n}_email"],
+                    f"{email} belongs to {people.staff[email]}. Staff are never linked as "
+                    "parents by an import: check this contact's email in your MIS.",
+                )
+            )
+            continue
+        planned.contacts.append(
+            PlannedContact(email, name, relationship, people.users.get(email), as_written)
+        )
+
+
+def _describe_links(planned, pupil, groups, plan, people):
+    """What happens to the pupil's classes and parent links, in words for the preview."""
+    if planned.class_names is not None:
+        current = {g.name.casefold(): g.name for g in pupil.import_classes} if pupil else {}
+        wanted = {name.casefold(): name for name in planned.class_names}
+        planned.classes_added = [
+            (name, key not in groups) for key, name in wanted.items() if key not in current
+        ]
+        planned.classes_removed = [name for key, name in current.items() if key not in wanted]
+        words = []
+        if planned.classes_added:
+            words.append(
+                "joins "
+                + ", ".join(f"{n} (new class)" if new else n for n, new in planned.classes_added)
+            )
+        if planned.classes_removed:
+            words.append("leaves " + ", ".join(planned.classes_removed))
+        if words:
+            planned.extra.append(("Classes", "; ".join(words)))
+    if people is None:
+        return
+    linked = {link.parent_id for link in pupil.parent_links.all()} if pupil else set()
+    emails = {c.email for c in planned.contacts}
+    to_link = []
+    for contact in planned.contacts:
+        user = contact.user
+        if user is not None and user.pk in linked:
+            continue
+        if user is not None and pupil is not None and (pupil.pk, user.pk) in people.removed:
+            plan.links_not_restored.append((planned, contact.email))
+            continue
+        to_link.append(contact)
+        planned.extra.append(("Parent contact", contact.describe()))
+    planned.contacts = to_link
+    if pupil is not None:
+        plan.links_kept += [
+            (planned, link)
+            for link in pupil.parent_links.all()
+            if link.parent.email.lower() not in emails
+        ]
+
+
+def _warn_about_links(plan, people):
+    if plan.maps_classes and not any(p.class_names for p in plan.applied_rows + plan.unchanged):
+        leaving = sum(1 for p in plan.applied_rows if p.classes_removed)
+        if leaving:
+            plan.warnings.append(
+                f"The classes column is empty on every row, so applying takes {leaving} "
+                f"pupil{'s' if leaving != 1 else ''} out of all their classes. Is it the right "
+                "column?"
+            )
+    if people is not None and people.without_email:
+        plan.warnings.append(
+            f"{people.without_email} parent contact{'s have' if people.without_email != 1 else ' has'} "
+            "no email address, so no SENDhub account can be linked for them. Add emails in your "
+            "MIS to give parents access."
+        )
 
 
 def _describe_changes(planned, pupil, current_needs, full_roll, today):
@@ -832,6 +1252,7 @@ class Result:
     errors: list
     dry_run: bool = False
     forms_created: list = field(default_factory=list)
+    classes_created: list = field(default_factory=list)
 
     def as_dict(self):
         return {
@@ -839,6 +1260,7 @@ class Result:
             "errors": [e.as_dict() for e in self.errors],
             "dry_run": self.dry_run,
             "forms_created": self.forms_created,
+            "classes_created": self.classes_created,
         }
 
 
@@ -846,7 +1268,8 @@ class Result:
 def apply_plan(plan, *, user=None, source="", today=None):
     """
     Write the plan's valid rows in one transaction: new pupils, changed fields, forms,
-    leavers (archived, never deleted) and register changes through record_register_change.
+    classes, parent links, leavers (archived, never deleted) and register changes through
+    record_register_change.
     """
     from pupils.services import record_register_change
 
@@ -916,6 +1339,8 @@ def apply_plan(plan, *, user=None, source="", today=None):
         )
 
     _sync_form_membership(plan)
+    _sync_class_membership(plan)
+    _link_parents(plan, user=user, reason=reason)
 
     for planned in plan.new + plan.changed:
         if planned.register is None:
@@ -932,7 +1357,12 @@ def apply_plan(plan, *, user=None, source="", today=None):
             recorded_by=user,
             source=RegisterEntry.Source.IMPORT,
         )
-    return Result(counts=plan.counts(), errors=plan.errors, forms_created=plan.new_forms)
+    return Result(
+        counts=plan.counts(),
+        errors=plan.errors,
+        forms_created=plan.new_forms,
+        classes_created=plan.new_classes,
+    )
 
 
 def _sync_form_membership(plan):
@@ -951,4 +1381,105 @@ def _sync_form_membership(plan):
             if p.pupil.form_id
         ],
         batch_size=1000,
+    )
+
+
+def _sync_class_membership(plan):
+    """
+    Put each pupil in exactly the classes the file lists for them.
+
+    Membership rows carry no record of who added them, so every class membership of a
+    pupil in the file is synced; forms, teachers and the classes themselves are untouched.
+    """
+    if not plan.maps_classes:
+        return
+    school = plan.school
+    TeachingGroup.objects.bulk_create(
+        [
+            TeachingGroup(school=school, name=name, kind=TeachingGroup.Kind.CLASS, year_group=year)
+            for name, year in plan.new_classes
+        ]
+    )
+    classes = TeachingGroup.objects.filter(school=school, kind=TeachingGroup.Kind.CLASS)
+    group_ids = {name.casefold(): pk for name, pk in classes.values_list("name", "pk")}
+    through = TeachingGroup.pupils.through
+    leaving, joining = {}, []
+    for planned in plan.applied_rows:
+        pupil_id = planned.pupil.pk
+        for name in planned.classes_removed:
+            leaving.setdefault(group_ids[name.casefold()], []).append(pupil_id)
+        joining += [
+            through(teachinggroup_id=group_ids[name.casefold()], pupil_id=pupil_id)
+            for name, _is_new in planned.classes_added
+        ]
+    for group_id, pupil_ids in leaving.items():
+        for chunk in _chunks(pupil_ids):
+            through.objects.filter(teachinggroup_id=group_id, pupil_id__in=chunk).delete()
+    through.objects.bulk_create(joining, batch_size=1000, ignore_conflicts=True)
+
+
+TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame", "lady", "lord"}
+# Who has parental responsibility is not in a pupil export; these relationships usually do.
+USUALLY_RESPONSIBLE = {Relationship.MOTHER, Relationship.FATHER, Relationship.GUARDIAN}
+
+
+def split_name(text):
+    """'Mrs Jane Ahmed' or 'Ahmed, Jane' -> ('Jane', 'Ahmed')."""
+    if "," in text:
+        last, first = (part.strip() for part in text.split(",", 1))
+    else:
+        *first_words, last = text.split() or [""]
+        first = " ".join(first_words)
+    words = first.split()
+    while words and words[0].casefold().rstrip(".") in TITLES:
+        words.pop(0)
+    limit = User._meta.get_field("first_name").max_length
+    return " ".join(words)[:limit], last[:limit]
+
+
+def _link_parents(plan, *, user, reason):
+    """
+    Link each new parent contact to their child, creating their account and parent role
+    at the school when needed. New accounts have no usable password and get no email:
+    the school invites them later. Existing links are never changed or removed.
+    """
+    contacts = [(planned, contact) for planned in plan.applied_rows for contact in planned.contacts]
+    if not contacts:
+        return
+    school = plan.school
+    users = {}
+    for chunk in _chunks(sorted({contact.email for _planned, contact in contacts})):
+        found = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk)
+        users |= {u.email_lower: u for u in found}
+    new_users = []
+    for _planned, contact in contacts:
+        if contact.email not in users:
+            first, last = split_name(contact.name)
+            account = User(email=contact.email, first_name=first, last_name=last)
+            account.set_unusable_password()
+            users[contact.email] = account
+            new_users.append(account)
+    User.objects.bulk_create(new_users, batch_size=500)
+
+    ids = {users[contact.email].pk for _planned, contact in contacts}
+    has_role = set()
+    for chunk in _chunks(ids):
+        has_role |= set(
+            Membership.objects.filter(school=school, role=Role.PARENT, user_id__in=chunk)
+            .values_list("user_id", flat=True)
+        )  # fmt: skip
+    Membership.objects.bulk_create(
+        [Membership(user_id=pk, role=Role.PARENT, school=school) for pk in sorted(ids - has_role)]
+    )
+    links = [
+        ParentLink(
+            parent=users[contact.email],
+            pupil=planned.pupil,
+            relationship=contact.relationship,
+            parental_responsibility=contact.relationship in USUALLY_RESPONSIBLE,
+        )
+        for planned, contact in contacts
+    ]
+    bulk_create_with_history(
+        links, ParentLink, batch_size=500, default_user=user, default_change_reason=reason
     )

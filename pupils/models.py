@@ -1136,9 +1136,21 @@ class ConcernQuerySet(models.QuerySet):
     def for_queue(self):
         return self.select_related("pupil", "raised_by", "decided_by").order_by("raised_at", "pk")
 
+    def raised_as_parent_by(self, user):
+        """The worries this parent shared about their own children, newest first."""
+        return (
+            self.filter(
+                raised_by=user,
+                raised_by_parent=True,
+                pupil__in=Pupil.objects.visible_to(user),
+            )
+            .select_related("pupil")
+            .order_by("-raised_at", "-pk")
+        )
+
 
 class Concern(models.Model):
-    """A member of staff's concern about a pupil: step 1 of identification (§3)."""
+    """A concern about a pupil from staff or a parent: step 1 of identification (§3)."""
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -1182,6 +1194,8 @@ class Concern(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     look_again_on = models.DateField("look again on", null=True, blank=True)
+    # Set when raised from the parent portal: a person's role can change or be several.
+    raised_by_parent = models.BooleanField("raised by a parent or carer", default=False)
 
     history = HistoricalRecords()
     objects = ConcernQuerySet.as_manager()
@@ -1215,6 +1229,7 @@ class Concern(models.Model):
         permissions = [
             ("raise_concern", "Can raise a concern about a pupil"),
             ("triage_concerns", "Can triage concerns, gather evidence and decide"),
+            ("raise_concern_as_parent", "Can tell the school about a worry about their own child"),
         ]
 
     def __str__(self):
@@ -1241,6 +1256,25 @@ class Concern(models.Model):
     @property
     def attachment_name(self):
         return self.attachment.name.rsplit("/", 1)[-1] if self.attachment else ""
+
+    @property
+    def status_for_parent(self):
+        """The status in plain words for the parent who raised it: never the SENCO's notes."""
+        if self.status == self.Status.NEW:
+            return "The SENCO has received this"
+        if self.status == self.Status.DECIDED:
+            return f"Decided: {PARENT_DECISION_WORDS[self.decision]}"
+        return "The school is looking into this"
+
+
+# What each decision means, in words for parents (SEND-reference.md §3, step 3).
+PARENT_DECISION_WORDS = {
+    Concern.Decision.NO_FURTHER_ACTION: "no extra help is needed for now",
+    Concern.Decision.MONITOR: "the school will keep an eye on how things go",
+    Concern.Decision.SEN_SUPPORT: "your child will get extra help at school (SEN support)",
+    Concern.Decision.REFER: "the school will ask a specialist for advice",
+    Concern.Decision.EHC_REQUEST: "the school will ask the council for an EHC needs assessment",
+}
 
 
 class EvidenceSource(models.TextChoices):

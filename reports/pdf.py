@@ -150,3 +150,34 @@ def plan_pdf(request, pk):
     return pdf_response(
         pdf, filename=f"plan-{slugify(pupil.full_name)}-{plan.cycle}-{plan.version}"
     )
+
+
+def review_context(plan):
+    """The review record's context; `plan` comes from SupportPlan.objects.for_review_record()."""
+    pupil = plan.pupil
+    return document_context(
+        pupil,
+        f"{pupil.full_name}: review of the {pupil.school.plan_label}",
+        plan=plan,
+        review=plan.review,
+        views=plan.views_by_party(),
+        next_plan=plan.next_cycle_plan(),
+    )
+
+
+@require_GET
+@permission_required_any("reviews.view_supportplan", "reviews.take_part_as_parent")
+def review_pdf(request, pk):
+    """The record of a plan's review as a PDF; a plan not yet reviewed has none (404)."""
+    from reviews.models import SupportPlan
+
+    plan = get_object_or_404(
+        SupportPlan.objects.visible_to(request.user).for_review_record(), pk=pk
+    )
+    pupil = plan.pupil
+    if request.user.has_perm("reviews.view_supportplan"):
+        AccessLog.record(request, pupil=pupil, what="review record (PDF)")
+    pdf = render_pdf("reports/pdf/review.html", review_context(plan), request=request)
+    return pdf_response(
+        pdf, filename=f"review-{slugify(pupil.full_name)}-{plan.cycle}-{plan.version}"
+    )

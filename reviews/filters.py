@@ -22,5 +22,12 @@ class StrategyFilter(django_filters.FilterSet):
         model = Strategy
         fields = []
 
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        if school.uses_layers:
+            self.filters["layer"].extra["choices"] = school.layer_choices()
+        else:
+            del self.filters["layer"]
+
     def search(self, queryset, name, value):
         return queryset.matching(text=value.strip())

@@ -22,6 +22,17 @@ from reviews.models import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def use_school_layers(form, school):
+    """The layer field in the school's own names, or no layer field if the school has none.
+
+    A form without the field leaves the model's layer as it is (the default on a new row).
+    """
+    if school.uses_layers:
+        form.fields["layer"].choices = school.layer_choices()
+    else:
+        del form.fields["layer"]
+
+
 class SupportPlanForm(forms.ModelForm):
     """The plan's wording and review date; targets are a formset alongside."""
 
@@ -35,9 +46,10 @@ class SupportPlanForm(forms.ModelForm):
             "home_targets": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, school, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or date.today()
+        use_school_layers(self, school)
 
     def clean_review_due_on(self):
         """At least termly (SEND-reference.md §4; Code of Practice 6.52)."""
@@ -226,3 +238,7 @@ class StrategyForm(forms.ModelForm):
         model = Strategy
         fields = ["broad_area", "layer", "title", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_school_layers(self, school)

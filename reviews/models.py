@@ -17,10 +17,10 @@ from simple_history.models import HistoricalRecords
 
 from pupils.codes import BroadArea
 from pupils.models import Pupil, ReadReceipt
+from sendhub.models import MAX_WEEKS_TO_REVIEW, Layer
 
-# A plan is reviewed "at least termly" (SEND-reference.md §4; Code of Practice 6.52).
-# A term is at most about 14 school weeks; 16 calendar weeks allows for a holiday.
-MAX_WEEKS_TO_REVIEW = 16
+# MAX_WEEKS_TO_REVIEW (the termly limit) and Layer live beside School, whose settings
+# use them: the default review cadence and the school's own names for the layers.
 TARGETS_MIN, TARGETS_MAX = 1, 6
 TARGETS_ADVISED = (3, 4)  # "3-4 outcomes/targets" (SEND-reference.md §4)
 DUE_SOON_DAYS = 14
@@ -34,15 +34,6 @@ def latest_review_date(start):
 def default_review_date(school, start):
     """The school's cadence from `start`, never later than the termly limit."""
     return min(start + timedelta(weeks=school.review_cadence_weeks), latest_review_date(start))
-
-
-class Layer(models.TextChoices):
-    """Support layers (SEND-reference.md §4, the 2026 White Paper's proposed shape)."""
-
-    UNIVERSAL = "universal", "Universal"
-    TARGETED = "targeted", "Targeted"
-    TARGETED_PLUS = "targeted_plus", "Targeted plus"
-    SPECIALIST = "specialist", "Specialist"
 
 
 class StrategyQuerySet(models.QuerySet):
@@ -153,6 +144,19 @@ class SupportPlanQuerySet(models.QuerySet):
             "review__recorded_by",
         )
 
+    def for_review_record(self):
+        """Reviewed plans, with what the review record shows: progress, views, who recorded it."""
+        return (
+            self.filter(review__isnull=False)
+            .select_related("pupil__school", "pupil__form", "review__recorded_by")
+            .prefetch_related(
+                models.Prefetch(
+                    "review__progress", queryset=TargetProgress.objects.select_related("target")
+                ),
+                models.Prefetch("views", queryset=ReviewView.objects.select_related("given_by")),
+            )
+        )
+
 
 class SupportPlan(models.Model):
     """One version of a pupil's support plan for one assess-plan-do-review cycle."""
@@ -252,6 +256,19 @@ class SupportPlan(models.Model):
 
     def missing_parties(self):
         return [p for p in PlanAgreement.Party if p not in self.agreed_parties()]
+
+    def views_by_party(self):
+        """(label, view or None) for pupil, parent, teacher and TA (reads the prefetched views)."""
+        given = {view.party: view for view in self.views.all()}
+        return [(label, given.get(party)) for party, label in ReviewView.Party.choices]
+
+    def next_cycle_plan(self):
+        """The plan for the cycle this plan's review opened, as it stands now (None on exit)."""
+        following = self.pupil.support_plans.filter(cycle=self.cycle + 1).exclude(
+            status=self.Status.SUPERSEDED
+        )
+        # A revision in draft sits beside the version in force: show the one in force.
+        return min(following, key=lambda plan: (plan.is_draft, -plan.version), default=None)
 
 
 class PlanTarget(models.Model):

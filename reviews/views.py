@@ -108,6 +108,7 @@ def plan_create(request, pk):
     form = SupportPlanForm(
         _posted(request),
         initial={"review_due_on": default_review_date(pupil.school, today)},
+        school=pupil.school,
         today=today,
     )
     targets = target_formset(_posted(request), instance=SupportPlan(), blank_rows=3)
@@ -134,7 +135,7 @@ def plan_detail(request, pk):
         ReadReceipt.mark_seen(
             user=request.user, pupil=pupil, document=ReadReceipt.Document.PLAN, version=plan.pk
         )
-    views = {view.party: view for view in plan.views.all()}
+    review = getattr(plan, "review", None)
     return render(
         request,
         "reviews/plan_detail.html",
@@ -144,8 +145,9 @@ def plan_detail(request, pk):
             "agreements": plan.agreements.all(),
             "missing_parties": plan.missing_parties(),
             "agreement_form": AgreementForm() if plan.is_draft else None,
-            "views": [(label, views.get(party)) for party, label in ReviewView.Party.choices],
-            "review": getattr(plan, "review", None),
+            "views": plan.views_by_party(),
+            "review": review,
+            "next_plan": plan.next_cycle_plan() if review else None,
         },
     )
 
@@ -155,7 +157,7 @@ def plan_detail(request, pk):
 def plan_edit(request, pk):
     """Change a draft. Agreed plans are never edited: start a revision instead."""
     plan = _plan(request, pk, _plans(request).drafts())
-    form = SupportPlanForm(_posted(request), instance=plan)
+    form = SupportPlanForm(_posted(request), instance=plan, school=plan.pupil.school)
     targets = target_formset(_posted(request), instance=plan, blank_rows=1)
     if request.method == "POST" and form.is_valid() and targets.is_valid():
         with transaction.atomic():
@@ -177,13 +179,15 @@ def plan_edit(request, pk):
 def plan_strategies(request, pk):
     """A draft's strategies for class teachers: edit them, or pick more from the library."""
     plan = _plan(request, pk, _plans(request).drafts())
+    school = plan.pupil.school
     library = StrategyFilter(
         request.GET,
-        queryset=Strategy.objects.available_to(plan.pupil.school)
+        queryset=Strategy.objects.available_to(school)
         .exclude(pk__in=plan.strategies.exclude(strategy=None).values("strategy_id"))
         .select_related("school"),
+        school=school,
     )
-    context = {"plan": plan, "pupil": plan.pupil, "library": library,
+    context = {"plan": plan, "pupil": plan.pupil, "library": library, "school": school,
                "strategies": library.qs[:LIBRARY_PAGE_SIZE]}  # fmt: skip
     if request.htmx:
         return render(request, "reviews/plan_strategies.html#library", context)
@@ -417,9 +421,11 @@ def portal_plan_views(request, pk):
 @permission_required("reviews.view_strategy", raise_exception=True)
 def strategy_list(request):
     """The strategy library: the starter set and the school's own, by area and layer."""
+    school = request.user.school
     library = StrategyFilter(
         request.GET,
-        queryset=Strategy.objects.available_to(request.user.school).select_related("school"),
+        queryset=Strategy.objects.available_to(school).select_related("school"),
+        school=school,
     )
     template_name = "reviews/strategy_list.html"
     if request.htmx:
@@ -427,7 +433,7 @@ def strategy_list(request):
     return render(
         request,
         template_name,
-        {"library": library, "strategies": library.qs[: LIBRARY_PAGE_SIZE * 2]},
+        {"library": library, "school": school, "strategies": library.qs[: LIBRARY_PAGE_SIZE * 2]},
     )
 
 
@@ -435,7 +441,7 @@ def strategy_list(request):
 @permission_required("reviews.add_strategy", raise_exception=True)
 def strategy_create(request):
     """Add one of the school's own strategies to the library."""
-    form = StrategyForm(_posted(request))
+    form = StrategyForm(_posted(request), school=request.user.school)
     if request.method == "POST" and form.is_valid():
         strategy = form.save(commit=False)
         strategy.school = request.user.school

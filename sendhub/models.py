@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 from sendhub.roles import Role
+
+# A plan is reviewed "at least termly" (SEND-reference.md §4; Code of Practice 6.52).
+# A term is at most about 14 school weeks; 16 calendar weeks allows for a holiday.
+MAX_WEEKS_TO_REVIEW = 16
 
 
 class UserManager(BaseUserManager):
@@ -74,6 +79,18 @@ class Trust(models.Model):
         return self.name
 
 
+class Layer(models.TextChoices):
+    """Support layers (SEND-reference.md §4, the 2026 White Paper's proposed shape).
+
+    A school may call them by its own names: School.layer_label().
+    """
+
+    UNIVERSAL = "universal", "Universal"
+    TARGETED = "targeted", "Targeted"
+    TARGETED_PLUS = "targeted_plus", "Targeted plus"
+    SPECIALIST = "specialist", "Specialist"
+
+
 class School(models.Model):
     class Phase(models.TextChoices):
         PRIMARY = "primary", "Primary"
@@ -97,17 +114,47 @@ class School(models.Model):
     )
     # Settings a school words or schedules differently (SEND-reference.md: configuration).
     plan_label = models.CharField(
+        "name for a support plan",
         max_length=60,
         default="SEN support plan",
         help_text="What the school calls a support plan (IEP, My Plan, Individual Support Plan).",
     )
     review_cadence_weeks = models.PositiveSmallIntegerField(
-        default=12, help_text="Default weeks between support-plan reviews (at least termly)."
+        "weeks between reviews",
+        default=12,
+        validators=[
+            MinValueValidator(1, "Reviews must be at least 1 week apart."),
+            MaxValueValidator(
+                MAX_WEEKS_TO_REVIEW,
+                f"Plans are reviewed at least termly: choose {MAX_WEEKS_TO_REVIEW} weeks or fewer.",
+            ),
+        ],
+        help_text=f"The review date a new plan starts with. At least termly: "
+        f"{MAX_WEEKS_TO_REVIEW} weeks at most.",
     )
     passport_stale_days = models.PositiveSmallIntegerField(
+        "days before a passport needs checking",
         default=120,
+        validators=[
+            MinValueValidator(1, "Choose at least 1 day."),
+            MaxValueValidator(365, "Choose 365 days (a year) or fewer."),
+        ],
         help_text="Days after which a pupil passport not confirmed with the pupil is flagged.",
     )
+    uses_layers = models.BooleanField(
+        "the school uses support layers",
+        default=True,
+        help_text="When this is off, plans do not ask for or show a support layer.",
+    )
+    # The school's own names for the layers; blank means the standard name (Layer).
+    universal_layer_name = models.CharField("our name for Universal", max_length=40, blank=True)
+    targeted_layer_name = models.CharField("our name for Targeted", max_length=40, blank=True)
+    targeted_plus_layer_name = models.CharField(
+        "our name for Targeted plus", max_length=40, blank=True
+    )
+    specialist_layer_name = models.CharField("our name for Specialist", max_length=40, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -118,10 +165,72 @@ class School(models.Model):
                 ),
                 name="school_phase_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    review_cadence_weeks__gte=1, review_cadence_weeks__lte=MAX_WEEKS_TO_REVIEW
+                ),
+                name="school_review_cadence_termly",
+            ),
         ]
+        permissions = [("change_school_settings", "Can change the school's settings")]
 
     def __str__(self):
         return self.name
+
+    def layer_label(self, value):
+        """The school's name for a support layer, or the standard name when it has none."""
+        try:
+            layer = Layer(value)
+        except ValueError:
+            return value
+        return getattr(self, LAYER_NAME_FIELDS[layer]).strip() or layer.label
+
+    def layer_choices(self):
+        return [(layer.value, self.layer_label(layer)) for layer in Layer]
+
+    def recent_changes(self, limit=10):
+        """The latest changes to this school's record: who, when, and each field old → new.
+
+        One query: `limit` + 1 history rows, each compared with the row before it.
+        """
+        rows = list(
+            self.history.select_related("history_user").order_by("-history_date", "-history_id")[
+                : limit + 1
+            ]
+        )
+        changes = []
+        for new, old in zip(rows, rows[1:], strict=False):
+            fields = [
+                (
+                    self._meta.get_field(change.field).verbose_name,
+                    _setting_value(self, change.field, change.old),
+                    _setting_value(self, change.field, change.new),
+                )
+                for change in new.diff_against(old).changes
+            ]
+            if fields:
+                changes.append({"at": new.history_date, "by": new.history_user, "fields": fields})
+        return changes
+
+
+LAYER_NAME_FIELDS = {
+    Layer.UNIVERSAL: "universal_layer_name",
+    Layer.TARGETED: "targeted_layer_name",
+    Layer.TARGETED_PLUS: "targeted_plus_layer_name",
+    Layer.SPECIALIST: "specialist_layer_name",
+}
+
+
+def _setting_value(school, name, value):
+    """A setting's value in words for the list of changes."""
+    field = school._meta.get_field(name)
+    if isinstance(field, models.BooleanField):
+        return "Yes" if value else "No"
+    if name in LAYER_NAME_FIELDS.values() and not value:
+        return "(the standard name)"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return "(blank)" if value in ("", None) else str(value)
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -36,6 +36,9 @@ _PASSPORT_READ = {"pupils.view_passport", "pupils.view_parentmeeting"}
 _PASSPORT_WRITE = {"pupils.change_passport"}
 # Support plans (§4): staff read the plans of pupils they teach and give their views.
 _PLAN_READ = {"reviews.view_supportplan", "reviews.view_strategy"}
+# The school's own words and review cadence (§4: configuration). The SENCO runs them; a
+# head or senior leader owns compliance (§1) and the office keeps the school's set-up.
+_SCHOOL_SETTINGS = {"sendhub.change_school_settings"}
 
 ROLE_PERMISSIONS = {
     Role.SENCO: _FULL_FILE
@@ -52,10 +55,12 @@ ROLE_PERMISSIONS = {
         "reviews.manage_plans",
         "reviews.contribute_views",
         "reviews.add_strategy",
-    },
+    }
+    | _SCHOOL_SETTINGS,
     Role.SENIOR_LEADER: _FULL_FILE
     | _PASSPORT_READ
     | _PLAN_READ
+    | _SCHOOL_SETTINGS
     | {"pupils.export_register", "pupils.raise_concern"},
     Role.TEACHER: _PASSPORT_READ
     | _PASSPORT_WRITE
@@ -71,7 +76,14 @@ ROLE_PERMISSIONS = {
     | _PLAN_READ
     | {"pupils.view_sen_summary", "pupils.raise_concern", "reviews.contribute_views"},
     Role.GOVERNOR: {"reports.view_anonymised_reports"},
-    Role.PARENT: {"pupils.view_own_child", "pupils.view_passport", "reviews.take_part_as_parent"},
+    # A parent tells the school about a worry through the portal only (§3 step 1): the
+    # staff permission "pupils.raise_concern" would open staff concern pages.
+    Role.PARENT: {
+        "pupils.view_own_child",
+        "pupils.view_passport",
+        "reviews.take_part_as_parent",
+        "pupils.raise_concern_as_parent",
+    },
     Role.TRUST_LEAD: {"reports.view_anonymised_reports", "reports.view_trust_reports"},
-    Role.ADMIN: {"pupils.import_pupils", "pupils.view_roll"},
+    Role.ADMIN: {"pupils.import_pupils", "pupils.view_roll"} | _SCHOOL_SETTINGS,
 }

@@ -22,7 +22,12 @@ from tests.pupils.concern_data import (
 )
 from tests.pupils.import_files import batch_kwargs
 from tests.pupils.passport_data import with_documents
-from tests.reviews.plan_data import active_plan_kwargs, agreed_plan_kwargs, draft_plan_kwargs
+from tests.reviews.plan_data import (
+    active_plan_kwargs,
+    agreed_plan_kwargs,
+    draft_plan_kwargs,
+    reviewed_plan_kwargs,
+)
 
 ALL_ROLES = list(Role)
 SEN_TEAM = {Role.SENCO, Role.SENIOR_LEADER}
@@ -78,6 +83,8 @@ ACCESS = {
     "sendhub:switch_role": Access(
         statuses(set(), denied=405), anonymous=302
     ),  # POST only; a GET is refused
+    # The current school's own settings (tests/sendhub/test_school_settings.py).
+    "sendhub:school_settings": Access(statuses({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})),
     "pupils:register": Access(statuses(SEN_TEAM)),
     "pupils:census": Access(statuses({Role.SENCO, Role.SENIOR_LEADER})),
     "pupils:census_export": Access(
@@ -105,6 +112,10 @@ ACCESS = {
     "reports:class_view": Access(statuses(SEN_SUMMARY_READERS)),
     "reports:class_view_pdf": Access(statuses(SEN_SUMMARY_READERS)),
     "reports:portal_child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
+    # A parent's worry about their own child (issues 4-5); the POST with another family's
+    # child is walked in tests/pupils/test_parent_concerns.py.
+    "reports:portal_concern_raise": Access(statuses({Role.PARENT}), kwargs=pupil_kwargs),
+    "reports:portal_concerns": Access(statuses({Role.PARENT})),
     "reports:passport_pdf": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
     "reports:profile_pdf": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
     # Support plans, reviews and the strategy library (issue 5); POSTs out of scope are
@@ -133,6 +144,10 @@ ACCESS = {
     "reviews:strategy_list": Access(statuses(PLAN_READERS)),
     "reviews:strategy_create": Access(statuses({Role.SENCO})),
     "reports:plan_pdf": Access(statuses(PLAN_READERS | {Role.PARENT}), kwargs=active_plan_kwargs),
+    # The review record: same readers and scope as the plan PDF (a plan not reviewed: 404).
+    "reports:review_pdf": Access(
+        statuses(PLAN_READERS | {Role.PARENT}), kwargs=reviewed_plan_kwargs
+    ),
     # MIS import (tests/pupils/test_import.py covers another school's batch: 404).
     "pupils:import": Access(statuses(IMPORTERS)),
     "pupils:import_preview": Access(statuses(IMPORTERS), kwargs=batch_kwargs()),
@@ -198,6 +213,7 @@ PUBLIC = {"login", "logout", "health"}
 # kwargs functions naming a pupil: each URL using one is walked with an out-of-scope pupil.
 SCOPED_KWARGS = {pupil_kwargs, document_kwargs, version_kwargs}
 SCOPED_KWARGS |= {draft_plan_kwargs, agreed_plan_kwargs, active_plan_kwargs}
+SCOPED_KWARGS |= {reviewed_plan_kwargs}
 SCOPED_KWARGS |= {concern_kwargs, evidence_kwargs, round_robin_kwargs, referral_kwargs, task_kwargs}
 
 

@@ -23,6 +23,11 @@ def test_seed_demo_has_identification_in_every_state():
     decisions = set(Concern.objects.exclude(decision="").values_list("decision", flat=True))
     assert decisions == set(Concern.Decision.values)
     assert Concern.objects.filter(raised_by__email="teacher@demo.sendhub.test").count() == 2
+    from_parent = Concern.objects.filter(raised_by__email="parent@demo.sendhub.test")
+    assert sorted(from_parent.values_list("status", "raised_by_parent")) == [
+        ("in_progress", True),
+        ("new", True),
+    ]
     # One monitored concern has come back on its date; one is still in the future.
     monitored = Concern.objects.filter(decision="monitor")
     assert [c.is_due_to_look_again for c in monitored.order_by("look_again_on")] == [True, False]

@@ -68,6 +68,34 @@ agreed_plan_kwargs = plan_kwargs_for(SupportPlan.Status.AGREED)
 active_plan_kwargs = plan_kwargs_for(SupportPlan.Status.ACTIVE)
 
 
+def reviewed_plan(pupil, by, *, targets=3, cycle=1, decision="continue", summary="Keep going."):
+    """An active plan taken through services.close_review, as the review page does it."""
+    from reviews import services
+
+    plan = make_plan(pupil, by, status=SupportPlan.Status.ACTIVE, targets=targets, cycle=cycle)
+    progress = {t.pk: ("partly", f"Evidence for {t.outcome}") for t in plan.targets.all()}
+    services.close_review(plan=plan, held_on=date.today(), decision=decision, summary=summary,
+                          progress=progress, recorded_by=by)  # fmt: skip
+    plan.refresh_from_db()
+    return plan
+
+
+def reviewed_plan_kwargs(world, role, in_scope):
+    """A reviewed plan (with its review) in or out of the role's scope."""
+    senco = world.user(Role.SENCO)
+    plans = {}
+    for pupil in (world.taught, world.untaught, world.elsewhere):
+        plan = SupportPlan.objects.filter(pupil=pupil, review__isnull=False).first()
+        plans[pupil.pk] = plan or reviewed_plan(pupil, senco)
+    if in_scope:
+        pupil = world.taught
+    elif role in SEN_TEAM_AND_ADMIN:
+        pupil = world.elsewhere  # another school
+    else:
+        pupil = world.untaught  # same school, not theirs
+    return {"pk": plans[pupil.pk].pk}
+
+
 def restore_starter_strategies():
     """Put back the starter library, which a live-server (flushing) test may have removed."""
     if not Strategy.objects.filter(school__isnull=True).exists():

@@ -2,6 +2,7 @@
 Import pupils from a SIMS, Arbor or Bromcom export, the same way as the upload screens.
 
 Exit codes: 0 every row applied; 1 some rows rejected (listed); 2 the file cannot be used.
+Parent contacts get accounts without a usable password and are not emailed.
 """
 
 from pathlib import Path
@@ -77,6 +78,17 @@ class Command(BaseCommand):
             f"{counts['leaving']} marked as left, {counts['register_changes']} register "
             f"changes; {counts['rejected']} of {counts['rows']} rows rejected."
         )
+        if "class_joins" in counts:
+            self.stdout.write(
+                f"Classes: {counts['classes_created']} new, {counts['class_joins']} joined, "
+                f"{counts['class_leaves']} left."
+            )
+        if "parents_linked" in counts:
+            self.stdout.write(
+                f"Parent contacts: {counts['parents_linked']} linked, "
+                f"{counts['parent_accounts']} new accounts (not emailed), "
+                f"{counts['parent_links_kept']} existing links not in the file kept."
+            )
         if result.errors:
             for error in result.errors:
                 self.stdout.write(f"Row {error.row}, column “{error.column}”: {error.message}")

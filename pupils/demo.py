@@ -205,7 +205,9 @@ def build_register(rng, school, pupils, *, senco, today, k_share=0.14, e_share=0
     leavers_with_sen = [p for p in pupils if p.left_on is not None][:4]
 
     def change(pupil, stage, needs, when, reason, **extra):
-        when = min(max(when, pupil.joined_on - timedelta(days=365 * 3)), today)
+        # The school's register starts when the pupil joins it: earlier SEN history
+        # (a previous school's) is told in the reason, not dated before joined_on.
+        when = min(max(when, pupil.joined_on), today)
         return record_register_change(
             pupil=pupil, stage=stage, needs=needs, effective_on=when, reason=reason,
             decided_by=senco, recorded_by=senco, **extra,
@@ -227,7 +229,7 @@ def build_register(rng, school, pupils, *, senco, today, k_share=0.14, e_share=0
             reason = "On SEN support at primary school; transition information reviewed."
         else:
             reason = "Evidence from observation, standardised assessment and teacher round robin."
-            if rng.random() < 0.4:
+            if rng.random() < 0.4 and start - timedelta(days=70) >= pupil.joined_on:
                 change(pupil, SenStage.MONITORING, [], start - timedelta(days=70),
                        "Teacher concern; monitoring with interim strategies.")  # fmt: skip
         entry = change(pupil, SenStage.SEN_SUPPORT, _needs(rng, K_NEEDS), start, reason)

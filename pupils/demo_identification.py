@@ -128,9 +128,12 @@ def seed_identification(rng, people, *, today=None):
         .distinct()
         .order_by("pk")[:4]
     )
+    # Concerns below go back up to 120 days: only pupils here by then, so that no
+    # concern or register entry is dated before the pupil joined.
     others = list(
         Pupil.objects.filter(school=school, sen_stage="none")
         .on_roll()
+        .filter(joined_on__lte=today - timedelta(days=130))
         .exclude(pk__in=[p.pk for p in taught])
         .order_by("pk")
     )

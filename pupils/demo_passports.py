@@ -131,7 +131,9 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
             captured = first_day + timedelta(days=number * 90) if number else first_day
             if not stale and number == versions - 1:
                 captured = today - timedelta(days=rng.randrange(5, stale_days - 10))
-            content = _content(rng, pupil, area, min(captured, today), method)
+            # Views are gathered at this school, so never before the pupil joined it.
+            captured = max(min(captured, today), pupil.joined_on)
+            content = _content(rng, pupil, area, captured, method)
             if number:
                 content["recent_achievements"] = rng.choice(ACHIEVEMENTS)
             Passport.save_version(pupil=pupil, by=staff[index % len(staff)], **content)
@@ -143,7 +145,7 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
                 important_to_me=rng.choice(ENJOY),
                 how_to_support_me=WORDS[area]["others_support_me_by"],
                 voice_method=method,
-                updated_on=today - timedelta(days=rng.randrange(10, 200)),
+                updated_on=max(today - timedelta(days=rng.randrange(10, 200)), pupil.joined_on),
                 updated_by=staff[0],
             )
         # Meetings this school year: some pupils below the three a year (CoP 6.65).
@@ -151,7 +153,8 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
         days_so_far = max((today - year_start).days, 1)
         for n in range(held):
             when = year_start + timedelta(days=days_so_far * (n + 1) // (held + 1))
-            rows.append(_meeting(pupil, when, PURPOSE_ROTATION[n % 3], staff[0]))
+            if when >= pupil.joined_on:  # no meetings before the pupil joined
+                rows.append(_meeting(pupil, when, PURPOSE_ROTATION[n % 3], staff[0]))
         if is_named or index % 3 == 0:
             when = today + timedelta(days=7 + rng.randrange(30))
             rows.append(_meeting(pupil, when, ParentMeeting.Purpose.REVIEW, staff[0]))

@@ -1,4 +1,10 @@
-"""Register exports as CSV or XLSX (pandas only for writing the spreadsheet)."""
+"""
+Register exports as CSV or XLSX (pandas only for writing the spreadsheet).
+
+Every bulk export of SEN data (special category data, SEND-reference.md §9) is
+written to the access log: who, when, which export, how many pupils and, in the
+path, the filters or census date used.
+"""
 
 import io
 from datetime import date
@@ -66,5 +72,37 @@ REGISTER_COLUMNS = [
 
 
 def register_response(pupils, file_format, *, school):
+    """The register file and how many pupils it holds."""
     stem = f"sen-register-{school.urn}-{date.today():%Y-%m-%d}"
-    return dataframe_response(register_rows(pupils), REGISTER_COLUMNS, file_format, stem)
+    rows = list(register_rows(pupils))
+    return dataframe_response(rows, REGISTER_COLUMNS, file_format, stem), len(rows)
+
+
+# AccessLog keeps a pupil id, not a foreign key. A bulk export is no one pupil's file,
+# so it is logged against 0, which no pupil has; it never shows on a pupil's history.
+BULK_EXPORT_PUPIL_ID = 0
+
+
+def record_export(*, user, role, school, what, path):
+    """Write one access-log row for a bulk export."""
+    from sendhub.models import AccessLog
+
+    return AccessLog.objects.create(
+        user=user,
+        role=role,
+        school=school,
+        pupil_id=BULK_EXPORT_PUPIL_ID,
+        what=what[:100],
+        path=path[:500],
+    )
+
+
+def record_download(request, *, what, rows):
+    """Log a bulk export downloaded through the site, with its filters (in the URL)."""
+    return record_export(
+        user=request.user,
+        role=request.user.role,
+        school=request.user.school,
+        what=f"{what}: {rows} pupil{'' if rows == 1 else 's'}",
+        path=request.get_full_path(),
+    )

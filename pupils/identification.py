@@ -37,7 +37,9 @@ REGISTER_DECISIONS = {
 
 
 def sencos_of(school):
-    memberships = Membership.objects.filter(school=school, role=Role.SENCO).select_related("user")
+    memberships = (
+        Membership.objects.current().filter(school=school, role=Role.SENCO).select_related("user")
+    )
     return [membership.user for membership in memberships]
 
 

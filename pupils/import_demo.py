@@ -32,7 +32,9 @@ def _sims_export(school):
                 queryset=TeachingGroup.objects.filter(kind=TeachingGroup.Kind.CLASS),
                 to_attr="classes",
             ),
-            Prefetch("parent_links", queryset=ParentLink.objects.select_related("parent")),
+            Prefetch(
+                "parent_links", queryset=ParentLink.objects.current().select_related("parent")
+            ),
         )
         .order_by("year_group", "last_name", "first_name")
     )

@@ -6,14 +6,18 @@ The same code serves the upload screens (pupils/import_views.py) and
 `manage.py import_pupils`. Rules come from SEND-reference.md §2: the UPN check
 letter (temporary UPNs allowed), census SEN provision codes N/K/E and the census
 type-of-need codes. Optional columns add classes (teaching groups, synced per pupil)
-and parent contacts (linked by email, never removed). pandas is imported inside
-functions only.
+and parent contacts (linked by email, never removed), and the context flags:
+previously looked-after, attendance % (0 to 100, '95.2' or '95.2%', rounded to one
+decimal; a bare fraction such as '0.952' is refused, not guessed; a blank cell keeps
+ours) and the number of suspensions and exclusions (a whole number; blank is 0).
+pandas is imported inside functions only.
 """
 
 import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -167,6 +171,57 @@ FIELDS = [
         "Looked after (CLA)",
         ("looked after", "in care", "cla", "lac", "child looked after", "looked after child"),
     ),
+    # Context flags for analysis (SEND-reference.md §2), as SIMS, Arbor and Bromcom head them.
+    Field(
+        "previously_looked_after",
+        "Previously looked after",
+        (
+            "previously looked after",
+            "previously looked after child",
+            "plac",
+            "post lac",
+            "post looked after",
+            "post looked after arrangements",
+            "adopted from care",
+            "previously in care",
+        ),
+    ),  # fmt: skip
+    Field(
+        "attendance_percent",
+        "Attendance %",
+        (
+            "attendance",  # also "Attendance %", "% Attendance", "Attendance (%)"
+            "attendance percentage",
+            "attendance percent",
+            "percentage attendance",
+            "overall attendance",
+            "overall attendance percentage",
+            "attendance rate",
+            "ytd attendance",
+            "attendance ytd",
+            "year to date attendance",
+        ),
+    ),  # fmt: skip
+    Field(
+        "exclusions_count",
+        "Suspensions and exclusions",
+        (
+            "exclusions",
+            "number of exclusions",
+            "no of exclusions",
+            "exclusion count",
+            "exclusions count",
+            "total exclusions",
+            "suspensions",
+            "number of suspensions",
+            "no of suspensions",
+            "suspension count",
+            "suspensions and exclusions",
+            "fixed term exclusions",
+            "number of fixed term exclusions",
+            "fixed term exclusion count",
+        ),
+    ),  # fmt: skip
     Field(
         "classes",
         "Classes (teaching groups)",
@@ -228,12 +283,17 @@ CONTACTS = (1, 2)
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 REQUIRED = [f.key for f in FIELDS if f.required]
 REGISTER_FIELDS = {"sen_status", "primary_need", "secondary_need"}
-BOOLEAN_FIELDS = ["free_school_meals", "pupil_premium", "eal", "looked_after"]
+BOOLEAN_FIELDS = [
+    "free_school_meals", "pupil_premium", "eal", "looked_after", "previously_looked_after",
+]  # fmt: skip
 # Fields copied onto Pupil as they are, in the order changes are listed.
 PUPIL_FIELDS = [
     "first_name", "last_name", "preferred_name", "date_of_birth", "gender", "year_group",
-    "joined_on", "left_on", *BOOLEAN_FIELDS,
+    "joined_on", "left_on", *BOOLEAN_FIELDS, "attendance_percent", "exclusions_count",
 ]  # fmt: skip
+# A blank cell in these columns leaves what SENDhub holds alone (a new pupil without an
+# admission date joins today; attendance is often blank for pupils new this term).
+KEEP_WHEN_BLANK = {"joined_on", "attendance_percent"}
 
 
 def normalise_header(text):
@@ -456,6 +516,54 @@ def parse_gender(value):
     if text in GENDERS:
         return GENDERS[text]
     raise CellError(f"“{value}” is not a sex we recognise. Use M, F or X (other or not stated).")
+
+
+def parse_attendance(value):
+    """
+    Attendance as a percentage with one decimal: '95.2', '95.2%', '95.24' -> Decimal('95.2').
+
+    A bare number between 0 and 1 ('0.952', a spreadsheet's percent cell) is refused
+    rather than guessed: it could be 95.2% or 0.952%. Write '0.9%' for a real 0.9%.
+    """
+    text = _text(value)
+    has_sign = text.endswith("%")
+    number = text.rstrip("%").strip()
+    try:
+        percent = Decimal(number)
+    except InvalidOperation:
+        percent = None
+    if percent is None or not percent.is_finite():
+        raise CellError(
+            f"“{value}” is not an attendance figure. Give a percentage from 0 to 100, e.g. 95.2."
+        )
+    if not has_sign and 0 < percent < 1:
+        raise CellError(
+            f"“{value}” looks like a fraction, not a percentage. Give attendance as a "
+            "percentage, e.g. 95.2 (write 0.5% if it really is under 1%)."
+        )
+    if not 0 <= percent <= 100:
+        raise CellError(
+            f"Attendance of “{value}” is outside 0 to 100%. Check the figure in your MIS."
+        )
+    return percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+MAX_EXCLUSIONS = 999
+
+
+def parse_count(value):
+    """A whole number of suspensions and exclusions, 0 or more ('2', 2.0)."""
+    text = _text(value)
+    if re.fullmatch(r"-\s*\d+", text):
+        raise CellError(f"“{value}” is below 0. Give the number of suspensions and exclusions.")
+    if not re.fullmatch(r"\d+", text):
+        raise CellError(
+            f"“{value}” is not a number of suspensions and exclusions. "
+            "Use a whole number, 0 if none."
+        )
+    if int(text) > MAX_EXCLUSIONS:
+        raise CellError(f"“{value}” is more than {MAX_EXCLUSIONS}. Check the number in your MIS.")
+    return int(text)
 
 
 YEAR_WORDS = {"r": 0, "reception": 0, "rec": 0, "n2": -1, "n1": -2, "nursery": -1}
@@ -731,6 +839,8 @@ def _display(key, value):
         return value.strftime("%d/%m/%Y")
     if key == "gender":
         return Pupil.Gender(value).label
+    if key == "attendance_percent":
+        return f"{value}%"
     return str(value)
 
 
@@ -745,12 +855,15 @@ CLEANERS = {
     "primary_need": parse_need,
     "secondary_need": parse_need,
     **dict.fromkeys(BOOLEAN_FIELDS, parse_bool),
+    "attendance_percent": parse_attendance,
+    "exclusions_count": parse_count,
     "classes": parse_class_list,
     **{f"contact{n}_email": parse_email for n in CONTACTS},
 }
 OPTIONAL_BLANK = {"preferred_name": "", "joined_on": None, "left_on": None, "form": ""}
 OPTIONAL_BLANK |= {"classes": ()}
 OPTIONAL_BLANK |= dict.fromkeys(BOOLEAN_FIELDS, False)
+OPTIONAL_BLANK |= {"attendance_percent": None, "exclusions_count": 0}
 OPTIONAL_BLANK |= {"sen_status": CensusCode.N, "primary_need": None, "secondary_need": None}
 MAX_LENGTHS = {
     key: Pupil._meta.get_field(key).max_length
@@ -1069,6 +1182,12 @@ class _People:
                     "pupil_id", "parent_id"
                 )
             )
+            # A link the school ended (e.g. a court order) is never restored by an import.
+            removed |= set(
+                ParentLink.objects.ended()
+                .filter(pupil__school=school)
+                .values_list("pupil_id", "parent_id")
+            )
         return cls(users=users, staff=staff, removed=removed)
 
 
@@ -1167,7 +1286,8 @@ def _describe_links(planned, pupil, groups, plan, people):
             planned.extra.append(("Classes", "; ".join(words)))
     if people is None:
         return
-    linked = {link.parent_id for link in pupil.parent_links.all()} if pupil else set()
+    current = [link for link in pupil.parent_links.all() if link.ended_on is None] if pupil else []
+    linked = {link.parent_id for link in current}
     emails = {c.email for c in planned.contacts}
     to_link = []
     for contact in planned.contacts:
@@ -1182,9 +1302,7 @@ def _describe_links(planned, pupil, groups, plan, people):
     planned.contacts = to_link
     if pupil is not None:
         plan.links_kept += [
-            (planned, link)
-            for link in pupil.parent_links.all()
-            if link.parent.email.lower() not in emails
+            (planned, link) for link in current if link.parent.email.lower() not in emails
         ]
 
 
@@ -1211,8 +1329,8 @@ def _describe_changes(planned, pupil, current_needs, full_roll, today):
         return
     for key in PUPIL_FIELDS:
         if key in values and getattr(pupil, key) != values[key]:
-            if key == "joined_on" and values[key] is None:
-                continue  # a blank admission date leaves ours alone
+            if key in KEEP_WHEN_BLANK and values[key] is None:
+                continue  # a blank admission date or attendance leaves ours alone
             planned.changes.append(
                 (
                     FIELDS_BY_KEY[key].label,
@@ -1312,7 +1430,9 @@ def apply_plan(plan, *, user=None, source="", today=None):
         pupil = planned.pupil
         before = {k: getattr(pupil, k) for k in PUPIL_FIELDS}
         for key in PUPIL_FIELDS:
-            if key in planned.values and not (key == "joined_on" and planned.values[key] is None):
+            if key in planned.values and not (
+                key in KEEP_WHEN_BLANK and planned.values[key] is None
+            ):
                 setattr(pupil, key, planned.values[key])
         changed = {k for k in PUPIL_FIELDS if getattr(pupil, k) != before[k]}
         if planned.form_name is not None:

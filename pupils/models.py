@@ -47,7 +47,7 @@ class PupilQuerySet(models.QuerySet):
             )
             return in_school.on_roll().filter(Exists(in_group) | Exists(assigned))
         if role == Role.PARENT:
-            linked = ParentLink.objects.filter(parent=user, pupil_id=OuterRef("pk"))
+            linked = ParentLink.objects.current().filter(parent=user, pupil_id=OuterRef("pk"))
             return in_school.on_roll().filter(Exists(linked))
         return self.none()
 
@@ -191,8 +191,10 @@ class PupilQuerySet(models.QuerySet):
             models.Prefetch(
                 "parents_informed", queryset=ParentInformed.objects.select_related("informed_by")
             ),
-            models.Prefetch("parent_links", queryset=ParentLink.objects.select_related("parent")),
-            "medical_conditions",
+            models.Prefetch(
+                "parent_links", queryset=ParentLink.objects.current().select_related("parent")
+            ),
+            models.Prefetch("medical_conditions", queryset=MedicalCondition.objects.current()),
         )
 
     def for_register(self):
@@ -288,6 +290,8 @@ class Pupil(models.Model):
             ("export_register", "Can export the register and census extract"),
             ("view_own_child", "Can view their own child's passport and plan"),
             ("view_roll", "Can view the school roll (no SEN data)"),
+            ("view_relationships", "Can view parent links, TA support and class teachers"),
+            ("manage_relationships", "Can change parent links, TA support and class teachers"),
         ]
 
     def __str__(self):
@@ -348,6 +352,17 @@ class TeachingGroupQuerySet(models.QuerySet):
     def taught_by(self, user):
         return self.filter(Q(teachers=user) | Q(support_staff=user)).distinct()
 
+    def at_school_of(self, user):
+        """Groups of the school this person is acting for now; none without a school."""
+        membership = getattr(user, "membership", None) if user.is_authenticated else None
+        if membership is None or membership.school_id is None:
+            return self.none()
+        return self.filter(school_id=membership.school_id)
+
+    def for_class_list(self):
+        """What the classes page shows: counts and the teachers' names."""
+        return self.with_pupil_counts().prefetch_related("teachers")
+
     def with_pupil_counts(self):
         on_register = Q(pupils__sen_stage__in=codes.REGISTER_STAGES)
         return self.annotate(
@@ -376,6 +391,9 @@ class TeachingGroup(models.Model):
     )
     pupils = models.ManyToManyField(Pupil, blank=True, related_name="teaching_groups")
 
+    # Who teaches a class decides which teachers see its pupils, so each change of
+    # teachers is kept with who made it (the pupils themselves come from the MIS).
+    history = HistoricalRecords(m2m_fields=[teachers])
     objects = TeachingGroupQuerySet.as_manager()
 
     class Meta:
@@ -390,11 +408,63 @@ class TeachingGroup(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("pupils:class_detail", args=[self.pk])
+
+    def teacher_changes(self, limit=20):
+        """Who changed this class's teachers and when, newest first: added and removed names.
+
+        Two queries: the latest history rows, then the teachers each row recorded.
+        """
+        rows = list(
+            self.history.select_related("history_user").order_by("-history_date", "-history_id")[
+                : limit + 1
+            ]
+        )
+        through = self.history.model.teachers.model
+        names = {row.history_id: {} for row in rows}
+        for kept in through.objects.filter(history__in=rows).select_related("user"):
+            names[kept.history_id][kept.user_id] = str(kept.user)
+        changes = []
+        for index, row in enumerate(rows[:limit]):
+            now = names[row.history_id]
+            before = names[rows[index + 1].history_id] if index + 1 < len(rows) else None
+            if before is None:
+                added, removed = sorted(now.values()), []
+            else:
+                added = sorted(name for pk, name in now.items() if pk not in before)
+                removed = sorted(name for pk, name in before.items() if pk not in now)
+                if not added and not removed:
+                    continue
+            changes.append(
+                {
+                    "at": row.history_date,
+                    "by": row.history_user,
+                    "reason": row.history_change_reason or "",
+                    "teachers": sorted(now.values()),
+                    "added": added,
+                    "removed": removed,
+                    "is_first": before is None,
+                }
+            )
+        return changes
+
 
 class SupportAssignmentQuerySet(models.QuerySet):
     def current(self):
         today = date.today()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today)
+
+    def not_ended(self):
+        """Current and future support: what can still be ended."""
+        return self.exclude(ends_on__lt=date.today())
+
+    def visible_to(self, user):
+        return self.filter(pupil__in=Pupil.objects.visible_to(user))
+
+    def for_pupil_page(self):
+        """Every assignment of a pupil, current and past, newest first, with the TA's name."""
+        return self.select_related("staff").order_by("-starts_on", "-pk")
 
 
 class SupportAssignment(models.Model):
@@ -417,9 +487,30 @@ class SupportAssignment(models.Model):
     def __str__(self):
         return f"{self.staff} supports {self.pupil}"
 
+    @property
+    def is_current(self):
+        today = date.today()
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+    @property
+    def is_future(self):
+        return self.starts_on > date.today()
+
+
+class ParentLinkQuerySet(models.QuerySet):
+    def current(self):
+        """Links that have not been ended: only these give a parent sight of a child."""
+        return self.filter(ended_on__isnull=True)
+
+    def ended(self):
+        return self.filter(ended_on__isnull=False)
+
+    def visible_to(self, user):
+        return self.filter(pupil__in=Pupil.objects.visible_to(user))
+
 
 class ParentLink(models.Model):
-    """A parent or carer's link to their child."""
+    """A parent or carer's link to their child; an ended link is kept but gives no access."""
 
     class Relationship(models.TextChoices):
         MOTHER = "mother", "Mother"
@@ -435,13 +526,25 @@ class ParentLink(models.Model):
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     parental_responsibility = models.BooleanField(default=True)
     phone = models.CharField(max_length=30, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField("why the link was ended", max_length=300, blank=True)
 
     history = HistoricalRecords()
+    objects = ParentLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "pupil"], name="parentlink_unique"),
+            # One current link per parent and child; ended links stay as the record.
+            models.UniqueConstraint(
+                fields=["parent", "pupil"],
+                condition=Q(ended_on__isnull=True),
+                name="parentlink_unique_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | ~Q(end_reason=""),
+                name="parentlink_ended_with_reason",
+            ),
         ]
 
     def __str__(self):
@@ -648,15 +751,27 @@ class ParentInformed(models.Model):
         )
 
 
+class MedicalConditionQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_on__isnull=True)
+
+
 class MedicalCondition(models.Model):
-    """A medical condition (restricted tier: SENCO and named people only)."""
+    """
+    A medical condition (restricted tier: SENCO and named people only).
+
+    Never deleted: a condition that no longer applies is ended (ended_on), so the
+    record of what the school knew and when stays (SEND-reference.md §2, §9).
+    """
 
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="medical_conditions")
     condition = models.CharField(max_length=200)
     has_care_plan = models.BooleanField("has an individual healthcare plan", default=False)
     notes = models.TextField(blank=True)
+    ended_on = models.DateField("no longer applies from", null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = MedicalConditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["condition"]
@@ -1720,8 +1835,28 @@ class TaskQuerySet(models.QuerySet):
     def open(self):
         return self.filter(done_at__isnull=True)
 
+    def done(self):
+        return self.filter(done_at__isnull=False)
+
     def for_user(self, user):
         return self.filter(assigned_to=user, school_id=user.school.pk if user.school else None)
+
+    def visible_to(self, user):
+        """Tasks about pupils this person may see now (SEND-reference.md §1)."""
+        return self.filter(pupil__in=Pupil.objects.visible_to(user))
+
+    def for_list(self):
+        """What the task list and the dashboard tile show (links use concern_id)."""
+        return self.select_related("pupil")
+
+    def counts(self, on=None):
+        """Open, done and overdue (open and past due) in one query."""
+        on = on or date.today()
+        return self.aggregate(
+            open=models.Count("pk", filter=Q(done_at__isnull=True)),
+            done=models.Count("pk", filter=Q(done_at__isnull=False)),
+            overdue=models.Count("pk", filter=Q(done_at__isnull=True, due_on__lt=on)),
+        )
 
 
 class Task(models.Model):
@@ -1750,3 +1885,7 @@ class Task(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_overdue(self):
+        return self.done_at is None and self.due_on < date.today()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pupils import concern_views, import_views, passport_views, views
+from pupils import concern_views, import_views, passport_views, relationship_views, views
 
 app_name = "pupils"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/history/", views.pupil_history, name="history"),
     path("<int:pk>/status/", views.pupil_change_status, name="change_status"),
     path("<int:pk>/parents-informed/", views.pupil_parent_informed, name="parent_informed"),
+    path("<int:pk>/context/", views.pupil_context, name="context"),
 ]
 
 # Passports, one-page profiles and parent meetings (issue 5).
@@ -73,6 +74,7 @@ urlpatterns += [
         concern_views.round_robin_answer,
         name="round_robin_answer",
     ),
+    path("tasks/", concern_views.task_list, name="tasks"),
     path("tasks/<int:pk>/done/", concern_views.task_done, name="task_done"),
     path("<int:pk>/assessments/", concern_views.pupil_assessments, name="assessments"),
     path("assessments/instruments/", concern_views.instrument_list, name="instruments"),
@@ -80,4 +82,16 @@ urlpatterns += [
     path("<int:pk>/referrals/", concern_views.pupil_referrals, name="referrals"),
     path("referrals/<int:pk>/", concern_views.referral_edit, name="referral_edit"),
     path("referrals/<int:pk>/report/", concern_views.referral_report, name="referral_report"),
+]
+
+# Who sees whom: parents and carers, TA support, class teachers (issue 2, item 4).
+urlpatterns += [
+    path("<int:pk>/people/", relationship_views.pupil_people, name="people"),
+    path("<int:pk>/people/parents/", relationship_views.parent_add, name="parent_add"),
+    path("<int:pk>/people/support/", relationship_views.support_add, name="support_add"),
+    path("parent-links/<int:pk>/end/", relationship_views.parent_end, name="parent_end"),
+    path("parent-links/<int:pk>/invite/", relationship_views.parent_invite, name="parent_invite"),
+    path("support/<int:pk>/end/", relationship_views.support_end, name="support_end"),
+    path("classes/", relationship_views.class_list, name="classes"),
+    path("classes/<int:pk>/", relationship_views.class_detail, name="class_detail"),
 ]

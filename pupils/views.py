@@ -10,6 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pupils import census as census_module
 from pupils import codes, exports
+from pupils.context_forms import (
+    ContextFlagsForm,
+    medical_conditions_formset,
+    save_context_and_flags,
+)
 from pupils.filters import RegisterFilter
 from pupils.forms import ParentInformedForm, RegisterChangeForm
 from pupils.history import change_history
@@ -19,6 +24,8 @@ from sendhub.decorators import permission_required_any
 from sendhub.models import AccessLog
 
 REGISTER_PAGE_SIZE = 50
+# The profile shows the latest few assessment results; the assessments page has them all.
+PROFILE_RESULTS = 5
 
 
 def _filtered_register(request):
@@ -60,7 +67,11 @@ def register_export(request, file_format):
     if file_format not in exports.FORMATS:
         raise Http404("Unknown export format.")
     pupils = _filtered_register(request).qs.for_register()
-    return exports.register_response(pupils, file_format, school=request.user.school)
+    response, count = exports.register_response(pupils, file_format, school=request.user.school)
+    exports.record_download(
+        request, what=f"SEN register export ({file_format.upper()})", rows=count
+    )
+    return response
 
 
 @require_GET
@@ -72,6 +83,9 @@ def pupil_detail(request, pk):
     if request.user.has_perm("pupils.view_full_file"):
         pupil = get_object_or_404(Pupil.objects.visible_to(request.user).for_profile(), pk=pk)
         AccessLog.record(request, pupil=pupil, what="full SEN file")
+        results = list(pupil.assessments.for_profile()[: PROFILE_RESULTS + 1])
+        for result in results:
+            result.pupil = pupil  # the age warning reads the pupil's date of birth
         return render(
             request,
             "pupils/pupil_detail.html",
@@ -79,6 +93,8 @@ def pupil_detail(request, pk):
                 "pupil": pupil,
                 "timeline": pupil.register_entries.for_timeline(),
                 "show_restricted": request.user.has_perm("pupils.view_restricted"),
+                "results": results[:PROFILE_RESULTS],
+                "more_results": len(results) > PROFILE_RESULTS,
             },
         )
     pupil = get_object_or_404(Pupil.objects.visible_to(request.user).for_summary(), pk=pk)
@@ -143,6 +159,31 @@ def pupil_change_status(request, pk):
                 return redirect("pupils:parent_informed", pk=pupil.pk)
             return redirect(pupil)
     return render(request, "pupils/pupil_change_status.html", {"pupil": pupil, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("pupils.change_register", raise_exception=True)
+def pupil_context(request, pk):
+    """Edit disability, context flags and medical conditions (SEND-reference.md §2)."""
+    pupil = get_object_or_404(Pupil.objects.visible_to(request.user), pk=pk)
+    data = request.POST if request.method == "POST" else None
+    form = ContextFlagsForm(data, instance=pupil)
+    conditions = None
+    if request.user.has_perm("pupils.view_restricted"):
+        conditions = medical_conditions_formset(pupil, data)
+    if data is not None and form.is_valid() and (conditions is None or conditions.is_valid()):
+        done = save_context_and_flags(pupil=pupil, form=form, conditions=conditions)
+        if done:
+            messages.success(request, f"Saved for {pupil.full_name}: {'; '.join(done)}.")
+        else:
+            messages.info(request, "Nothing was changed.")
+        return redirect(pupil)
+    ended = pupil.medical_conditions.filter(ended_on__isnull=False) if conditions else []
+    return render(
+        request,
+        "pupils/pupil_context_form.html",
+        {"pupil": pupil, "form": form, "conditions": conditions, "ended_conditions": ended},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -212,9 +253,13 @@ def census_export(request, file_format):
     when, error = _census_date(request)
     if error:
         raise Http404(error)
-    rows = census_module.census_rows(Pupil.objects.visible_to(request.user), when)
+    rows = list(census_module.census_rows(Pupil.objects.visible_to(request.user), when))
     stem = f"census-{request.user.school.urn}-{when:%Y-%m-%d}"
-    return exports.dataframe_response(rows, census_module.CENSUS_COLUMNS, file_format, stem)
+    response = exports.dataframe_response(rows, census_module.CENSUS_COLUMNS, file_format, stem)
+    exports.record_download(
+        request, what=f"census extract ({file_format.upper()}) for {when:%Y-%m-%d}", rows=len(rows)
+    )
+    return response
 
 
 @require_GET

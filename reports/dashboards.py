@@ -9,14 +9,19 @@ from sendhub.models import School
 
 
 def senco_dashboard(request):
-    school_pupils = Pupil.objects.visible_to(request.user).on_roll()
-    return {
+    """The SENCO's and senior leaders' home; triage tiles only for those who triage."""
+    user = request.user
+    school_pupils = Pupil.objects.visible_to(user).on_roll()
+    context = {
         "register": school_pupils.register_summary(),
         "parents_not_informed": school_pupils.on_register().without_parent_informed().count(),
         **parent_meetings_tile(school_pupils),
-        **plan_tiles(request.user),
-        **concerns_tile(request.user),
+        **plan_tiles(user),
     }
+    # A senior leader cannot open the triage queue or tick off tasks (sendhub/roles.py).
+    if user.has_perm("pupils.triage_concerns"):
+        context |= concerns_tile(user) | tasks_tile(user)
+    return context
 
 
 def concerns_tile(user, *, shown=5):
@@ -34,6 +39,17 @@ def concerns_tile(user, *, shown=5):
     return {
         "concern_counts": counts,
         "oldest_concerns": waiting.for_queue()[:shown],
+    }
+
+
+def tasks_tile(user, *, shown=3):
+    """My open follow-up tasks: counts in one query, and the oldest few (issue 4)."""
+    from pupils.models import Task
+
+    mine = Task.objects.for_user(user).visible_to(user)
+    return {
+        "task_counts": mine.counts(),
+        "oldest_tasks": mine.open().order_by("created_at", "due_on", "pk")[:shown],
     }
 
 

@@ -1,6 +1,8 @@
 from django import forms
+from django.db import transaction
 
-from sendhub.models import LAYER_NAME_FIELDS, Layer, School
+from sendhub.models import LAYER_NAME_FIELDS, Layer, Membership, School, User
+from sendhub.roles import ROLE_PERMISSIONS, Role
 
 
 class SchoolSettingsForm(forms.ModelForm):
@@ -60,3 +62,169 @@ class SchoolSettingsForm(forms.ModelForm):
                 )
             names.setdefault(name.casefold(), layer)
         return cleaned
+
+
+# Roles a school gives on its People page. A trust lead belongs to a trust, not a school.
+SCHOOL_ROLE_CHOICES = [(role.value, role.label) for role in Role if role != Role.TRUST_LEAD]
+# Roles that may manage people: a school must keep at least one person who can.
+PEOPLE_MANAGER_ROLES = {
+    role for role, perms in ROLE_PERMISSIONS.items() if "sendhub.manage_people" in perms
+}
+
+
+# Roles that open every pupil's full SEN file (SEND-reference.md §1). Only a senior leader
+# gives them, so a school administrator cannot make themselves, or anyone, a SENCO.
+ROLES_ONLY_SENIOR_LEADERS_GIVE = {Role.SENCO, Role.SENIOR_LEADER}
+
+
+def grantable_role_choices(granter_role):
+    """The roles someone acting in `granter_role` may give on the People page."""
+    if granter_role == Role.SENIOR_LEADER:
+        return SCHOOL_ROLE_CHOICES
+    return [
+        (v, label) for v, label in SCHOOL_ROLE_CHOICES if v not in ROLES_ONLY_SENIOR_LEADERS_GIVE
+    ]
+
+
+class GrantRoleMixin:
+    """Offers only the roles the person acting may give, and says why when one is refused."""
+
+    def limit_roles(self, granter_role):
+        field = self.fields["role"]
+        field.choices = [("", field.choices[0][1])] + grantable_role_choices(granter_role)
+        field.error_messages["invalid_choice"] = (
+            "Choose one of the roles listed. "
+            "Only a senior leader can give the SENCO or senior leader role."
+        )
+
+
+def _already_holds(user, role, school):
+    label = Role(role).label.lower()
+    return f"{user} already has the role {label} at {school}. Nothing was changed."
+
+
+class PersonForm(GrantRoleMixin, forms.Form):
+    """Add a person to the current school in one role (never another school's)."""
+
+    email = forms.EmailField(
+        label="Email address",
+        help_text="They sign in with this. If they already use SENDhub, use the same address.",
+        error_messages={
+            "required": "Enter their email address.",
+            "invalid": "Enter an email address like name@school.sch.uk.",
+        },
+    )
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter their first name."}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, error_messages={"required": "Enter their last name."}
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("", "Choose a role")] + SCHOOL_ROLE_CHOICES,
+        error_messages={"required": "Choose their role."},
+    )
+    job_title = forms.CharField(
+        label="Job title (optional)",
+        max_length=100,
+        required=False,
+        help_text="For example: Year 3 teacher, Office manager, HLTA.",
+    )
+
+    def __init__(self, *args, school, granter_role, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.existing = None
+        self.limit_roles(granter_role)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        email, role = cleaned.get("email"), cleaned.get("role")
+        if email:
+            self.existing = User.objects.filter(email__iexact=email).first()
+        if self.existing and role:
+            held = self.existing.memberships.current().filter(school=self.school, role=role)
+            if held.exists():
+                self.add_error("role", _already_holds(self.existing, role, self.school))
+        return cleaned
+
+    @transaction.atomic
+    def save(self):
+        """Find or create the person and give them the role here; returns the membership."""
+        data = self.cleaned_data
+        user = self.existing or User.objects.create_user(
+            data["email"],
+            first_name=data["first_name"].strip(),
+            last_name=data["last_name"].strip(),
+        )
+        return Membership.objects.create(
+            user=user, school=self.school, role=data["role"], job_title=data["job_title"].strip()
+        )
+
+
+class RoleForm(GrantRoleMixin, forms.Form):
+    """Give a person already at the school another role here."""
+
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("", "Choose a role")] + SCHOOL_ROLE_CHOICES,
+        error_messages={"required": "Choose a role."},
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=100, required=False)
+
+    def __init__(self, *args, person, school, granter_role, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person, self.school = person, school
+        self.limit_roles(granter_role)
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        if self.person.memberships.current().filter(school=self.school, role=role).exists():
+            raise forms.ValidationError(_already_holds(self.person, role, self.school))
+        return role
+
+    def save(self):
+        return Membership.objects.create(
+            user=self.person,
+            school=self.school,
+            role=self.cleaned_data["role"],
+            job_title=self.cleaned_data["job_title"].strip(),
+        )
+
+
+class EndRoleForm(forms.Form):
+    """End one role (kept in the history, never deleted)."""
+
+    reason = forms.CharField(
+        label="Reason (optional)",
+        max_length=100,
+        required=False,
+        help_text="For example: left the school, moved to another class. Kept in the history.",
+    )
+
+    def __init__(self, *args, membership, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership, self.by = membership, by
+
+    def clean(self):
+        membership = self.membership
+        if membership.user_id == self.by.pk and membership.role in PEOPLE_MANAGER_ROLES:
+            others = self.by.memberships.current().filter(
+                school_id=membership.school_id, role__in=PEOPLE_MANAGER_ROLES
+            )
+            if not others.exclude(pk=membership.pk).exists():
+                raise forms.ValidationError(
+                    "You cannot end your own role as "
+                    f"{membership.get_role_display().lower()}: it is your last role that lets "
+                    "you manage people here. Ask another administrator or senior leader to "
+                    "end it, so the school is never left without someone who can."
+                )
+        return super().clean()
+
+    def save(self):
+        self.membership.end(reason=self.cleaned_data["reason"])
+        return self.membership

@@ -24,7 +24,10 @@ class ContentSecurityPolicyMiddleware:
 
 
 class CurrentMembershipMiddleware:
-    """Put the role the person chose (or their first) on request.user.membership."""
+    """Put the role the person chose (or their first) on request.user.membership.
+
+    Only current roles count: a role ended today stops working on the next request.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,7 +36,7 @@ class CurrentMembershipMiddleware:
         user = request.user
         if user.is_authenticated:
             chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
-            memberships = list(user.memberships.select_related("school", "trust"))
+            memberships = list(user.memberships.current().select_related("school", "trust"))
             current = next((m for m in memberships if m.pk == chosen), None)
             user.membership = current or (memberships[0] if memberships else None)
             user.all_memberships = memberships

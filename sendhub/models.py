@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
@@ -13,7 +14,29 @@ from sendhub.roles import Role
 MAX_WEEKS_TO_REVIEW = 16
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def at_school(self, school):
+        """People holding a current role at the school (staff and parents)."""
+        return self.filter(
+            pk__in=Membership.objects.current().filter(school=school).values("user_id")
+        )
+
+    def known_at(self, school):
+        """People who hold or once held a role at the school: whose page the school may open."""
+        return self.filter(pk__in=Membership.objects.filter(school=school).values("user_id"))
+
+    def with_roles_at(self, school):
+        """Prefetch each person's current roles at the school as person.roles_here."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.current().filter(school=school).order_by("role"),
+                to_attr="roles_here",
+            )
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
@@ -56,7 +79,7 @@ class User(AbstractUser):
     @cached_property
     def membership(self):
         """The role this person is acting in now; the middleware sets it from the session."""
-        return self.memberships.select_related("school", "trust").first()
+        return self.memberships.current().select_related("school", "trust").first()
 
     @property
     def role(self):
@@ -237,6 +260,13 @@ class MembershipQuerySet(models.QuerySet):
     def with_role(self, *roles):
         return self.filter(role__in=roles)
 
+    def current(self):
+        """Roles in force today. An ended role grants nothing: every read of roles starts here."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
+
+    def ended(self):
+        return self.filter(ended_on__lte=timezone.localdate())
+
 
 class Membership(models.Model):
     """One role a person holds at one school (or, for a trust lead, one trust)."""
@@ -252,8 +282,11 @@ class Membership(models.Model):
         Trust, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     job_title = models.CharField(max_length=100, blank=True)
+    # A role is ended, never deleted: the history keeps who held it and when.
+    ended_on = models.DateField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
@@ -267,17 +300,19 @@ class Membership(models.Model):
                 | (~Q(role="trust_lead") & Q(school__isnull=False, trust__isnull=True)),
                 name="membership_scope_matches_role",
             ),
+            # One current holding of a role per place; ended holdings stay as a record.
             models.UniqueConstraint(
                 fields=["user", "role", "school"],
-                condition=Q(school__isnull=False),
+                condition=Q(school__isnull=False, ended_on__isnull=True),
                 name="membership_unique_school_role",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "trust"],
-                condition=Q(trust__isnull=False),
+                condition=Q(trust__isnull=False, ended_on__isnull=True),
                 name="membership_unique_trust_role",
             ),
         ]
+        permissions = [("manage_people", "Can add people and give or end their roles")]
 
     def __str__(self):
         return f"{self.get_role_display()}, {self.place}"
@@ -285,6 +320,47 @@ class Membership(models.Model):
     @property
     def place(self):
         return self.school or self.trust
+
+    @property
+    def is_current(self):
+        return self.ended_on is None or self.ended_on > timezone.localdate()
+
+    @classmethod
+    def changes_for(cls, user, school):
+        """Who gave or ended each of the person's roles at the school, and when (one query).
+
+        Newest first; each entry has at, by, role, what and reason.
+        """
+        rows = cls.history.filter(user=user, school=school).select_related("history_user")
+        before = {}
+        changes = []
+        for row in rows.order_by("history_date", "history_id"):
+            old = before.get(row.id)
+            role = Role(row.role).label.lower()
+            if old is None:
+                what = f"Given the role {role}" + (f" ({row.job_title})" if row.job_title else "")
+            elif row.ended_on and not old.ended_on:
+                what = f"Role {role} ended"
+            elif row.job_title != old.job_title:
+                what = f"Job title for {role} changed to “{row.job_title or '(none)'}”"
+            else:
+                what = f"Role {role} changed"
+            before[row.id] = row
+            changes.append(
+                {
+                    "at": row.history_date,
+                    "by": row.history_user,
+                    "what": what,
+                    "reason": row.history_change_reason or "",
+                }
+            )
+        return changes[::-1]
+
+    def end(self, *, reason=""):
+        """End the role today: it grants nothing from the next request; the row is kept."""
+        self.ended_on = timezone.localdate()
+        self._change_reason = reason.strip()[:100] or None
+        self.save(update_fields=["ended_on"])
 
     @property
     def schools(self):
@@ -303,8 +379,11 @@ class AccessLog(models.Model):
     """A read of a pupil's full or restricted SEN file (SEND-reference.md §1 and §9)."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(max_length=20, choices=Role.choices)
+    # Blank only for a management command run without naming a person (what says so).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     # An id, not a foreign key: sendhub sits below pupils and knows nothing of them.
     pupil_id = models.BigIntegerField(db_index=True)
@@ -317,7 +396,8 @@ class AccessLog(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.user} read {self.what} of pupil {self.pupil_id} at {self.at:%Y-%m-%d %H:%M}"
+        who = self.user or "a command-line user"
+        return f"{who} read {self.what} of pupil {self.pupil_id} at {self.at:%Y-%m-%d %H:%M}"
 
     @classmethod
     def record(cls, request, *, pupil, what):

@@ -39,6 +39,17 @@ _PLAN_READ = {"reviews.view_supportplan", "reviews.view_strategy"}
 # The school's own words and review cadence (§4: configuration). The SENCO runs them; a
 # head or senior leader owns compliance (§1) and the office keeps the school's set-up.
 _SCHOOL_SETTINGS = {"sendhub.change_school_settings"}
+# People (the /school/people/ page): adding staff and parents, giving and ending their
+# roles, sending invitations. The office (school administrator) keeps the school's list
+# of people, and a head or senior leader answers for who can see children's records
+# (§1, §9 least privilege). The SENCO runs SEND, not accounts, so does not hold it; nor
+# do teachers, TAs, governors or parents. A trust lead role is never given here.
+_MANAGE_PEOPLE = {"sendhub.manage_people"}
+# Who sees whom (SEND-reference.md §1): parent links, TA support and class teachers open
+# pupils' records to parents, TAs and teachers. The SENCO and the office (school
+# administrator) keep them; a senior leader can check them but not change them.
+_RELATIONSHIPS_READ = {"pupils.view_relationships"}
+_RELATIONSHIPS_WRITE = _RELATIONSHIPS_READ | {"pupils.manage_relationships"}
 
 ROLE_PERMISSIONS = {
     Role.SENCO: _FULL_FILE
@@ -56,11 +67,14 @@ ROLE_PERMISSIONS = {
         "reviews.contribute_views",
         "reviews.add_strategy",
     }
-    | _SCHOOL_SETTINGS,
+    | _SCHOOL_SETTINGS
+    | _RELATIONSHIPS_WRITE,
     Role.SENIOR_LEADER: _FULL_FILE
     | _PASSPORT_READ
     | _PLAN_READ
     | _SCHOOL_SETTINGS
+    | _MANAGE_PEOPLE
+    | _RELATIONSHIPS_READ
     | {"pupils.export_register", "pupils.raise_concern"},
     Role.TEACHER: _PASSPORT_READ
     | _PASSPORT_WRITE
@@ -85,5 +99,8 @@ ROLE_PERMISSIONS = {
         "pupils.raise_concern_as_parent",
     },
     Role.TRUST_LEAD: {"reports.view_anonymised_reports", "reports.view_trust_reports"},
-    Role.ADMIN: {"pupils.import_pupils", "pupils.view_roll"} | _SCHOOL_SETTINGS,
+    Role.ADMIN: {"pupils.import_pupils", "pupils.view_roll"}
+    | _SCHOOL_SETTINGS
+    | _MANAGE_PEOPLE
+    | _RELATIONSHIPS_WRITE,
 }

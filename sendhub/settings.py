@@ -128,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
+# Invitation and password reset links (sendhub.accounts) work for 7 days.
+PASSWORD_RESET_TIMEOUT = 7 * 24 * 60 * 60
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sendhub import views
+from sendhub import account_views, views
 
 urlpatterns = [
     path(
@@ -10,6 +10,26 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        account_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        account_views.ResetPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        account_views.SetPasswordView.as_view(),
+        name="set_password",
+    ),
     path("health/", views.health, name="health"),
     path("", include("sendhub.app_urls")),
     path("pupils/", include("pupils.urls")),

@@ -1,21 +1,25 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sendhub.forms import SchoolSettingsForm
+from sendhub.accounts import invitation_days, send_invitation
+from sendhub.filters import PeopleFilter
+from sendhub.forms import EndRoleForm, PersonForm, RoleForm, SchoolSettingsForm
 from sendhub.middleware import SESSION_MEMBERSHIP_KEY
+from sendhub.models import Membership, User
 
 
 @require_POST
 def switch_role(request):
     """Act in another of the person's own roles (another school, or parent rather than teacher)."""
     try:
-        membership = request.user.memberships.get(pk=request.POST.get("membership"))
+        membership = request.user.memberships.current().get(pk=request.POST.get("membership"))
     except (ValueError, request.user.memberships.model.DoesNotExist):
         raise Http404("No such role.") from None
     request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
@@ -50,3 +54,135 @@ def school_settings(request):
         "sendhub/school_settings.html",
         {"form": form, "school": school, "changes": school.recent_changes()},
     )
+
+
+PEOPLE_PAGE_SIZE = 25
+
+
+@require_GET
+@permission_required("sendhub.manage_people", raise_exception=True)
+def people(request):
+    """Everyone with a current role at this school: filter by role, search, page."""
+    school = request.user.school
+    people_filter = PeopleFilter(
+        request.GET, queryset=User.objects.at_school(school), school=school
+    )
+    page = Paginator(people_filter.qs.with_roles_at(school), PEOPLE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "sendhub/people.html",
+        {"filter": people_filter, "page": page, "query": query.urlencode(), "school": school},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("sendhub.manage_people", raise_exception=True)
+def person_add(request):
+    """Add a person in one role at this school and email them an invitation."""
+    school = request.user.school
+    form = PersonForm(
+        request.POST if request.method == "POST" else None,
+        school=school,
+        granter_role=request.membership.role,
+    )
+    if request.method == "POST" and form.is_valid():
+        membership = form.save()
+        person = membership.user
+        if person.has_usable_password():
+            messages.success(
+                request,
+                f"{person} now has the role {membership.get_role_display().lower()} here. "
+                "They already use SENDhub, so they sign in with their own password.",
+            )
+        else:
+            send_invitation(person, school=school, request=request)
+            messages.success(
+                request,
+                f"{person} was added as {membership.get_role_display().lower()}. "
+                f"An invitation to set a password was emailed to {person.email}.",
+            )
+        return redirect("sendhub:person", pk=person.pk)
+    return render(
+        request,
+        "sendhub/person_add.html",
+        {"form": form, "school": school, "days": invitation_days()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("sendhub.manage_people", raise_exception=True)
+def person(request, pk):
+    """A person's roles here, with history; a POST gives them another role."""
+    school = request.user.school
+    person = get_object_or_404(User.objects.known_at(school), pk=pk)
+    form = RoleForm(
+        request.POST if request.method == "POST" else None,
+        person=person,
+        school=school,
+        granter_role=request.membership.role,
+    )
+    if request.method == "POST" and form.is_valid():
+        membership = form.save()
+        messages.success(
+            request, f"{person} now has the role {membership.get_role_display().lower()} here."
+        )
+        return redirect("sendhub:person", pk=person.pk)
+    return render(
+        request,
+        "sendhub/person.html",
+        {
+            "person": person,
+            "school": school,
+            "form": form,
+            "roles": person.memberships.filter(school=school).order_by("ended_on", "role"),
+            "changes": Membership.changes_for(person, school),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("sendhub.manage_people", raise_exception=True)
+def role_end(request, pk, membership_pk):
+    """Ask, then end one of a person's current roles here (GET confirms, POST ends)."""
+    school = request.user.school
+    membership = get_object_or_404(
+        Membership.objects.current().filter(school=school).select_related("user"),
+        pk=membership_pk,
+        user_id=pk,
+    )
+    form = EndRoleForm(
+        request.POST if request.method == "POST" else None, membership=membership, by=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            f"{membership.user}'s role as {membership.get_role_display().lower()} has ended. "
+            "It no longer gives them any access.",
+        )
+        return redirect("sendhub:person", pk=pk)
+    return render(
+        request, "sendhub/role_end.html", {"membership": membership, "form": form, "school": school}
+    )
+
+
+@require_POST
+@permission_required("sendhub.manage_people", raise_exception=True)
+def person_invite(request, pk):
+    """Email the person a new link to set their password."""
+    school = request.user.school
+    person = get_object_or_404(User.objects.at_school(school), pk=pk)
+    if person.has_usable_password():
+        messages.info(
+            request,
+            f"{person} has already set a password. If they have forgotten it, they can use "
+            "“Forgot your password?” on the sign-in page.",
+        )
+    else:
+        send_invitation(person, school=school, request=request)
+        messages.success(request, f"A new invitation was emailed to {person.email}.")
+    return redirect("sendhub:person", pk=pk)

@@ -45,7 +45,34 @@ def test_senco_records_a_result_shown_on_the_pupil_profile(senco_client, world, 
     html = senco_client.get(reverse("pupils:assessments", args=[world.taught.pk])).content.decode()
     assert "Reading screener" in html and "below average" in html and "8y 2m" in html
     detail = senco_client.get(reverse("pupils:detail", args=[world.taught.pk])).content.decode()
-    assert reverse("pupils:assessments", args=[world.taught.pk]) in detail
+    card = detail.split('id="assessments-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Reading screener" in card and "1 Jun 2023" in card and "J. Patel (SENCO)" in card
+    assert "<td>82 <span" in card and "below average" in card and "8y 2m" in card
+    assert "<td>12</td>" in card  # the percentile
+    assert reverse("pupils:assessments", args=[world.taught.pk]) in card
+
+
+def test_profile_shows_the_latest_results_first_with_the_age_warning(
+    senco_client, world, instrument
+):
+    for day in range(1, 8):
+        post_result(senco_client, world, instrument, taken_on=f"2023-06-0{day}",
+                    standardised_score=str(90 + day))  # fmt: skip
+    post_result(senco_client, world, instrument, taken_on="2025-04-01", standardised_score="70")
+    detail = senco_client.get(reverse("pupils:detail", args=[world.taught.pk])).content.decode()
+    card = detail.split('id="assessments-heading"', 1)[1].split("</section>", 1)[0]
+    # Newest first, five of eight shown, and a link to all of them.
+    dates = ["1 Apr 2025", "7 Jun 2023", "6 Jun 2023", "5 Jun 2023", "4 Jun 2023"]
+    assert [card.index(day) for day in dates] == sorted(card.index(day) for day in dates)
+    assert "3 Jun 2023" not in card
+    assert "All assessment results" in card
+    assert "Taught Pupil was 12y 0m on the day" in card
+
+
+def test_profile_says_when_there_are_no_results(senco_client, world):
+    detail = senco_client.get(reverse("pupils:detail", args=[world.taught.pk])).content.decode()
+    card = detail.split('id="assessments-heading"', 1)[1].split("</section>", 1)[0]
+    assert "No assessment results yet." in card
 
 
 @pytest.mark.parametrize(

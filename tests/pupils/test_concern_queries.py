@@ -178,3 +178,14 @@ def test_referral_edit_and_round_robin_answer_are_fixed(client, world):
     small = count(client, url)
     RoundRobinResponse.objects.create(request=asked, level="none")
     assert count(client, url) <= small
+
+
+def test_referral_report_download_is_fixed(client, world):
+    """Opening a specialist report costs the same with one referral as with many."""
+    client.force_login(world.user(Role.SENCO))
+    url = reverse("pupils:referral_report", args=[referral_kwargs(world, Role.SENCO, True)["pk"]])
+    small = count(client, url)
+    for _ in range(5):
+        referral_kwargs(world, Role.SENCO, True)
+        referral_kwargs(world, Role.SENCO, False)
+    assert count(client, url) == small

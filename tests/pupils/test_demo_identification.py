@@ -2,10 +2,14 @@
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from pupils.models import (
     AssessmentResult,
     Concern,
+    OnePageProfile,
+    ParentMeeting,
+    PassportVersion,
     Referral,
     RegisterEntry,
     RoundRobinRequest,
@@ -40,3 +44,13 @@ def test_seed_demo_has_identification_in_every_state():
     assert SpecialistService.objects.count() == 5
     assert Referral.objects.filter(seen_on__isnull=True).exists()
     assert Referral.objects.filter(report_received_on__isnull=False).exists()
+    # Nothing at this school is dated before the pupil joined it: register history,
+    # passports (the pupil's views), one-page profiles and meetings with parents.
+    assert RegisterEntry.objects.exists()
+    assert not RegisterEntry.objects.filter(effective_on__lt=F("pupil__joined_on")).exists()
+    assert PassportVersion.objects.exists()
+    assert not PassportVersion.objects.filter(
+        captured_on__lt=F("passport__pupil__joined_on")
+    ).exists()
+    assert not OnePageProfile.objects.filter(updated_on__lt=F("pupil__joined_on")).exists()
+    assert not ParentMeeting.objects.filter(held_on__lt=F("pupil__joined_on")).exists()

@@ -7,7 +7,7 @@ import pytest
 
 from pupils.codes import SenStage
 from pupils.demo_passports import seed_passports
-from pupils.models import ParentMeeting, Passport, PassportVersion, Pupil
+from pupils.models import OnePageProfile, ParentMeeting, Passport, PassportVersion, Pupil
 from pupils.services import record_register_change
 from sendhub.roles import Role
 from tests.factories import PupilFactory
@@ -41,3 +41,20 @@ def test_demo_passports_are_varied_and_some_need_attention(world):
     assert not rarely.filter(pk=pupils[7].pk).exists()
     assert ParentMeeting.objects.filter(pupil=pupils[7], held_on__gt=TODAY).exists()
     assert not ParentMeeting.objects.filter(held_on__lt=date(2025, 9, 1)).exists()
+
+
+def test_demo_passports_and_meetings_are_never_dated_before_the_pupil_joined(world):
+    """A pupil who joined this term has no views, profile or meetings from before it."""
+    senco = world.user(Role.SENCO)
+    joined = date(2026, 1, 5)
+    pupils = [PupilFactory(school=world.school, joined_on=joined) for _ in range(12)]
+    for pupil in pupils:
+        record_register_change(
+            pupil=pupil, stage=SenStage.SEN_SUPPORT, needs=["SPLD"], effective_on=joined,
+            reason="Demo test", decided_by=senco, recorded_by=senco,
+        )  # fmt: skip
+    seed_passports(random.Random(3), world.school, staff=[senco], today=TODAY)
+    assert PassportVersion.objects.filter(passport__pupil__in=pupils).count() >= 10
+    assert not PassportVersion.objects.filter(captured_on__lt=joined).exists()
+    assert not OnePageProfile.objects.filter(updated_on__lt=joined).exists()
+    assert not ParentMeeting.objects.filter(held_on__lt=joined).exists()

@@ -8,7 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pupils.codes import SenStage
-from pupils.models import MedicalCondition, ParentInformed, Pupil
+from pupils.models import (
+    AssessmentInstrument,
+    AssessmentResult,
+    MedicalCondition,
+    ParentInformed,
+    Pupil,
+)
 from pupils.services import record_register_change
 from sendhub.roles import Role
 from tests.factories import ParentLinkFactory, PupilFactory, TeachingGroupFactory
@@ -71,7 +77,7 @@ def test_register_export_does_not_grow(client, world):
 
 
 def enrich(world, pupil, times, start=0):
-    """More entries, parents, s68 records, conditions and history for one pupil."""
+    """More entries, parents, s68 records, conditions, results and history for one pupil."""
     senco = world.user(Role.SENCO)
     for index in range(start, start + times):
         record_register_change(
@@ -87,6 +93,13 @@ def enrich(world, pupil, times, start=0):
         ParentInformed.objects.create(pupil=pupil, informed_on=date(2024, 9, 2 + index),
                                       method="letter", informed_by=senco)  # fmt: skip
         MedicalCondition.objects.create(pupil=pupil, condition=f"Condition {index}")
+        # Results on the profile's Assessments card, each on its own instrument.
+        instrument = AssessmentInstrument.objects.create(
+            school=pupil.school, name=f"Instrument {index}", kind="screening", max_age_months=120
+        )
+        AssessmentResult.objects.create(pupil=pupil, instrument=instrument, assessor="SENCO",
+                                        taken_on=date(2024, 9, 1 + index), standardised_score=88,
+                                        recorded_by=senco)  # fmt: skip
         pupil.attendance_percent = 90 + index
         pupil.save()
 
@@ -97,6 +110,8 @@ def enrich(world, pupil, times, start=0):
         ("pupils:detail", Role.SENCO),
         ("pupils:detail", Role.TEACHER),
         ("pupils:history", Role.SENCO),
+        ("pupils:change_status", Role.SENCO),
+        ("pupils:parent_informed", Role.SENCO),
     ],
 )
 def test_pupil_pages_do_not_grow(client, world, url_name, role):

@@ -91,3 +91,43 @@ def test_pdfs_never_fetch_from_outside(documented):
     css = fetcher.fetch("https://sendhub.invalid/static/css/print.css")
     assert b"@page" in css.read()
     assert css.content_type == "text/css"
+
+
+def test_passport_pdf_from_the_view_is_fast_and_draws_a_real_page(client, documented, tmp_path):
+    """Acceptance (issue 5): the served PDF renders in under a second and, as a picture, is an
+    A4 page with a heading band and body text, not blank and not a solid block."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    client.force_login(documented.user(Role.SENCO))
+    url = reverse("reports:passport_pdf", args=[documented.taught.pk])
+    client.get(url)  # a running server has its fonts loaded already
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    assert elapsed < 1.0, f"passport PDF view took {elapsed:.2f}s"
+
+    (tmp_path / "passport.pdf").write_bytes(response.content)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "passport.pdf", "page"],
+        cwd=tmp_path,
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    width, height = image.size
+    assert abs(height / width - 297 / 210) < 0.02, "not an A4 portrait page"
+
+    def inked(box):
+        histogram = image.crop(box).histogram()  # 256 grey levels
+        return sum(histogram[:200]) / sum(histogram)
+
+    assert 0.01 < inked((0, 0, width, height)) < 0.5, "the page is blank or a solid block"
+    assert inked((0, 0, width, height // 8)) > 0.005, "no school name or heading at the top"
+    assert inked((0, height // 4, width, height * 3 // 4)) > 0.01, "no body text"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    image.save(ARTIFACTS / "passport-page-1.png")

@@ -5,8 +5,10 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from pupils.census import CENSUS_COLUMNS, census_rows
+from pupils.exports import record_export
 from pupils.models import Pupil
-from sendhub.models import School
+from sendhub.models import Membership, School
+from sendhub.roles import ROLE_PERMISSIONS
 
 
 class Command(BaseCommand):
@@ -19,8 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--school", required=True, help="The school's URN")
         parser.add_argument("--date", required=True, help="Census date, YYYY-MM-DD")
         parser.add_argument("--output", help="CSV file to write (default: standard output)")
+        parser.add_argument(
+            "--by",
+            metavar="EMAIL",
+            help="Email of the person at the school who asked for the extract: recorded in "
+            "the access log. Without it the export is logged as run from the command line "
+            "by no named person, and a warning says so.",
+        )
 
-    def handle(self, *args, school, date: str, output=None, **options):
+    def handle(self, *args, school, date: str, output=None, by=None, **options):
         try:
             when = _parse_date(date)
         except ValueError:
@@ -33,6 +42,7 @@ class Command(BaseCommand):
             school_obj = School.objects.get(urn=school)
         except School.DoesNotExist:
             raise CommandError(f"No school has the URN {school}.") from None
+        requester = _requester(by, school_obj) if by else None
         rows = list(census_rows(Pupil.objects.filter(school=school_obj), when))
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=CENSUS_COLUMNS, lineterminator="\n")
@@ -44,6 +54,35 @@ class Command(BaseCommand):
             self.stderr.write(f"Wrote {len(rows)} pupils to {output}.")
         else:
             self.stdout.write(buffer.getvalue(), ending="")
+        if requester is None:
+            self.stderr.write(
+                "Warning: the access log records this export of SEN data with no person named. "
+                "Give --by EMAIL to record who asked for it."
+            )
+        record_export(
+            user=requester.user if requester else None,
+            role=requester.role if requester else "",
+            school=school_obj,
+            what=f"census extract (CSV, command) for {when:%Y-%m-%d}: {len(rows)} pupils",
+            path=f"manage.py export_census --school {school} --date {when:%Y-%m-%d}"
+            + (f" --output {output}" if output else ""),
+        )
+
+
+def _requester(email, school):
+    """The membership of the person asking, who must be allowed to export the register."""
+    memberships = list(
+        Membership.objects.current()
+        .filter(user__email__iexact=email, school=school)
+        .select_related("user")
+    )
+    if not memberships:
+        raise CommandError(f"Nobody with the email {email} has a current role at {school}.")
+    for membership in memberships:
+        if "pupils.export_register" in ROLE_PERMISSIONS.get(membership.role, set()):
+            return membership
+    roles = ", ".join(m.get_role_display() for m in memberships)
+    raise CommandError(f"{email} is {roles} at {school}: not a role that may export SEN data.")
 
 
 # handle() receives the --date option as `date`, which hides datetime.date there.

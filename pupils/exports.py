@@ -1,6 +1,11 @@
 """
 Register exports as CSV or XLSX (pandas only for writing the spreadsheet).
 
+An export holds exactly the pupils the register shows with the same filters. Its
+columns carry more than the on-screen table: the full identifiers and every context
+flag used in analysis (SEND-reference.md §2: looked after and previously looked
+after, attendance, exclusions), so a filtered export can be analysed on its own.
+
 Every bulk export of SEN data (special category data, SEND-reference.md §9) is
 written to the access log: who, when, which export, how many pupils and, in the
 path, the filters or census date used.
@@ -39,9 +44,11 @@ def register_rows(pupils):
             "Pupil premium": "Y" if pupil.pupil_premium else "N",
             "EAL": "Y" if pupil.eal else "N",
             "Looked after": "Y" if pupil.looked_after else "N",
+            "Previously looked after": "Y" if pupil.previously_looked_after else "N",
             "Attendance %": float(pupil.attendance_percent)
             if pupil.attendance_percent is not None
             else "",
+            "Suspensions and exclusions": pupil.exclusions_count,
             "Left on": pupil.left_on.isoformat() if pupil.left_on else "",
         }
 
@@ -67,7 +74,7 @@ REGISTER_COLUMNS = [
     "UPN", "Surname", "Forename", "Preferred name", "Date of birth", "Year", "Form",
     "SEN stage", "SEN provision code", "Primary need", "Secondary need", "Other needs",
     "On register since", "Disabled", "FSM", "Pupil premium", "EAL", "Looked after",
-    "Attendance %", "Left on",
+    "Previously looked after", "Attendance %", "Suspensions and exclusions", "Left on",
 ]  # fmt: skip
 
 

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -325,23 +326,6 @@ class Pupil(models.Model):
         if (when.month, when.day) < (self.date_of_birth.month, self.date_of_birth.day):
             years -= 1
         return years
-
-    @staticmethod
-    def audited_related_models():
-        """Models whose history belongs on this pupil's history page."""
-        return [
-            ParentLink,
-            SupportAssignment,
-            ParentInformed,
-            MedicalCondition,
-            Passport,
-            OnePageProfile,
-            ParentMeeting,
-            Concern,
-            AssessmentResult,
-            Referral,
-            Task,
-        ]
 
     @property
     def is_summer_born(self):
@@ -886,8 +870,8 @@ class Passport(models.Model):
     """
     A pupil's passport: pupil-owned, shared with their staff and parents.
 
-    The content lives in PassportVersion rows, which are never edited: each change is
-    a new version and `current` points at the latest. Confirming that the passport
+    The content (photo included) lives in PassportVersion rows, which are never edited:
+    each change is a new version and `current` points at the latest. Confirming that the passport
     is still right (with the pupil) moves `last_confirmed_on` without a new version.
     """
 
@@ -895,7 +879,6 @@ class Passport(models.Model):
     current = models.OneToOneField(
         "PassportVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    photo = models.ImageField(upload_to="passport-photos/", blank=True)
     last_confirmed_on = models.DateField("last confirmed with the pupil", null=True, blank=True)
     last_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -932,9 +915,14 @@ class Passport(models.Model):
     @classmethod
     @transaction.atomic
     def save_version(cls, *, pupil, by, **content):
-        """Save passport content as a new version (the old ones stay) and make it current."""
+        """Save passport content as a new version (the old ones stay) and make it current.
+
+        Without a `photo` the new version keeps the current one; `photo=""` removes it.
+        """
         passport, _ = cls.objects.select_for_update().get_or_create(pupil=pupil)
         number = passport.version + 1
+        if "photo" not in content:
+            content["photo"] = passport.current.photo.name if passport.current_id else ""
         version = PassportVersion.objects.create(
             passport=passport, number=number, recorded_by=by, **content
         )
@@ -951,11 +939,22 @@ class Passport(models.Model):
         self.save(update_fields=["last_confirmed_on", "last_confirmed_by"])
 
 
+def passport_photo_path(instance, filename):
+    """A random name under MEDIA_ROOT, which is never served directly (pupils:passport_photo)."""
+    return f"passport-photos/{uuid4().hex}.jpg"
+
+
 class PassportVersion(models.Model):
     """One saved version of a passport's content. Never edited: a change is a new version."""
 
     passport = models.ForeignKey(Passport, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
+    photo = models.FileField(
+        upload_to=passport_photo_path,
+        blank=True,
+        help_text="Re-encoded JPEG without metadata (pupils/passport_photos.py). Versions "
+        "that keep the same photo share the file; a removed photo stays with older versions.",
+    )
     enjoy = models.TextField("I enjoy", blank=True)
     learn_best_when = models.TextField("I learn best when", blank=True)
     communicate_by = models.TextField("I communicate by", blank=True)

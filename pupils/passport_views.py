@@ -5,10 +5,19 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pupils.models import OnePageProfile, Passport, Pupil, PupilVoiceMethod, ReadReceipt
+from pupils.models import (
+    OnePageProfile,
+    Passport,
+    PassportVersion,
+    Pupil,
+    PupilVoiceMethod,
+    ReadReceipt,
+)
 from pupils.passport_forms import OnePageProfileForm, ParentMeetingForm, PassportForm
 
 
@@ -84,18 +93,38 @@ def passport_edit(request, pk):
             for field in PassportForm.Meta.fields
             if field != "captured_on"
         }
-    form = PassportForm(request.POST or None, initial=initial)
+    form = PassportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        has_photo=bool(current and current.photo),
+    )
     if form.is_valid():
         if not form.content_changed(current):
             passport.confirm(by=request.user, on=form.cleaned_data["captured_on"])
             messages.info(request, "Nothing had changed, so the passport is marked as confirmed.")
         else:
-            version = Passport.save_version(pupil=pupil, by=request.user, **form.cleaned_data)
+            version = Passport.save_version(pupil=pupil, by=request.user, **form.version_content())
             messages.success(request, f"Passport saved as version {version.number}.")
         return redirect("pupils:passport", pk=pupil.pk)
     return render(
         request, "pupils/passport_form.html", {"pupil": pupil, "form": form, "current": current}
     )
+
+
+@require_GET
+@permission_required("pupils.view_passport", raise_exception=True)
+def passport_photo(request, pk, number):
+    """The photo on one version of the passport; earlier versions only for staff who edit it."""
+    pupil = _pupil(request, pk)
+    versions = PassportVersion.objects.filter(passport__pupil=pupil, number=number)
+    if not request.user.has_perm("pupils.change_passport"):
+        versions = versions.filter(passport__current=F("pk"))
+    version = get_object_or_404(versions.exclude(photo=""))
+    response = FileResponse(version.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response
 
 
 @require_POST

@@ -27,6 +27,11 @@ urlpatterns += [
         passport_views.passport_version,
         name="passport_version",
     ),
+    path(
+        "<int:pk>/passport/versions/<int:number>/photo/",
+        passport_views.passport_photo,
+        name="passport_photo",
+    ),
     path("<int:pk>/profile/", passport_views.profile_detail, name="profile"),
     path("<int:pk>/profile/edit/", passport_views.profile_edit, name="profile_edit"),
     path("<int:pk>/parent-meetings/", passport_views.parent_meetings, name="parent_meetings"),

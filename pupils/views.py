@@ -111,7 +111,7 @@ def pupil_history(request, pk):
         "pupils/pupil_history.html",
         {
             "pupil": pupil,
-            "changes": change_history(pupil),
+            "changes": change_history(pupil, user=request.user),
             "reads": AccessLog.objects.for_pupil(pupil.pk)[:200],
         },
     )

@@ -5,6 +5,7 @@ from the same template bodies as the pages, styled by static/css/print.css.
 WeasyPrint is imported inside functions: it is heavy and only PDF requests need it.
 """
 
+import base64
 import mimetypes
 from datetime import date
 from urllib.parse import urlsplit
@@ -93,7 +94,17 @@ def passport_context(pupil, *, plan_targets=None):
         passport=passport,
         version=passport.current,
         plan_targets=plan_targets,
+        photo_src=photo_data_uri(passport.current),
     )
+
+
+def photo_data_uri(version):
+    """The version's photo inline, so WeasyPrint never fetches it ("" when there is none)."""
+    if not version.photo:
+        return ""
+    with version.photo.open("rb") as photo:
+        encoded = base64.b64encode(photo.read()).decode("ascii")
+    return f"data:image/jpeg;base64,{encoded}"
 
 
 @require_GET

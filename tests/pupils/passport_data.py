@@ -1,6 +1,9 @@
 """Passports and profiles for the `world` pupils, shared by the access walk and passport tests."""
 
 from datetime import date
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pupils.models import OnePageProfile, Passport, PupilVoiceMethod
 from sendhub.roles import Role
@@ -38,4 +41,26 @@ def with_documents(world):
         if not Passport.objects.filter(pupil=pupil).exists():
             give_passport(pupil, senco)
             give_profile(pupil, senco)
+    return world
+
+
+def give_photo(pupil, by):
+    """A new passport version with a (cleaned) photo, as the form would save it."""
+    from PIL import Image
+
+    from pupils.passport_photos import clean_photo
+
+    out = BytesIO()
+    Image.new("RGB", (120, 160), (90, 140, 60)).save(out, "JPEG")
+    photo = clean_photo(SimpleUploadedFile("me.jpg", out.getvalue(), "image/jpeg"))
+    return give_passport(pupil, by, photo=photo)
+
+
+def with_photos(world):
+    """with_documents, and every world pupil's current passport has a photo (once)."""
+    with_documents(world)
+    senco = world.user(Role.SENCO)
+    for pupil in (world.taught, world.untaught, world.elsewhere):
+        if not Passport.objects.get(pupil=pupil).current.photo:
+            give_photo(pupil, senco)
     return world

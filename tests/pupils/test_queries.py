@@ -16,8 +16,11 @@ from pupils.models import (
     Pupil,
 )
 from pupils.services import record_register_change
+from reviews.models import SupportPlan
 from sendhub.roles import Role
 from tests.factories import ParentLinkFactory, PupilFactory, TeachingGroupFactory
+from tests.pupils.passport_data import give_passport
+from tests.reviews.plan_data import make_plan
 
 pytestmark = pytest.mark.django_db
 NEEDS = ["SLCN", "ASD", "SPLD", "SEMH", "MLD", "HI"]
@@ -77,7 +80,7 @@ def test_register_export_does_not_grow(client, world):
 
 
 def enrich(world, pupil, times, start=0):
-    """More entries, parents, s68 records, conditions, results and history for one pupil."""
+    """More entries, parents, s68 records, conditions, results, plans and history for one pupil."""
     senco = world.user(Role.SENCO)
     for index in range(start, start + times):
         record_register_change(
@@ -102,6 +105,17 @@ def enrich(world, pupil, times, start=0):
                                         recorded_by=senco)  # fmt: skip
         pupil.attendance_percent = 90 + index
         pupil.save()
+        # Plan, passport and parent-link changes, kept in history by other apps' models.
+        plan = make_plan(pupil, senco, status=SupportPlan.Status.REVIEWED, cycle=index + 1,
+                         targets=2)  # fmt: skip
+        target = plan.targets.first()
+        target.outcome = f"Changed target {index}"
+        target.save()
+        give_passport(pupil, senco, enjoy=f"Version {index}")
+        link = pupil.parent_links.current().last()
+        link.ended_on = date(2025, 1, 1 + index)
+        link.end_reason = "Moved away"
+        link.save()
 
 
 @pytest.mark.parametrize(

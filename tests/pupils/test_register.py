@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -267,6 +268,31 @@ def test_xlsx_export_is_exactly_what_is_shown(client, world):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "UPN"
     assert sorted(row[2] for row in rows[1:]) == ["Alice", "Ben"]
+
+
+def test_exports_carry_the_context_columns_the_screen_leaves_out(client, world):
+    """Rows are what the register shows; columns add every context flag (SEND-reference §2)."""
+    from openpyxl import load_workbook
+
+    data = build_register(world)
+    alice = data["alice"]
+    alice.previously_looked_after = True
+    alice.attendance_percent = Decimal("91.5")
+    alice.exclusions_count = 2
+    alice.save()
+    client.force_login(world.user(Role.SENCO))
+    response = client.get(reverse("pupils:register_export", args=["csv"]), {"flags": "pla"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["UPN"] for row in rows] == [alice.upn]
+    assert rows[0]["Previously looked after"] == "Y" and rows[0]["Looked after"] == "N"
+    assert rows[0]["Attendance %"] == "91.5"
+    assert rows[0]["Suspensions and exclusions"] == "2"
+    response = client.get(reverse("pupils:register_export", args=["xlsx"]))
+    header, *body = load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    by_name = {row[header.index("Forename")]: dict(zip(header, row, strict=True)) for row in body}
+    assert by_name["Alice"]["Suspensions and exclusions"] == 2
+    assert by_name["Ben"]["Previously looked after"] == "N"
+    assert by_name["Ben"]["Suspensions and exclusions"] == 0
 
 
 def test_unknown_export_format_is_not_found(client, world):

@@ -152,16 +152,27 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
         held = 3 if is_named else rng.choice([0, 1, 2, 3, 3, 4])
         days_so_far = max((today - year_start).days, 1)
         for n in range(held):
-            when = year_start + timedelta(days=days_so_far * (n + 1) // (held + 1))
-            if when >= pupil.joined_on:  # no meetings before the pupil joined
+            when = _school_day(year_start + timedelta(days=days_so_far * (n + 1) // (held + 1)))
+            if pupil.joined_on <= when <= today:  # no meetings before the pupil joined
                 rows.append(_meeting(pupil, when, PURPOSE_ROTATION[n % 3], staff[0]))
         if is_named or index % 3 == 0:
-            when = today + timedelta(days=7 + rng.randrange(30))
+            when = _school_day(today + timedelta(days=7 + rng.randrange(30)))
             rows.append(_meeting(pupil, when, ParentMeeting.Purpose.REVIEW, staff[0]))
     for row in rows:
         row.save()
         meetings += 1
     return {"passports": passports, "meetings": meetings}
+
+
+def _school_day(when):
+    """The first weekday on or after `when` outside the Christmas break (20 Dec to 3 Jan)."""
+    while (
+        when.weekday() >= 5
+        or (when.month == 12 and when.day >= 20)
+        or (when.month == 1 and when.day <= 3)
+    ):
+        when += timedelta(days=1)
+    return when
 
 
 def _meeting(pupil, when, purpose, by):

@@ -58,3 +58,20 @@ def test_demo_passports_and_meetings_are_never_dated_before_the_pupil_joined(wor
     assert not PassportVersion.objects.filter(captured_on__lt=joined).exists()
     assert not OnePageProfile.objects.filter(updated_on__lt=joined).exists()
     assert not ParentMeeting.objects.filter(held_on__lt=joined).exists()
+
+
+def test_demo_meetings_fall_on_school_days(world):
+    """Seeded on 1 December, booked meetings land in term time: never on a weekend and never in
+    the Christmas break, so a parent is not invited to a review on Christmas Day."""
+    senco = world.user(Role.SENCO)
+    pupils = [PupilFactory(school=world.school, joined_on=date(2024, 9, 2)) for _ in range(30)]
+    for pupil in pupils:
+        record_register_change(
+            pupil=pupil, stage=SenStage.SEN_SUPPORT, needs=["SLCN"], effective_on=date(2024, 9, 2),
+            reason="Demo test", decided_by=senco, recorded_by=senco,
+        )  # fmt: skip
+    seed_passports(random.Random(5), world.school, staff=[senco], today=date(2026, 12, 1))
+    days = list(ParentMeeting.objects.values_list("held_on", flat=True))
+    assert any(day > date(2026, 12, 1) for day in days)  # some are booked ahead
+    assert all(day.weekday() < 5 for day in days)
+    assert not [d for d in days if (d.month, d.day) >= (12, 20) or (d.month, d.day) <= (1, 3)]

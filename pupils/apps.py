@@ -5,7 +5,7 @@ class PupilsConfig(AppConfig):
     name = "pupils"
 
     def ready(self):
-        from pupils import history, models
+        from pupils import codes, history, models
 
         history.register(models.Pupil, "id")
         for model, name_field in [
@@ -15,11 +15,14 @@ class PupilsConfig(AppConfig):
             (models.Passport, ""),
             (models.OnePageProfile, ""),
             (models.ParentMeeting, "held_on"),
-            (models.Concern, ""),
             (models.AssessmentResult, "instrument"),
             (models.Task, "title"),
         ]:
             history.register(model, "pupil", name_field=name_field)
+        # suspected_areas is a JSON list of broad-area codes (SEND-reference.md §3): show labels.
+        history.register(
+            models.Concern, "pupil", value_choices={"suspected_areas": codes.BroadArea.choices}
+        )
         # Restricted tier (SEND-reference.md §1): medical conditions and specialist reports.
         history.register(models.MedicalCondition, "pupil", restricted=True, name_field="condition")
         history.register(

@@ -9,6 +9,8 @@ QUEUE_STATUSES = [
     ("all", "All concerns"),
 ]
 
+RAISED_BY = [("staff", "Staff"), ("parent", "A parent or carer")]
+
 
 class ConcernQueueFilter(django_filters.FilterSet):
     """Triage queue filters, applied after Concern.objects.visible_to(user)."""
@@ -22,10 +24,13 @@ class ConcernQueueFilter(django_filters.FilterSet):
         method="filter_area",
         label="Suspected area",
     )
+    raised_by = django_filters.ChoiceFilter(
+        choices=RAISED_BY, method="filter_raised_by", empty_label="Anyone", label="Raised by"
+    )
 
     class Meta:
         model = Concern
-        fields = ["status", "year_group", "area"]
+        fields = ["status", "year_group", "area", "raised_by"]
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
@@ -42,3 +47,7 @@ class ConcernQueueFilter(django_filters.FilterSet):
     def filter_area(self, queryset, name, value):
         # A JSON list of codes; matching the quoted code works on SQLite and PostgreSQL.
         return queryset.filter(suspected_areas__icontains=f'"{value}"')
+
+    def filter_raised_by(self, queryset, name, value):
+        # A parent's worry from the portal (SEND-reference.md §3) is marked raised_by_parent.
+        return queryset.filter(raised_by_parent=(value == "parent"))

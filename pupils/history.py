@@ -29,17 +29,36 @@ class Audited:
     restricted: bool = False  # the whole record is tier 3
     restricted_fields: frozenset = field(default_factory=frozenset)
     name_field: str = ""  # a field that names the record on the page, e.g. a target's text
+    # Labels for fields that store codes without model choices, e.g. a JSON list of codes.
+    value_choices: dict = field(default_factory=dict)
 
 
 _registry = {}
 
 
-def register(model, pupil_path="pupil", *, restricted=False, restricted_fields=(), name_field=""):
-    """Show `model`'s history on the history page of the pupil reached by `pupil_path`."""
+def register(
+    model,
+    pupil_path="pupil",
+    *,
+    restricted=False,
+    restricted_fields=(),
+    name_field="",
+    value_choices=None,
+):
+    """Show `model`'s history on the history page of the pupil reached by `pupil_path`.
+
+    `value_choices` maps a field name to (code, label) choices for a field that stores
+    codes but declares no choices (such as a JSON list of codes), so people read labels.
+    """
     if not hasattr(model, "history"):
         raise ValueError(f"{model.__name__} keeps no history (add HistoricalRecords).")
     _registry[model] = Audited(
-        model, pupil_path, restricted, frozenset(restricted_fields), name_field
+        model,
+        pupil_path,
+        restricted,
+        frozenset(restricted_fields),
+        name_field,
+        {name: dict(choices) for name, choices in (value_choices or {}).items()},
     )
 
 
@@ -88,11 +107,12 @@ def _describe(record, previous, entry, may_see_restricted):
                 restricted_hidden = True
                 continue
             model_field = meta.get_field(change.field)
+            labels = entry.value_choices.get(change.field)
             changes.append(
                 {
                     "field": model_field.verbose_name,
-                    "old": _Value(model_field, change.old),
-                    "new": _Value(model_field, change.new),
+                    "old": _Value(model_field, change.old, labels),
+                    "new": _Value(model_field, change.new, labels),
                 }
             )
     name = None
@@ -115,21 +135,25 @@ def _describe(record, previous, entry, may_see_restricted):
 class _Value:
     """A stored value and the field it came from; str() is the label people read."""
 
-    def __init__(self, model_field, raw):
+    def __init__(self, model_field, raw, labels=None):
         self.field = model_field
         self.raw = raw
+        self.labels = labels  # {code: label} for a field storing codes without choices
         self.label = None
 
     def __str__(self):
         if self.label is not None:
             return self.label
-        return display(self.field, self.raw)
+        return display(self.field, self.raw, labels=self.labels)
 
 
-def display(model_field, value):
+def display(model_field, value, *, labels=None):
     """A stored value as a person reads it: choice labels, Yes/No, UK dates."""
     if value is None or value == "" or value == []:
         return "—"
+    if labels:
+        items = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(str(labels.get(str(item), item)) for item in items)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if model_field.flatchoices:

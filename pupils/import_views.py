@@ -31,6 +31,15 @@ def _plan(request, batch, sheet):
     )
 
 
+def _expired(request, batch):
+    messages.warning(
+        request,
+        f"The upload “{batch.filename}” has expired: to protect pupils' data, files "
+        "that are not applied are not kept. Upload the file again to check and apply it.",
+    )
+    return redirect("pupils:import")
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("pupils.import_pupils", raise_exception=True)
 def import_upload(request):
@@ -59,6 +68,8 @@ def import_preview(request, pk):
     batch = _batch(request, pk)
     if batch.is_applied:
         return redirect("pupils:import_result", pk=batch.pk)
+    if batch.is_expired:
+        return _expired(request, batch)
     sheet = imports.read_sheet(bytes(batch.content), batch.filename)
     initial = {**batch.columns, "full_roll": batch.full_roll}
     form = ColumnMappingForm(request.POST or None, headers=sheet.headers, initial=initial)
@@ -105,6 +116,8 @@ def import_apply(request, pk):
             if batch.is_applied:
                 messages.info(request, "This file has already been applied.")
                 return redirect("pupils:import_result", pk=batch.pk)
+            if batch.is_expired:
+                return _expired(request, batch)
             sheet = imports.read_sheet(bytes(batch.content), batch.filename)
             try:
                 plan = _plan(request, batch, sheet)

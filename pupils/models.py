@@ -782,13 +782,25 @@ class ImportBatchQuerySet(models.QuerySet):
     def for_school(self, school):
         return self.filter(school=school).select_related("uploaded_by")
 
+    def stale(self, uploaded_before):
+        """Unapplied uploads from before then whose file is still kept (clear_stale_imports)."""
+        return self.filter(
+            status=ImportBatch.Status.PREVIEW, uploaded_at__lt=uploaded_before
+        ).exclude(result__has_key="expired_at")
+
+    def expire(self, now):
+        """Drop the files but keep each row, marked expired, as the record of the upload."""
+        return self.update(content=b"", columns={}, result={"expired_at": now.isoformat()})
+
 
 class ImportBatch(models.Model):
     """
     An uploaded MIS export between its preview and being applied (pupils/imports.py).
 
     The file itself is a working copy: it is dropped once the batch is applied, and
-    what changed is kept in the pupils' own history.
+    what changed is kept in the pupils' own history. An upload never applied is
+    expired after a week by `clear_stale_imports` (SEND-reference.md §9): its file is
+    dropped and the row stays, with result["expired_at"], as the record of the upload.
     """
 
     class Status(models.TextChoices):
@@ -825,6 +837,10 @@ class ImportBatch(models.Model):
     @property
     def is_applied(self):
         return self.status == self.Status.APPLIED
+
+    @property
+    def is_expired(self):
+        return not self.is_applied and "expired_at" in self.result
 
 
 # Pupil passports, one-page profiles, read receipts and parent meetings ------------

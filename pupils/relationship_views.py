@@ -9,6 +9,7 @@ and every change is kept in history with who made it.
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +26,7 @@ from sendhub.accounts import send_invitation
 
 VIEW = "pupils.view_relationships"
 MANAGE = "pupils.manage_relationships"
+CLASSES_PAGE_SIZE = 50  # a secondary school has ~150 forms and classes
 
 
 def _pupil(request, pk):
@@ -180,6 +182,11 @@ def class_list(request):
     groups = TeachingGroup.objects.at_school_of(request.user)
     years = sorted({y for y in groups.values_list("year_group", flat=True) if y is not None})
     class_filter = ClassListFilter(request.GET, queryset=groups.for_class_list(), years=years)
+    # pk last so a page boundary never splits two groups with the same year and name.
+    ordered = class_filter.qs.order_by("year_group", "name", "pk")
+    page = Paginator(ordered, CLASSES_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     template_name = "pupils/class_list.html"
     if request.htmx:
         template_name += "#results"
@@ -188,7 +195,8 @@ def class_list(request):
         template_name,
         {
             "filter": class_filter,
-            "groups": class_filter.qs,
+            "page": page,
+            "query": query.urlencode(),
             "show_sen": request.user.has_perm("pupils.view_register"),
         },
     )

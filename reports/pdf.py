@@ -156,11 +156,19 @@ def plan_pdf(request, pk):
     if request.user.has_perm("reviews.view_supportplan"):
         AccessLog.record(request, pupil=pupil, what="support plan (PDF)")
     title = f"{pupil.full_name}: {pupil.school.plan_label}"
-    context = document_context(pupil, title, plan=plan, review=getattr(plan, "review", None))
+    context = document_context(pupil, title, plan=plan, **review_record(plan))
     pdf = render_pdf("reports/pdf/plan.html", context, request=request)
     return pdf_response(
         pdf, filename=f"plan-{slugify(pupil.full_name)}-{plan.cycle}-{plan.version}"
     )
+
+
+def review_record(plan):
+    """What reviews/includes/_review_record.html needs beside the plan; no review, no record."""
+    review = getattr(plan, "review", None)
+    if review is None:
+        return {"review": None}
+    return {"review": review, "views": plan.views_by_party(), "next_plan": plan.next_cycle_plan()}
 
 
 def review_context(plan):
@@ -170,9 +178,7 @@ def review_context(plan):
         pupil,
         f"{pupil.full_name}: review of the {pupil.school.plan_label}",
         plan=plan,
-        review=plan.review,
-        views=plan.views_by_party(),
-        next_plan=plan.next_cycle_plan(),
+        **review_record(plan),
     )
 
 

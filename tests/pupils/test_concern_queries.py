@@ -56,6 +56,16 @@ def test_concern_lists_do_not_grow(client, world, role, name):
     assert count(client, url) == small
 
 
+def test_queue_filtered_by_who_raised_does_not_grow(client, world):
+    grow_concerns(world, 1)
+    client.force_login(world.user(Role.SENCO))
+    url = reverse("pupils:concern_queue") + "?raised_by=staff"
+    client.get(url)
+    small = count(client, url)
+    grow_concerns(world, 7)
+    assert count(client, url) == small
+
+
 def test_round_robin_list_on_my_concerns_does_not_grow(client, world):
     senco, teacher = world.user(Role.SENCO), world.user(Role.TEACHER)
     send_round_robin(concern=raise_concern(world.taught, senco), sent_by=senco)

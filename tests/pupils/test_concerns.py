@@ -154,6 +154,28 @@ def test_queue_lists_open_concerns_with_age_and_filters_by_year_and_area(client,
     assert "Untaught" in html and "Taught Pupil" not in html
 
 
+def test_queue_filters_by_who_raised_the_concern(client, world):
+    """A parent's worry reaches the queue marked as theirs (SEND-reference.md §3)."""
+    raise_concern(world.taught, world.user(Role.TEACHER))
+    raise_concern(world.untaught, world.user(Role.PARENT), raised_by_parent=True)
+    client.force_login(world.user(Role.SENCO))
+    url = reverse("pupils:concern_queue")
+    html = client.get(url).content.decode()
+    assert "Taught Pupil" in html and "Untaught" in html
+    assert '<option value="" selected>Anyone</option>' in html
+    html = client.get(url, {"raised_by": "parent"}).content.decode()
+    assert "Untaught" in html and "Taught Pupil" not in html
+    assert '<option value="parent" selected>A parent or carer</option>' in html
+    html = client.get(url, {"raised_by": "staff"}).content.decode()
+    assert "Taught Pupil" in html and "Untaught" not in html
+    html = client.get(url, {"raised_by": ""}).content.decode()
+    assert "Taught Pupil" in html and "Untaught" in html
+    # htmx swaps only the rows, filtered the same way.
+    rows = client.get(url, {"raised_by": "parent"}, HTTP_HX_REQUEST="true").content.decode()
+    assert rows.lstrip().startswith('<div id="results"')
+    assert "Untaught" in rows and "Taught Pupil" not in rows
+
+
 def test_htmx_request_gets_only_the_queue_rows(client, world):
     raise_concern(world.taught, world.user(Role.SENCO))
     client.force_login(world.user(Role.SENCO))

@@ -447,20 +447,40 @@ def test_classes_page_lists_this_schools_groups_with_teachers_and_counts(senco_c
     TeachingGroupFactory(school=world.other_school, name="Elsewhere 8X")
 
     response = senco_client.get(reverse("pupils:classes"))
-    groups = {g.name: g for g in response.context["groups"]}
+    groups = {g.name: g for g in response.context["page"]}
 
     assert set(groups) == {"8 En1", "9B"}
     assert (groups["8 En1"].pupil_count, groups["8 En1"].sen_count) == (2, 1)
     assert str(world.user(Role.TEACHER)) in response.content.decode()
     assert "comes from the MIS import" in response.content.decode()
     forms_only = senco_client.get(reverse("pupils:classes"), {"kind": "form"})
-    assert [g.name for g in forms_only.context["groups"]] == [form.name]
+    assert [g.name for g in forms_only.context["page"]] == [form.name]
     year_9 = senco_client.get(
         reverse("pupils:classes"), {"year_group": "9"}, HTTP_HX_REQUEST="true"
     )
     html = year_9.content.decode()
     assert ">9B</a>" in html and "8 En1" not in html
     assert "<h1" not in html  # htmx gets only the results
+
+
+def test_classes_page_shows_50_a_page_and_keeps_the_filters_in_the_page_links(senco_client, world):
+    for number in range(60):
+        TeachingGroupFactory(school=world.school, name=f"9 Ma{number:02}", year_group=9)
+    url = reverse("pupils:classes")
+
+    first = senco_client.get(url, {"year_group": "9"})
+    html = first.content.decode()
+    assert len(first.context["page"]) == 50
+    assert "60 forms and classes · page 1 of 2" in html
+    assert 'href="?year_group=9&amp;page=2"' in html
+    assert 'hx-get="?year_group=9&amp;page=2"' in html
+    assert ">9 Ma00</a>" in html and "9 Ma50" not in html
+
+    second = senco_client.get(url, {"year_group": "9", "page": "2"}, HTTP_HX_REQUEST="true")
+    html = second.content.decode()
+    assert ">9 Ma50</a>" in html and ">9 Ma59</a>" in html and "9 Ma49" not in html
+    assert 'href="?year_group=9&amp;page=1"' in html and "<h1" not in html
+    assert "8 En1" not in html  # the year filter still applies on page 2
 
 
 def test_changing_class_teachers_moves_access_and_keeps_history(other_client, senco_client, world):
@@ -581,7 +601,7 @@ def test_classes_page_does_not_grow(senco_client, world):
     add_classes(world, 1)
     senco_client.get(url)
     small = queries(senco_client, url)
-    add_classes(world, 15)
+    add_classes(world, 55)  # past one page of 50: a page of rows costs the same queries
     assert queries(senco_client, url) == small
 
 

@@ -39,6 +39,9 @@ def test_plan_pdf_shows_targets_strategies_and_review(client, world):
     assert "Target 1 for Taught" in text
     assert "Partly met" in text
     assert "Keep going." in text
+    # The review is the shared record (reviews/includes/_review_record.html), as in its own PDF.
+    assert "How each target went" in text and "What everyone said" in text
+    assert "The plan carries on in a new plan for cycle 2." in text
     assert elapsed < 2, f"plan PDF took {elapsed:.2f}s"
 
 

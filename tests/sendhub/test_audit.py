@@ -10,6 +10,7 @@ from pupils.history import change_history, registered
 from pupils.models import MedicalCondition, Pupil, Referral, SpecialistService
 from sendhub.models import AccessLog
 from sendhub.roles import Role
+from tests.pupils.concern_data import raise_concern
 from tests.reviews.plan_data import make_plan
 from tests.reviews.test_plans import plan_post
 
@@ -154,6 +155,21 @@ def test_history_shows_yes_and_no_not_true_and_false(client, world):
     page = client.get(reverse("pupils:history", args=[world.taught.pk])).content.decode()
     assert "Parental responsibility: <del>Yes</del> → <ins>No</ins>" in page
     assert "True" not in page and "False" not in page
+
+
+@pytest.mark.django_db
+def test_history_shows_suspected_broad_areas_as_labels_not_codes(client, world):
+    """A concern's suspected areas are broad-area codes (SEND-reference.md §3); people read names."""
+    concern = raise_concern(world.taught, world.user(Role.TEACHER), suspected_areas=["CI"])
+    concern.suspected_areas = ["CI", "CL"]
+    concern.save()
+    client.force_login(world.user(Role.SENCO))
+    page = client.get(reverse("pupils:history", args=[world.taught.pk])).content.decode()
+    assert (
+        "Which areas of need might it be?: <del>Communication and interaction</del> → "
+        "<ins>Communication and interaction, Cognition and learning</ins>"
+    ) in page
+    assert "CI, CL" not in page
 
 
 @pytest.mark.django_db

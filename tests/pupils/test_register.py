@@ -386,3 +386,19 @@ def test_filter_by_how_pupils_joined(client, world):
     assert shown(client, status="all", include_left="on", joined_as="K")[0] == {
         "Alice", "Cara", "Dan",
     }  # fmt: skip
+
+
+def test_register_pages_keep_filters_and_swap_in_place(client, world):
+    """Over 50 pupils: page links keep the filters and load the next page with htmx."""
+    senco = world.user(Role.SENCO)
+    for _ in range(51):
+        pupil = PupilFactory(school=world.school)
+        record_register_change(
+            pupil=pupil, stage=SenStage.SEN_SUPPORT, needs=["SLCN"],
+            effective_on=date(2025, 9, 1), reason="Paging", decided_by=senco, recorded_by=senco,
+        )  # fmt: skip
+    client.force_login(senco)
+    html = client.get(reverse("pupils:register"), {"need": "SLCN"}).content.decode()
+    nav = html.split('aria-label="Register pages"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="?need=SLCN&amp;page=2"' in nav and 'hx-get="?need=SLCN&amp;page=2"' in nav
+    assert nav.split(">", 1)[0] == ' hx-target="#results" hx-swap="outerHTML" hx-push-url="true"'

@@ -151,3 +151,15 @@ def test_task_pages_do_not_grow(client, world, url_name, params):
     small = count(client, url, params)
     grow_tasks(world, 8)
     assert count(client, url, params) == small
+
+
+def test_done_tasks_page_links_keep_the_done_tab(senco_client, world):
+    """The shared pagination keeps the chosen tab in the page links (50 a page)."""
+    for index in range(51):
+        make_task(world, world.taught, title=f"Done job {index}", done=True)
+    html = senco_client.get(reverse("pupils:tasks"), {"show": "done"}).content.decode()
+    assert 'aria-label="Task pages"' in html
+    assert 'href="?show=done&amp;page=2"' in html
+    second = senco_client.get(reverse("pupils:tasks"), {"show": "done", "page": 2})
+    assert len(second.context["page"].object_list) == 1
+    assert 'href="?show=done&amp;page=1"' in second.content.decode()

@@ -7,6 +7,8 @@ class PupilsConfig(AppConfig):
     def ready(self):
         from pupils import codes, history, models
 
+        grant_permissions()
+
         history.register(models.Pupil, "id")
         for model, name_field in [
             (models.ParentLink, "parent"),
@@ -33,3 +35,44 @@ class PupilsConfig(AppConfig):
         history.register(models.ObservationNote, "concern__pupil", name_field="observed_on")
         history.register(models.ConcernView, "concern__pupil", name_field="whose")
         history.register(models.RoundRobinResponse, "request__concern__pupil")
+
+
+def grant_permissions():
+    """What each role may do with pupils' records (the access tiers of the roles)."""
+    from sendhub.roles import SEN_TEAM, SUPPORTING_STAFF, Role, grant
+
+    senco, office, parent = (Role.SENCO,), (Role.ADMIN,), (Role.PARENT,)
+    # Tier 2 (the full SEN file) and tier 3 (restricted): the SEN team.
+    grant(
+        SEN_TEAM,
+        "pupils.view_register",
+        "pupils.view_full_file",
+        "pupils.view_sen_summary",
+        "pupils.view_restricted",
+        "pupils.view_pupil_history",
+        "pupils.export_register",
+    )
+    # Tier 1, the need-to-know summary: staff who teach or support the pupil.
+    grant(SUPPORTING_STAFF, "pupils.view_sen_summary")
+    # Passports and parent meetings (Code of Practice 6.65): read by the SEN team and the
+    # pupil's staff; kept up to date by the SENCO and the staff who know the pupil.
+    grant(SEN_TEAM + SUPPORTING_STAFF, "pupils.view_passport", "pupils.view_parentmeeting")
+    grant(senco + SUPPORTING_STAFF, "pupils.change_passport")
+    grant((Role.SENCO, Role.TEACHER), "pupils.record_parent_meeting")
+    # Any member of staff who works with pupils raises a concern; the SENCO triages.
+    grant(SEN_TEAM + SUPPORTING_STAFF, "pupils.raise_concern")
+    grant(senco, "pupils.change_register", "pupils.triage_concerns")
+    # The MIS import: the SENCO and the office.
+    grant(senco + office, "pupils.import_pupils")
+    # Who sees whom (parent links, TA support, class teachers) opens records to people:
+    # the SENCO and the office keep it, a senior leader checks it.
+    grant(senco + office, "pupils.view_relationships", "pupils.manage_relationships")
+    grant((Role.SENIOR_LEADER,), "pupils.view_relationships")
+    # A parent sees their own child and shares a worry through the portal only: the
+    # staff permission "pupils.raise_concern" would open staff concern pages.
+    grant(
+        parent,
+        "pupils.view_own_child",
+        "pupils.view_passport",
+        "pupils.raise_concern_as_parent",
+    )

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from pupils import concern_views, import_views, passport_views, relationship_views, views
+from pupils.identification import views as concern_views
+from pupils.mis_import import views as import_views
+from pupils.passports import views as passport_views
+from pupils.register import views
+from pupils.relationships import views as relationship_views
 
 app_name = "pupils"
 
@@ -35,6 +39,8 @@ urlpatterns += [
     path("<int:pk>/profile/", passport_views.profile_detail, name="profile"),
     path("<int:pk>/profile/edit/", passport_views.profile_edit, name="profile_edit"),
     path("<int:pk>/parent-meetings/", passport_views.parent_meetings, name="parent_meetings"),
+    path("<int:pk>/passport.pdf", passport_views.passport_pdf, name="passport_pdf"),
+    path("<int:pk>/one-page-profile.pdf", passport_views.profile_pdf, name="profile_pdf"),
 ]
 
 # MIS import (issue 3, item 4).

@@ -83,9 +83,8 @@ def ta_home(request):
 
 
 def parent_home(request):
-    from reports.portal_views import portal_children
 
-    return {"children": portal_children(request.user)}
+    return {"children": Pupil.objects.visible_to(request.user).for_portal()}
 
 
 def anonymised_school_summary(school):

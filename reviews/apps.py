@@ -6,7 +6,16 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from pupils import history
+        from pupils.passports.targets import register_target_source
         from reviews import models
+        from sendhub.roles import SEN_TEAM, SUPPORTING_STAFF, Role, grant
+
+        # Support plans: staff read the plans of pupils they can see and give their
+        # views; the SENCO writes and reviews them; parents take part in their child's.
+        grant(SEN_TEAM + SUPPORTING_STAFF, "reviews.view_supportplan")
+        grant((Role.SENCO,) + SUPPORTING_STAFF, "reviews.contribute_views")
+        grant((Role.SENCO,), "reviews.manage_plans")
+        grant((Role.PARENT,), "reviews.take_part_as_parent")
 
         # Plans and reviews belong on the pupil's history page; pupils cannot import them.
         history.register(models.SupportPlan, "pupil")
@@ -16,3 +25,6 @@ class ReviewsConfig(AppConfig):
         history.register(models.PlanReview, "plan__pupil", name_field="held_on")
         history.register(models.TargetProgress, "review__plan__pupil", name_field="target")
         history.register(models.ReviewView, "plan__pupil", name_field="party")
+
+        # "My targets" on a passport are the current plan's outcomes.
+        register_target_source(models.current_plan_outcomes)

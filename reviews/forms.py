@@ -4,6 +4,7 @@ from django import forms
 from django.db import transaction
 from django.forms import inlineformset_factory
 
+from provision.models import Strategy
 from reviews.models import (
     MAX_WEEKS_TO_REVIEW,
     TARGETS_MAX,
@@ -13,24 +14,13 @@ from reviews.models import (
     PlanStrategy,
     PlanTarget,
     ReviewView,
-    Strategy,
     SupportPlan,
     TargetProgress,
     latest_review_date,
 )
+from sendhub.forms import use_school_layers
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def use_school_layers(form, school):
-    """The layer field in the school's own names, or no layer field if the school has none.
-
-    A form without the field leaves the model's layer as it is (the default on a new row).
-    """
-    if school.uses_layers:
-        form.fields["layer"].choices = school.layer_choices()
-    else:
-        del form.fields["layer"]
 
 
 class SupportPlanForm(forms.ModelForm):
@@ -231,14 +221,3 @@ class ReviewForm(forms.ModelForm):
             target.pk: (data[f"rating_{target.pk}"], data[f"evidence_{target.pk}"])
             for target in self.targets
         }
-
-
-class StrategyForm(forms.ModelForm):
-    class Meta:
-        model = Strategy
-        fields = ["broad_area", "layer", "title", "text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
-        use_school_layers(self, school)

@@ -15,8 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from pupils.codes import BroadArea
-from pupils.models import Pupil, ReadReceipt
+from pupils.models import Pupil, PupilRecordQuerySet, ReadReceipt
 from sendhub.models import MAX_WEEKS_TO_REVIEW, Layer
 
 # MAX_WEEKS_TO_REVIEW (the termly limit) and Layer live beside School, whose settings
@@ -36,71 +35,10 @@ def default_review_date(school, start):
     return min(start + timedelta(weeks=school.review_cadence_weeks), latest_review_date(start))
 
 
-class StrategyQuerySet(models.QuerySet):
-    def available_to(self, school):
-        """The starter set (no school) and this school's own strategies."""
-        return self.filter(Q(school__isnull=True) | Q(school=school))
-
-    def matching(self, *, text="", area="", layer=""):
-        """Strategies whose title or wording holds `text`, in an area and layer if given."""
-        qs = self
-        if text:
-            qs = qs.filter(Q(title__icontains=text) | Q(text__icontains=text))
-        if area:
-            qs = qs.filter(broad_area=area)
-        if layer:
-            qs = qs.filter(layer=layer)
-        return qs
-
-
-class Strategy(models.Model):
-    """A classroom strategy or reasonable adjustment in the library (no pupil data)."""
-
-    school = models.ForeignKey(
-        "sendhub.School",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="strategies",
-        help_text="Empty for SENDhub's starter set.",
-    )
-    broad_area = models.CharField("area of need", max_length=4, choices=BroadArea.choices)
-    layer = models.CharField(max_length=20, choices=Layer.choices, default=Layer.UNIVERSAL)
-    title = models.CharField(max_length=120)
-    text = models.TextField("what to do")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    history = HistoricalRecords()
-    objects = StrategyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["broad_area", "layer", "title", "pk"]
-        verbose_name_plural = "strategies"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(broad_area__in=[a.value for a in BroadArea]),
-                name="strategy_area_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(layer__in=[layer.value for layer in Layer]),
-                name="strategy_layer_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def is_starter(self):
-        return self.school_id is None
-
-
-class SupportPlanQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Plans of the pupils this person may see (SEND-reference.md §1)."""
-        return self.filter(pupil__in=Pupil.objects.visible_to(user))
+class SupportPlanQuerySet(PupilRecordQuerySet):
+    def open(self):
+        """Plans still being written or in force: a draft, agreed or active (not yet reviewed)."""
+        return self.filter(status__in=SupportPlan.OPEN_STATUSES)
 
     def current(self):
         """Plans in force: agreed or active (a draft is not yet in force)."""
@@ -167,6 +105,8 @@ class SupportPlan(models.Model):
         ACTIVE = "active", "Active"
         REVIEWED = "reviewed", "Reviewed"
         SUPERSEDED = "superseded", "Replaced by a revision"
+
+    OPEN_STATUSES = (Status.DRAFT, Status.AGREED, Status.ACTIVE)
 
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="support_plans")
     cycle = models.PositiveSmallIntegerField(default=1)
@@ -302,7 +242,7 @@ class PlanStrategy(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     text = models.TextField("strategy")
     strategy = models.ForeignKey(
-        Strategy, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "provision.Strategy", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     history = HistoricalRecords()
@@ -501,3 +441,12 @@ def with_plan_unread_by(pupils, user):
         pupil_id=OuterRef("pk"), pk__gt=OuterRef("seen_plan_version")
     )
     return pupils.annotate(seen_plan_version=seen).annotate(plan_unread=Exists(newer))
+
+
+def current_plan_outcomes(pupil):
+    """The outcomes of the support plan in force, in order (empty when there is none)."""
+    return list(
+        PlanTarget.objects.filter(plan__pupil=pupil, plan__in=pupil.support_plans.current())
+        .order_by("order", "pk")
+        .values_list("outcome", flat=True)
+    )

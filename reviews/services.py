@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from pupils.codes import SenStage
 from pupils.models import RegisterEntry
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from reviews.models import (
     PlanAgreement,
     PlanReview,

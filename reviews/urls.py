@@ -16,8 +16,6 @@ urlpatterns = [
     path("<int:pk>/revise/", views.plan_revise, name="plan_revise"),
     path("<int:pk>/views/", views.plan_views, name="plan_views"),
     path("<int:pk>/review/", views.plan_review, name="plan_review"),
-    path("<int:pk>/my-agreement/", views.portal_plan_agree, name="portal_agree"),
-    path("<int:pk>/my-views/", views.portal_plan_views, name="portal_views"),
-    path("strategies/", views.strategy_list, name="strategy_list"),
-    path("strategies/new/", views.strategy_create, name="strategy_create"),
+    path("<int:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),
+    path("<int:pk>/review.pdf", views.review_pdf, name="review_pdf"),
 ]

@@ -8,21 +8,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from provision.filters import LIBRARY_PAGE_SIZE, StrategyFilter
+from provision.models import Strategy
 from pupils.models import Pupil, ReadReceipt
 from reviews import services
-from reviews.filters import StrategyFilter
 from reviews.forms import (
     AgreementForm,
     AskViewsForm,
     OwnStrategyForm,
-    ParentAgreeForm,
-    ParentViewForm,
     PlanStrategyFormSet,
     ReviewForm,
     StaffViewForm,
-    StrategyForm,
     StrategyPickForm,
     SupportPlanForm,
     save_plan,
@@ -30,16 +29,14 @@ from reviews.forms import (
 )
 from reviews.models import (
     TARGETS_ADVISED,
-    PlanAgreement,
     PlanStrategy,
     ReviewView,
-    Strategy,
     SupportPlan,
     default_review_date,
 )
+from sendhub.decorators import permission_required_any
 from sendhub.models import AccessLog
-
-LIBRARY_PAGE_SIZE = 60
+from sendhub.pdf import document_context, pdf_response, render_pdf
 
 
 def _posted(request):
@@ -94,9 +91,7 @@ def pupil_plans(request, pk):
 def plan_create(request, pk):
     """Draft a pupil's plan: what we know, targets, provision, home targets, review date."""
     pupil = get_object_or_404(Pupil.objects.visible_to(request.user).for_summary(), pk=pk)
-    existing = pupil.support_plans.filter(
-        status__in=[SupportPlan.Status.DRAFT, SupportPlan.Status.AGREED, SupportPlan.Status.ACTIVE]
-    ).first()
+    existing = pupil.support_plans.open().first()
     if existing is not None:
         messages.info(
             request,
@@ -291,14 +286,7 @@ def plan_revise(request, pk):
 @permission_required("reviews.contribute_views", raise_exception=True)
 def plan_views(request, pk):
     """Views for the review: ask for them in advance, then record them as they come in."""
-    plan = _plan(
-        request,
-        pk,
-        _plans(request).filter(
-            status__in=[SupportPlan.Status.DRAFT, SupportPlan.Status.AGREED,
-                        SupportPlan.Status.ACTIVE]
-        ),
-    )  # fmt: skip
+    plan = _plan(request, pk, _plans(request).open())
     can_ask = request.user.has_perm("reviews.manage_plans")
     action = request.POST.get("action")
     ask = AskViewsForm(request.POST if action == "ask" else None) if can_ask else None
@@ -361,97 +349,6 @@ def plan_review(request, pk):
     )
 
 
-# Parent side ----------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("reviews.take_part_as_parent", raise_exception=True)
-def portal_plan_agree(request, pk):
-    """A parent reads the proposed plan for their child and agrees it."""
-    plan = get_object_or_404(_plans(request).awaiting_parent_agreement().for_detail(), pk=pk)
-    form = ParentAgreeForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_agreement(
-                plan=plan, party=PlanAgreement.Party.PARENT, by=request.user,
-                method="On the parent portal",
-            )  # fmt: skip
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, "Thank you. We have recorded that you agree the plan.")
-        return redirect("reports:portal_child", pk=plan.pupil_id)
-    return render(
-        request, "reviews/portal_plan_agree.html", {"plan": plan, "pupil": plan.pupil, "form": form}
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("reviews.take_part_as_parent", raise_exception=True)
-def portal_plan_views(request, pk):
-    """A parent tells the school what they think before the review ("My parents think")."""
-    plan = _plan(
-        request,
-        pk,
-        _plans(request).filter(
-            status__in=[SupportPlan.Status.DRAFT, SupportPlan.Status.AGREED,
-                        SupportPlan.Status.ACTIVE]
-        ),
-    )  # fmt: skip
-    mine = ReviewView.objects.filter(plan=plan, party=ReviewView.Party.PARENT).first()
-    form = ParentViewForm(_posted(request), initial={"text": mine.text if mine else ""})
-    if request.method == "POST" and form.is_valid():
-        services.record_view(
-            plan=plan, party=ReviewView.Party.PARENT, text=form.cleaned_data["text"],
-            method="Parent portal", by=request.user,
-        )  # fmt: skip
-        messages.success(request, "Thank you. The school will read your views before the review.")
-        return redirect("reports:portal_child", pk=plan.pupil_id)
-    return render(
-        request,
-        "reviews/portal_plan_views.html",
-        {"plan": plan, "pupil": plan.pupil, "form": form, "mine": mine},
-    )
-
-
-# Strategy library -----------------------------------------------------------------
-
-
-@require_GET
-@permission_required("reviews.view_strategy", raise_exception=True)
-def strategy_list(request):
-    """The strategy library: the starter set and the school's own, by area and layer."""
-    school = request.user.school
-    library = StrategyFilter(
-        request.GET,
-        queryset=Strategy.objects.available_to(school).select_related("school"),
-        school=school,
-    )
-    template_name = "reviews/strategy_list.html"
-    if request.htmx:
-        template_name += "#results"
-    return render(
-        request,
-        template_name,
-        {"library": library, "school": school, "strategies": library.qs[: LIBRARY_PAGE_SIZE * 2]},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("reviews.add_strategy", raise_exception=True)
-def strategy_create(request):
-    """Add one of the school's own strategies to the library."""
-    form = StrategyForm(_posted(request), school=request.user.school)
-    if request.method == "POST" and form.is_valid():
-        strategy = form.save(commit=False)
-        strategy.school = request.user.school
-        strategy.created_by = request.user
-        strategy.save()
-        messages.success(request, f"“{strategy.title}” added to the library.")
-        return redirect("reviews:strategy_list")
-    return render(request, "reviews/strategy_form.html", {"form": form})
-
-
 def _clear_agreements(request, plan):
     """A draft changed: agreements given so far no longer stand (everyone agrees one wording)."""
     withdrawn = services.withdraw_agreements(
@@ -463,3 +360,57 @@ def _clear_agreements(request, plan):
             f"The draft changed, so the agreement of {', '.join(withdrawn)} was cleared. "
             "Ask again, so that everyone agrees the same wording.",
         )
+
+
+# The plan and its review record as PDFs, from the same template bodies as the pages.
+
+
+@require_GET
+@permission_required_any("reviews.view_supportplan", "reviews.take_part_as_parent")
+def plan_pdf(request, pk):
+    """One version of a support plan as a PDF, for staff and the pupil's own parents."""
+    plan = get_object_or_404(SupportPlan.objects.visible_to(request.user).for_detail(), pk=pk)
+    pupil = plan.pupil
+    if request.user.has_perm("reviews.view_supportplan"):
+        AccessLog.record(request, pupil=pupil, what="support plan (PDF)")
+    title = f"{pupil.full_name}: {pupil.school.plan_label}"
+    context = document_context(pupil, title, plan=plan, **review_record(plan))
+    pdf = render_pdf("reviews/pdf/plan.html", context, request=request)
+    return pdf_response(
+        pdf, filename=f"plan-{slugify(pupil.full_name)}-{plan.cycle}-{plan.version}"
+    )
+
+
+def review_record(plan):
+    """What reviews/includes/_review_record.html needs beside the plan; no review, no record."""
+    review = getattr(plan, "review", None)
+    if review is None:
+        return {"review": None}
+    return {"review": review, "views": plan.views_by_party(), "next_plan": plan.next_cycle_plan()}
+
+
+def review_context(plan):
+    """The review record's context; `plan` comes from SupportPlan.objects.for_review_record()."""
+    pupil = plan.pupil
+    return document_context(
+        pupil,
+        f"{pupil.full_name}: review of the {pupil.school.plan_label}",
+        plan=plan,
+        **review_record(plan),
+    )
+
+
+@require_GET
+@permission_required_any("reviews.view_supportplan", "reviews.take_part_as_parent")
+def review_pdf(request, pk):
+    """The record of a plan's review as a PDF; a plan not yet reviewed has none (404)."""
+    plan = get_object_or_404(
+        SupportPlan.objects.visible_to(request.user).for_review_record(), pk=pk
+    )
+    pupil = plan.pupil
+    if request.user.has_perm("reviews.view_supportplan"):
+        AccessLog.record(request, pupil=pupil, what="review record (PDF)")
+    pdf = render_pdf("reviews/pdf/review.html", review_context(plan), request=request)
+    return pdf_response(
+        pdf, filename=f"review-{slugify(pupil.full_name)}-{plan.cycle}-{plan.version}"
+    )

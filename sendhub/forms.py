@@ -2,7 +2,7 @@ from django import forms
 from django.db import transaction
 
 from sendhub.models import LAYER_NAME_FIELDS, Layer, Membership, School, User
-from sendhub.roles import ROLE_PERMISSIONS, Role
+from sendhub.roles import Role, roles_with
 
 
 class SchoolSettingsForm(forms.ModelForm):
@@ -67,9 +67,6 @@ class SchoolSettingsForm(forms.ModelForm):
 # Roles a school gives on its People page. A trust lead belongs to a trust, not a school.
 SCHOOL_ROLE_CHOICES = [(role.value, role.label) for role in Role if role != Role.TRUST_LEAD]
 # Roles that may manage people: a school must keep at least one person who can.
-PEOPLE_MANAGER_ROLES = {
-    role for role, perms in ROLE_PERMISSIONS.items() if "sendhub.manage_people" in perms
-}
 
 
 # Roles that open every pupil's full SEN file (SEND-reference.md §1). Only a senior leader
@@ -212,9 +209,11 @@ class EndRoleForm(forms.Form):
 
     def clean(self):
         membership = self.membership
-        if membership.user_id == self.by.pk and membership.role in PEOPLE_MANAGER_ROLES:
+        if membership.user_id == self.by.pk and membership.role in roles_with(
+            "sendhub.manage_people"
+        ):
             others = self.by.memberships.current().filter(
-                school_id=membership.school_id, role__in=PEOPLE_MANAGER_ROLES
+                school_id=membership.school_id, role__in=roles_with("sendhub.manage_people")
             )
             if not others.exclude(pk=membership.pk).exists():
                 raise forms.ValidationError(
@@ -228,3 +227,14 @@ class EndRoleForm(forms.Form):
     def save(self):
         self.membership.end(reason=self.cleaned_data["reason"])
         return self.membership
+
+
+def use_school_layers(form, school):
+    """The layer field in the school's own names, or no layer field if the school has none.
+
+    A form without the field leaves the model's layer as it is (the default on a new row).
+    """
+    if school.uses_layers:
+        form.fields["layer"].choices = school.layer_choices()
+    else:
+        del form.fields["layer"]

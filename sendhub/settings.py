@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "provision",
     "reviews",
     "reports",
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -34,5 +34,7 @@ urlpatterns = [
     path("", include("sendhub.app_urls")),
     path("pupils/", include("pupils.urls")),
     path("plans/", include("reviews.urls")),
+    path("", include("provision.urls")),
     path("", include("reports.urls")),
+    path("", include("portal.urls")),
 ]

@@ -175,13 +175,13 @@ ACCESS = {
     "pupils:parent_meetings": Access(statuses(SEN_SUMMARY_READERS), kwargs=pupil_kwargs),
     "reports:class_view": Access(statuses(SEN_SUMMARY_READERS)),
     "reports:class_view_pdf": Access(statuses(SEN_SUMMARY_READERS)),
-    "reports:portal_child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
+    "portal:child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
     # A parent's worry about their own child (issues 4-5); the POST with another family's
     # child is walked in tests/pupils/test_parent_concerns.py.
-    "reports:portal_concern_raise": Access(statuses({Role.PARENT}), kwargs=pupil_kwargs),
-    "reports:portal_concerns": Access(statuses({Role.PARENT})),
-    "reports:passport_pdf": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
-    "reports:profile_pdf": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
+    "portal:concern_raise": Access(statuses({Role.PARENT}), kwargs=pupil_kwargs),
+    "portal:concerns": Access(statuses({Role.PARENT})),
+    "pupils:passport_pdf": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
+    "pupils:profile_pdf": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
     # Support plans, reviews and the strategy library (issue 5); POSTs out of scope are
     # walked in tests/reviews/test_plan_access.py.
     "reviews:pupil_plans": Access(statuses(PLAN_READERS), kwargs=pupil_kwargs),
@@ -203,13 +203,13 @@ ACCESS = {
     ),
     "reviews:plan_views": Access(statuses(STAFF_WHO_SUPPORT), kwargs=active_plan_kwargs),
     "reviews:plan_review": Access(statuses({Role.SENCO}), kwargs=active_plan_kwargs),
-    "reviews:portal_agree": Access(statuses({Role.PARENT}), kwargs=draft_plan_kwargs),
-    "reviews:portal_views": Access(statuses({Role.PARENT}), kwargs=active_plan_kwargs),
-    "reviews:strategy_list": Access(statuses(PLAN_READERS)),
-    "reviews:strategy_create": Access(statuses({Role.SENCO})),
-    "reports:plan_pdf": Access(statuses(PLAN_READERS | {Role.PARENT}), kwargs=active_plan_kwargs),
+    "portal:plan_agree": Access(statuses({Role.PARENT}), kwargs=draft_plan_kwargs),
+    "portal:plan_views": Access(statuses({Role.PARENT}), kwargs=active_plan_kwargs),
+    "provision:strategy_list": Access(statuses(PLAN_READERS)),
+    "provision:strategy_create": Access(statuses({Role.SENCO})),
+    "reviews:plan_pdf": Access(statuses(PLAN_READERS | {Role.PARENT}), kwargs=active_plan_kwargs),
     # The review record: same readers and scope as the plan PDF (a plan not reviewed: 404).
-    "reports:review_pdf": Access(
+    "reviews:review_pdf": Access(
         statuses(PLAN_READERS | {Role.PARENT}), kwargs=reviewed_plan_kwargs
     ),
     # MIS import (tests/pupils/test_import.py covers another school's batch: 404).

@@ -6,7 +6,7 @@ import pytest
 
 from pupils.codes import SenStage
 from pupils.models import MedicalCondition
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.browser.conftest import DESKTOP, PHONE, check_accessibility, screenshot, sign_in
 from tests.pupils.passport_data import give_passport

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pupils.codes import SenStage
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.browser.conftest import PHONE, check_accessibility, screenshot, sign_in
 from tests.pupils.passport_data import give_passport

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from pupils.codes import SenStage
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import PupilFactory, TeachingGroupFactory

@@ -19,7 +19,7 @@ def test_review_record_reads_on_the_plan_page_and_the_portal(page, world):
     ReviewView.objects.create(plan=plan, party="pupil", text="I like the reading group.",
                               received_on=plan.review.held_on, method="Conversation")  # fmt: skip
     services.ask_for_views(plan=plan, parties=["ta"])
-    pdf_url = reverse("reports:review_pdf", args=[plan.pk])
+    pdf_url = reverse("reviews:review_pdf", args=[plan.pk])
 
     sign_in(page, senco)
     page.open(plan.get_absolute_url())
@@ -35,7 +35,7 @@ def test_review_record_reads_on_the_plan_page_and_the_portal(page, world):
     page.context.clear_cookies()
 
     sign_in(page, world.user(Role.PARENT))
-    page.open(reverse("reports:portal_child", args=[world.taught.pk]))
+    page.open(reverse("portal:child", args=[world.taught.pk]))
     link = page.get_by_role("link", name="Download the review record (PDF)")
     assert link.get_attribute("href").endswith(pdf_url)
     screenshot(page, "review-record-portal-phone")

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from pupils.identification import decide_concern
+from pupils.identification.workflow import decide_concern
 from pupils.models import AssessmentInstrument, AssessmentResult, Task
 from sendhub.roles import Role
 from tests.browser.conftest import PHONE, check_accessibility, screenshot, sign_in

@@ -48,7 +48,7 @@ def give_photo(pupil, by):
     """A new passport version with a (cleaned) photo, as the form would save it."""
     from PIL import Image
 
-    from pupils.passport_photos import clean_photo
+    from pupils.passports.photos import clean_photo
 
     out = BytesIO()
     Image.new("RGB", (120, 160), (90, 140, 60)).save(out, "JPEG")

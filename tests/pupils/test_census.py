@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from pupils.census import census_rows, movement
 from pupils.codes import SenStage
 from pupils.models import Pupil
-from pupils.services import record_register_change
+from pupils.register.census import census_rows, movement
+from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.factories import PupilFactory
 

@@ -128,7 +128,7 @@ def test_next_census_day(on, expected):
     ],
 )
 def test_movement_shows_the_last_three_school_years(today, expected):
-    from pupils.census import recent_school_years
+    from pupils.register.census import recent_school_years
 
     assert recent_school_years(today) == expected
 

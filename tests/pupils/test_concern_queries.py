@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pupils.identification import decide_concern, send_round_robin
+from pupils.identification.workflow import decide_concern, send_round_robin
 from pupils.models import (
     AssessmentInstrument,
     AssessmentResult,

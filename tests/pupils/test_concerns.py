@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from pupils.codes import SenStage
-from pupils.identification import decide_concern, send_round_robin
+from pupils.identification.workflow import decide_concern, send_round_robin
 from pupils.models import (
     Concern,
     ConcernEvidence,

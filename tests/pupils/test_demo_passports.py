@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
+from demo.passports import seed_passports
 from pupils.codes import SenStage
-from pupils.demo_passports import seed_passports
 from pupils.models import OnePageProfile, ParentMeeting, Passport, PassportVersion, Pupil
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.factories import PupilFactory
 

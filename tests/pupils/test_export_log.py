@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from pupils.codes import SenStage
-from pupils.exports import BULK_EXPORT_PUPIL_ID
 from pupils.models import Pupil
-from pupils.services import record_register_change
+from pupils.register.exports import BULK_EXPORT_PUPIL_ID
+from pupils.register.services import record_register_change
 from sendhub.models import AccessLog
 from sendhub.roles import Role
 from tests.factories import PupilFactory

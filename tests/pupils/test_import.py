@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pupils import imports
 from pupils.codes import SenStage
+from pupils.mis_import import pipeline as imports
 from pupils.models import ImportBatch, ImportMapping, Pupil, PupilNeed, RegisterEntry, TeachingGroup
 from sendhub.roles import Role
 from tests.factories import PupilFactory, SchoolFactory, valid_upn
@@ -281,7 +281,7 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path, school):
 
 def test_monitoring_pupil_stays_monitoring_when_the_mis_says_n(tmp_path, school, world):
     """Monitoring is internal and still N in the census (SEND-reference.md §2)."""
-    from pupils.services import record_register_change
+    from pupils.register.services import record_register_change
 
     pupil = PupilFactory(school=school, upn=valid_upn(1), last_name="Ahmed", first_name="Zara")
     record_register_change(pupil=pupil, stage=SenStage.MONITORING, needs=[],

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pupils import imports
+from pupils.mis_import import pipeline as imports
 from pupils.models import ImportBatch, ParentLink, Pupil, TeachingGroup
 from sendhub.models import Membership, User
 from sendhub.roles import Role

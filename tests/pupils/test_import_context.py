@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pupils import imports
+from pupils.mis_import import pipeline as imports
 from pupils.models import Pupil
 from tests.factories import SchoolFactory, valid_upn
 from tests.pupils.import_files import SIMS_HEADER, csv_bytes, sims_row

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pupils.identification import decide_concern, send_round_robin
+from pupils.identification.workflow import decide_concern, send_round_robin
 from pupils.models import (
     Concern,
     ConcernEvidence,
@@ -30,7 +30,7 @@ NOTICED = "She cries before school on Mondays and says the words move when she r
 
 
 def worry_url(pupil):
-    return reverse("reports:portal_concern_raise", args=[pupil.pk])
+    return reverse("portal:concern_raise", args=[pupil.pk])
 
 
 def post_worry(client, child, **extra):
@@ -60,7 +60,7 @@ def test_parent_raises_a_worry_that_reaches_the_senco_queue_marked_as_from_a_par
     with django_capture_on_commit_callbacks(execute=True):
         response = post_worry(client, world.taught, attachment=photo)
     assert response.status_code == 302
-    assert response["Location"] == reverse("reports:portal_concerns")
+    assert response["Location"] == reverse("portal:concerns")
     concern = Concern.objects.get()
     assert concern.pupil == world.taught
     assert concern.raised_by == parent
@@ -245,7 +245,7 @@ def test_parent_list_shows_plain_statuses_and_none_of_the_senco_working(client, 
     decided(done, senco, Concern.Decision.MONITOR, look_again_on=date.today() + timedelta(days=30))
     staff_concern = raise_concern(world.taught, teacher, noticed="TEACHER'S OWN CONCERN")
 
-    response = client.get(reverse("reports:portal_concerns"))
+    response = client.get(reverse("portal:concerns"))
     html = response.content.decode()
     assert [c.pk for c in response.context["concerns"]] == [done.pk, looking.pk, new.pk]
     assert "The SENCO has received this" in html
@@ -287,7 +287,7 @@ def test_parent_does_not_see_worries_from_another_family_or_about_a_child_no_lon
     other_parent = make_member(Role.PARENT, school=world.school)
     ParentLinkFactory(parent=other_parent, pupil=world.untaught)
     raise_concern(world.untaught, other_parent, raised_by_parent=True, noticed="OTHER FAMILY")
-    response = client.get(reverse("reports:portal_concerns"))
+    response = client.get(reverse("portal:concerns"))
     assert "OTHER FAMILY" not in response.content.decode()
     assert "You have not told us about any worries yet." in response.content.decode()
 
@@ -295,17 +295,17 @@ def test_parent_does_not_see_worries_from_another_family_or_about_a_child_no_lon
 def test_parent_with_two_children_gets_a_button_for_each(client, world, parent):
     second = PupilFactory(school=world.school, first_name="Second", last_name="Child")
     ParentLinkFactory(parent=parent, pupil=second)
-    html = client.get(reverse("reports:portal_concerns")).content.decode()
+    html = client.get(reverse("portal:concerns")).content.decode()
     assert worry_url(world.taught) in html and worry_url(second) in html
     assert "Tell us about a worry about Second" in html
     home = client.get(reverse("reports:home")).content.decode()
-    assert worry_url(second) in home and reverse("reports:portal_concerns") in home
+    assert worry_url(second) in home and reverse("portal:concerns") in home
 
 
 def test_the_portal_child_page_links_to_the_worry_form(client, world, parent):
-    html = client.get(reverse("reports:portal_child", args=[world.taught.pk])).content.decode()
+    html = client.get(reverse("portal:child", args=[world.taught.pk])).content.decode()
     assert worry_url(world.taught) in html
-    assert reverse("reports:portal_concerns") in html
+    assert reverse("portal:concerns") in html
 
 
 # Query counts -------------------------------------------------------------------
@@ -330,7 +330,7 @@ def grow(world, parent, n):
 
 def test_parent_list_queries_do_not_grow(client, world, parent):
     grow(world, parent, 1)
-    url = reverse("reports:portal_concerns")
+    url = reverse("portal:concerns")
     client.get(url)
     small = count(client, url)
     grow(world, parent, 6)

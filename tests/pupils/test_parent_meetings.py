@@ -9,7 +9,7 @@ from django.urls import reverse
 from pupils import codes
 from pupils.codes import SenStage
 from pupils.models import ParentMeeting, Pupil
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from reports.dashboards import parent_meetings_tile
 from sendhub.roles import Role
 from tests.factories import PupilFactory

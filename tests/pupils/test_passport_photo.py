@@ -228,7 +228,7 @@ def test_passport_page_and_portal_show_the_photo_with_alt_text(client, world):
     page = client.get(reverse("pupils:passport", args=[world.taught.pk])).content.decode()
     assert f'src="{src}" alt="Photo of Tay"' in page
     client.force_login(world.user(Role.PARENT))
-    portal = client.get(reverse("reports:portal_child", args=[world.taught.pk])).content.decode()
+    portal = client.get(reverse("portal:child", args=[world.taught.pk])).content.decode()
     assert f'src="{src}"' in portal
 
 
@@ -243,7 +243,7 @@ def test_photo_is_never_linked_through_media_url(client, world, settings):
 def test_passport_pdf_contains_the_photo_as_an_image(client, world, tmp_path):
     with_photo(world)
     client.force_login(world.user(Role.SENCO))
-    response = client.get(reverse("reports:passport_pdf", args=[world.taught.pk]))
+    response = client.get(reverse("pupils:passport_pdf", args=[world.taught.pk]))
     assert response.status_code == 200
     pdf = response.content
     assert b"/Subtype /Image" in pdf or b"/Subtype/Image" in pdf
@@ -265,7 +265,7 @@ def test_passport_pdf_contains_the_photo_as_an_image(client, world, tmp_path):
 def test_passport_pdf_without_a_photo_has_no_image(client, world):
     give_passport(world.taught, world.user(Role.SENCO))
     client.force_login(world.user(Role.SENCO))
-    pdf = client.get(reverse("reports:passport_pdf", args=[world.taught.pk])).content
+    pdf = client.get(reverse("pupils:passport_pdf", args=[world.taught.pk])).content
     assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
 
 

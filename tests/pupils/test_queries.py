@@ -15,7 +15,7 @@ from pupils.models import (
     ParentInformed,
     Pupil,
 )
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from reviews.models import SupportPlan
 from sendhub.roles import Role
 from tests.factories import ParentLinkFactory, PupilFactory, TeachingGroupFactory

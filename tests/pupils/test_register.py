@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from pupils.codes import SenStage
 from pupils.models import ParentInformed, Pupil, RegisterEntry
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.factories import PupilFactory, TeachingGroupFactory
 

@@ -282,7 +282,7 @@ def test_ending_a_link_asks_first_then_the_parent_loses_the_child_at_once(
     link = world.taught.parent_links.get()
     url = reverse("pupils:parent_end", args=[link.pk])
     client.force_login(parent)
-    assert client.get(reverse("reports:portal_child", args=[world.taught.pk])).status_code == 200
+    assert client.get(reverse("portal:child", args=[world.taught.pk])).status_code == 200
 
     confirm = senco_client.get(url)
     assert "will <strong>no longer see Taught Pupil</strong>" in confirm.content.decode()
@@ -295,7 +295,7 @@ def test_ending_a_link_asks_first_then_the_parent_loses_the_child_at_once(
     assert (link.ended_on, link.end_reason) == (TODAY, "Court order received 1 Dec.")
     latest = link.history.first()
     assert (latest.history_type, latest.history_user) == ("~", world.user(Role.SENCO))
-    assert client.get(reverse("reports:portal_child", args=[world.taught.pk])).status_code == 404
+    assert client.get(reverse("portal:child", args=[world.taught.pk])).status_code == 404
     assert client.get(reverse("pupils:detail", args=[world.taught.pk])).status_code == 404
     assert world.taught not in Pupil.objects.visible_to(parent)
     page = senco_client.get(people_url(world.taught)).content.decode()

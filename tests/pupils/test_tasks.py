@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pupils.identification import decide_concern
+from pupils.identification.workflow import decide_concern
 from pupils.models import Task
 from sendhub.roles import Role
 from tests.factories import PupilFactory

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from pupils.codes import SenStage
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from reports.anonymise import suppress, suppressed_percent
 from sendhub.roles import Role
 from tests.conftest import make_member

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pupils.codes import SenStage
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.factories import PupilFactory, TeachingGroupFactory
 from tests.pupils.passport_data import give_passport
@@ -103,5 +103,5 @@ def test_teacher_sees_passports_only_for_pupils_they_teach(client, world):
     client.force_login(world.user(Role.TEACHER))
     assert client.get(reverse("pupils:passport", args=[world.taught.pk])).status_code == 200
     assert client.get(reverse("pupils:passport", args=[world.untaught.pk])).status_code == 404
-    pdf = client.get(reverse("reports:passport_pdf", args=[world.untaught.pk]))
+    pdf = client.get(reverse("pupils:passport_pdf", args=[world.untaught.pk]))
     assert pdf.status_code == 404

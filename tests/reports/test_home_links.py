@@ -8,8 +8,8 @@ import pytest
 from django.urls import resolve, reverse
 
 from pupils.codes import SenStage
-from pupils.identification import decide_concern
-from pupils.services import record_register_change
+from pupils.identification.workflow import decide_concern
+from pupils.register.services import record_register_change
 from reviews.models import SupportPlan
 from sendhub.roles import Role
 from tests.pupils.concern_data import raise_concern
@@ -27,10 +27,10 @@ pytestmark = pytest.mark.django_db
 NOT_WALKED = {
     "logout",
     "reports:class_view_pdf",
-    "reports:passport_pdf",
-    "reports:profile_pdf",
-    "reports:plan_pdf",
-    "reports:review_pdf",
+    "pupils:passport_pdf",
+    "pupils:profile_pdf",
+    "reviews:plan_pdf",
+    "reviews:review_pdf",
     "pupils:register_export",
     "pupils:census_export",
     "pupils:concern_attachment",

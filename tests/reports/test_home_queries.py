@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from pupils.codes import SenStage
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.factories import (
     ParentLinkFactory,

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from reports.pdf import passport_context, render_pdf
+from pupils.passports.views import passport_context
+from sendhub.pdf import render_pdf
 from sendhub.roles import Role
 from tests.pupils.passport_data import give_passport, give_profile
 
@@ -45,9 +46,9 @@ def documented(world):
 
 def test_passport_pdf_renders_in_under_a_second(documented):
     context = passport_context(documented.taught)
-    render_pdf("reports/pdf/passport.html", context)  # warm up fonts and styles
+    render_pdf("pupils/pdf/passport.html", context)  # warm up fonts and styles
     started = time.perf_counter()
-    pdf = render_pdf("reports/pdf/passport.html", context)
+    pdf = render_pdf("pupils/pdf/passport.html", context)
     elapsed = time.perf_counter() - started
     assert pdf.startswith(b"%PDF")
     assert elapsed < 1.0, f"passport PDF took {elapsed:.2f}s"
@@ -57,7 +58,7 @@ def test_passport_pdf_renders_in_under_a_second(documented):
 
 def test_passport_pdf_carries_school_date_and_pupils_words(client, documented):
     client.force_login(documented.user(Role.PARENT))
-    response = client.get(reverse("reports:passport_pdf", args=[documented.taught.pk]))
+    response = client.get(reverse("pupils:passport_pdf", args=[documented.taught.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     pdf = b"".join(response.streaming_content) if response.streaming else response.content
@@ -71,7 +72,7 @@ def test_passport_pdf_carries_school_date_and_pupils_words(client, documented):
 
 def test_profile_and_class_view_pdfs_render(client, documented):
     client.force_login(documented.user(Role.TEACHER))
-    profile = client.get(reverse("reports:profile_pdf", args=[documented.taught.pk]))
+    profile = client.get(reverse("pupils:profile_pdf", args=[documented.taught.pk]))
     assert profile.content.startswith(b"%PDF")
     assert "What is important to me" in pdf_text(profile.content)
     sheet = client.get(reverse("reports:class_view_pdf"))
@@ -82,7 +83,7 @@ def test_profile_and_class_view_pdfs_render(client, documented):
 
 
 def test_pdfs_never_fetch_from_outside(documented):
-    from reports.pdf import _static_fetcher
+    from sendhub.pdf import _static_fetcher
 
     fetcher = _static_fetcher()
     for url in ["https://example.com/tracker.png", "https://example.com/static/css/print.css"]:
@@ -104,7 +105,7 @@ def test_passport_pdf_from_the_view_is_fast_and_draws_a_real_page(client, docume
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     client.force_login(documented.user(Role.SENCO))
-    url = reverse("reports:passport_pdf", args=[documented.taught.pk])
+    url = reverse("pupils:passport_pdf", args=[documented.taught.pk])
     client.get(url)  # a running server has its fonts loaded already
     started = time.perf_counter()
     response = client.get(url)

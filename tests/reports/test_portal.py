@@ -33,8 +33,8 @@ def test_parent_sees_passport_and_meetings_of_their_child(client, world):
     client.force_login(world.user(Role.PARENT))
     home = client.get(reverse("reports:home")).content.decode()
     assert "Next meeting: <strong>Tuesday 10 March</strong>" in home
-    assert reverse("reports:portal_child", args=[world.taught.pk]) in home
-    html = client.get(reverse("reports:portal_child", args=[world.taught.pk])).content.decode()
+    assert reverse("portal:child", args=[world.taught.pk]) in home
+    html = client.get(reverse("portal:child", args=[world.taught.pk])).content.decode()
     assert "I learn best when" in html
     assert "What is important to me" in html
     assert "Tuesday 10 March 2026" in html
@@ -50,9 +50,9 @@ def test_parent_cannot_reach_another_childs_pages(client, world):
     client.force_login(world.user(Role.PARENT))
     for pupil in (world.untaught, world.elsewhere):
         for name in [
-            "reports:portal_child",
-            "reports:passport_pdf",
-            "reports:profile_pdf",
+            "portal:child",
+            "pupils:passport_pdf",
+            "pupils:profile_pdf",
             "pupils:passport",
             "pupils:profile",
         ]:
@@ -66,7 +66,7 @@ def test_portal_query_count_does_not_grow(client, world):
     senco, parent = world.user(Role.SENCO), world.user(Role.PARENT)
     give_passport(world.taught, senco)
     client.force_login(parent)
-    url = reverse("reports:portal_child", args=[world.taught.pk])
+    url = reverse("portal:child", args=[world.taught.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         client.get(url)

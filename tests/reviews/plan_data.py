@@ -3,9 +3,8 @@
 import importlib
 from datetime import date, timedelta
 
-from django.apps import apps
-
-from reviews.models import PlanStrategy, PlanTarget, Strategy, SupportPlan
+from provision.models import Strategy
+from reviews.models import PlanStrategy, PlanTarget, SupportPlan
 from sendhub.roles import Role
 
 SEN_TEAM_AND_ADMIN = {Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN}
@@ -100,4 +99,8 @@ def restore_starter_strategies():
     """Put back the starter library, which a live-server (flushing) test may have removed."""
     if not Strategy.objects.filter(school__isnull=True).exists():
         migration = importlib.import_module("reviews.migrations.0002_starter_strategies")
-        migration.add_starter_set(apps, None)
+        Strategy.objects.bulk_create(
+            Strategy(broad_area=area, layer=layer, title=title, text=text)
+            for area, rows in migration.STARTER.items()
+            for layer, title, text in rows
+        )

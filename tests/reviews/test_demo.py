@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
+from demo.plans import seed_plans
 from pupils.codes import SenStage
-from pupils.services import record_register_change
-from reviews.demo import seed_plans
+from pupils.register.services import record_register_change
 from reviews.models import PlanReview, ReviewView, SupportPlan
 from sendhub.roles import Role
 from tests.factories import PupilFactory

@@ -25,7 +25,7 @@ def test_plan_pdf_shows_targets_strategies_and_review(client, world):
     services.close_review(plan=plan, held_on=date.today(), decision="continue",
                           summary="Keep going.", progress=progress, recorded_by=senco)  # fmt: skip
     client.force_login(world.user(Role.PARENT))
-    url = reverse("reports:plan_pdf", args=[plan.pk])
+    url = reverse("reviews:plan_pdf", args=[plan.pk])
     client.get(url)  # warm up fonts
     started = time.perf_counter()
     response = client.get(url)
@@ -52,7 +52,7 @@ def test_passport_my_targets_come_from_the_plan_in_force(client, world):
     give_passport(world.taught, senco, targets="Old passport target")
     make_plan(world.taught, senco, status=SupportPlan.Status.ACTIVE)
     client.force_login(world.user(Role.PARENT))
-    response = client.get(reverse("reports:passport_pdf", args=[world.taught.pk]))
+    response = client.get(reverse("pupils:passport_pdf", args=[world.taught.pk]))
     text = pdf_text(response.content)
     assert "Target 1 for Taught" in text
     assert "Old passport target" not in text

@@ -8,16 +8,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
+from provision.models import Strategy
 from pupils.codes import SenStage
 from pupils.models import RegisterEntry
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from reviews import services
 from reviews.models import (
     PlanAgreement,
     PlanReview,
     PlanTarget,
     ReviewView,
-    Strategy,
     SupportPlan,
     TargetProgress,
     default_review_date,
@@ -340,16 +340,16 @@ def test_parent_agrees_and_adds_views_for_their_own_child(client, world):
     parent = world.user(Role.PARENT)
     plan = make_plan(world.taught, senco)
     client.force_login(parent)
-    portal = client.get(reverse("reports:portal_child", args=[world.taught.pk])).content.decode()
-    assert reverse("reviews:portal_agree", args=[plan.pk]) in portal
-    refused = client.post(reverse("reviews:portal_agree", args=[plan.pk]), {})
+    portal = client.get(reverse("portal:child", args=[world.taught.pk])).content.decode()
+    assert reverse("portal:plan_agree", args=[plan.pk]) in portal
+    refused = client.post(reverse("portal:plan_agree", args=[plan.pk]), {})
     assert "Tick the box to agree the plan." in refused.content.decode()
-    client.post(reverse("reviews:portal_agree", args=[plan.pk]), {"agree": "on"})
+    client.post(reverse("portal:plan_agree", args=[plan.pk]), {"agree": "on"})
     agreement = PlanAgreement.objects.get(plan=plan)
     assert (agreement.party, agreement.agreed_by) == ("parent", parent)
     # Once agreed, the agreement page is gone (not a second agreement).
-    assert client.get(reverse("reviews:portal_agree", args=[plan.pk])).status_code == 404
-    client.post(reverse("reviews:portal_views", args=[plan.pk]), {"text": "Happier at home."})
+    assert client.get(reverse("portal:plan_agree", args=[plan.pk])).status_code == 404
+    client.post(reverse("portal:plan_views", args=[plan.pk]), {"text": "Happier at home."})
     view = ReviewView.objects.get(plan=plan)
     assert (view.party, view.text, view.given_by) == ("parent", "Happier at home.", parent)
     assert view.received_on == date.today()
@@ -361,10 +361,10 @@ def test_parent_cannot_reach_another_childs_plan_by_any_url(client, world):
     for pupil in (world.untaught, world.elsewhere):
         draft = make_plan(pupil, senco)
         active = make_plan(pupil, senco, status=Status.ACTIVE, cycle=2)
-        for name, plan in [("reviews:portal_agree", draft), ("reviews:portal_views", active),
-                           ("reports:plan_pdf", active)]:  # fmt: skip
+        for name, plan in [("portal:plan_agree", draft), ("portal:plan_views", active),
+                           ("reviews:plan_pdf", active)]:  # fmt: skip
             assert client.get(reverse(name, args=[plan.pk])).status_code == 404, name
-        for name, plan in [("reviews:portal_agree", draft), ("reviews:portal_views", active)]:
+        for name, plan in [("portal:plan_agree", draft), ("portal:plan_views", active)]:
             response = client.post(reverse(name, args=[plan.pk]), {"agree": "on", "text": "x"})
             assert response.status_code == 404, name
     assert not PlanAgreement.objects.exists()
@@ -409,23 +409,23 @@ def test_starter_library_covers_the_four_areas():
 
 def test_school_strategies_stay_in_their_school(senco_client, world, login):
     response = senco_client.post(
-        reverse("reviews:strategy_create"),
+        reverse("provision:strategy_create"),
         {"broad_area": "CL", "layer": "universal", "title": "Reading ruler", "text": "Use one."},
     )
     assert response.status_code == 302
     assert Strategy.objects.get(title="Reading ruler").school == world.school
-    found = senco_client.get(reverse("reviews:strategy_list"), {"q": "ruler"})
+    found = senco_client.get(reverse("provision:strategy_list"), {"q": "ruler"})
     assert "Reading ruler" in found.content.decode()
     from tests.conftest import make_member
 
     other_senco = make_member(Role.SENCO, school=world.other_school)
-    other = login(other_senco).get(reverse("reviews:strategy_list"), {"q": "ruler"})
+    other = login(other_senco).get(reverse("provision:strategy_list"), {"q": "ruler"})
     assert "Reading ruler" not in other.content.decode()
 
 
 def test_library_search_filters_by_area_and_layer_and_htmx_gets_the_results(senco_client):
     response = senco_client.get(
-        reverse("reviews:strategy_list"), {"area": "SP", "layer": "targeted"},
+        reverse("provision:strategy_list"), {"area": "SP", "layer": "targeted"},
         headers={"HX-Request": "true"},
     )  # fmt: skip
     html = response.content.decode()

@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from provision.models import Strategy
 from pupils.codes import SenStage
-from pupils.services import record_register_change
+from pupils.register.services import record_register_change
 from reviews import services
-from reviews.models import PlanAgreement, PlanStrategy, ReviewView, Strategy, SupportPlan
+from reviews.models import PlanAgreement, PlanStrategy, ReviewView, SupportPlan
 from sendhub.roles import Role
 from tests.reviews.plan_data import make_plan
 
@@ -128,7 +129,7 @@ def test_pupil_plan_list_queries_do_not_grow_with_cycles(client, world):
 
 def test_strategy_library_queries_do_not_grow(client, world):
     client.force_login(world.user(Role.SENCO))
-    url = reverse("reviews:strategy_list")
+    url = reverse("provision:strategy_list")
     one = count(client, url + "?q=zzz-none")
     Strategy.objects.bulk_create(
         Strategy(school=world.school, broad_area="CL", title=f"Ours {n}", text="t")
@@ -143,9 +144,9 @@ def test_parent_pages_queries_do_not_grow(client, world):
     draft = rich_plan(world, 1, status=Status.DRAFT)
     PlanAgreement.objects.filter(plan=draft, party="parent").delete()
     urls = [
-        reverse("reviews:portal_agree", args=[draft.pk]),
-        reverse("reviews:portal_views", args=[draft.pk]),
-        reverse("reports:portal_child", args=[world.taught.pk]),
+        reverse("portal:plan_agree", args=[draft.pk]),
+        reverse("portal:plan_views", args=[draft.pk]),
+        reverse("portal:child", args=[world.taught.pk]),
     ]
     small = [count(client, url) for url in urls]
     SupportPlan.objects.update(status=Status.REVIEWED)
@@ -153,9 +154,9 @@ def test_parent_pages_queries_do_not_grow(client, world):
     draft.agreements.filter(party="parent").delete()
     rich_plan(world, 5, cycle=3)  # a plan in force as well as the draft
     urls = [
-        reverse("reviews:portal_agree", args=[draft.pk]),
-        reverse("reviews:portal_views", args=[draft.pk]),
-        reverse("reports:portal_child", args=[world.taught.pk]),
+        reverse("portal:plan_agree", args=[draft.pk]),
+        reverse("portal:plan_views", args=[draft.pk]),
+        reverse("portal:child", args=[world.taught.pk]),
     ]
     large = [count(client, url) for url in urls]
     assert small == large

@@ -12,10 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.pdf import render_pdf, review_context
 from reviews import services
 from reviews.models import ReviewView, SupportPlan
+from reviews.views import review_context
 from sendhub.models import AccessLog
+from sendhub.pdf import render_pdf
 from sendhub.roles import Role
 from tests.conftest import make_member
 from tests.factories import ParentLinkFactory
@@ -50,7 +51,7 @@ def review_with_views(world, *, targets=4, views=4, decision="continue", cycle=1
 def test_review_record_shows_progress_views_decision_and_next_steps(client, world):
     plan = review_with_views(world, views=3)
     client.force_login(world.user(Role.SENCO))
-    response = client.get(reverse("reports:review_pdf", args=[plan.pk]))
+    response = client.get(reverse("reviews:review_pdf", args=[plan.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -78,7 +79,7 @@ def test_exit_says_there_is_no_new_plan(client, world):
     world.taught.needs.create(code="SPLD", rank=1)
     plan = review_with_views(world, decision="exit")
     client.force_login(world.user(Role.PARENT))
-    text = pdf_text(client.get(reverse("reports:review_pdf", args=[plan.pk])).content)
+    text = pdf_text(client.get(reverse("reviews:review_pdf", args=[plan.pk])).content)
     assert "Decision: Exit SEN support" in text
     assert "Taught leaves SEN support, so there is no new plan." in text
     assert "carried into the next plan" not in text
@@ -88,9 +89,9 @@ def test_review_record_renders_in_under_a_second(world):
     plan = review_with_views(world, targets=4)
     plan = SupportPlan.objects.for_review_record().get(pk=plan.pk)
     context = review_context(plan)
-    render_pdf("reports/pdf/review.html", context)  # warm up fonts and styles
+    render_pdf("reviews/pdf/review.html", context)  # warm up fonts and styles
     started = time.perf_counter()
-    pdf = render_pdf("reports/pdf/review.html", context)
+    pdf = render_pdf("reviews/pdf/review.html", context)
     elapsed = time.perf_counter() - started
     assert pdf.startswith(b"%PDF")
     assert elapsed < 1.0, f"review record PDF took {elapsed:.2f}s"
@@ -100,16 +101,16 @@ def test_plan_not_yet_reviewed_has_no_review_record(client, world):
     plan = make_plan(world.taught, world.user(Role.SENCO), status=SupportPlan.Status.ACTIVE)
     for role in (Role.SENCO, Role.PARENT):
         client.force_login(world.user(role))
-        response = client.get(reverse("reports:review_pdf", args=[plan.pk]))
+        response = client.get(reverse("reviews:review_pdf", args=[plan.pk]))
         assert response.status_code == 404, role
 
 
 def test_teacher_who_does_not_teach_the_pupil_gets_404(client, world):
     plan = reviewed_plan(world.untaught, world.user(Role.SENCO))
     client.force_login(world.user(Role.TEACHER))
-    assert client.get(reverse("reports:review_pdf", args=[plan.pk])).status_code == 404
+    assert client.get(reverse("reviews:review_pdf", args=[plan.pk])).status_code == 404
     mine = reviewed_plan(world.taught, world.user(Role.SENCO))
-    assert client.get(reverse("reports:review_pdf", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("reviews:review_pdf", args=[mine.pk])).status_code == 200
 
 
 def test_another_familys_parent_gets_404(client, world):
@@ -117,18 +118,18 @@ def test_another_familys_parent_gets_404(client, world):
     other_parent = make_member(Role.PARENT, school=world.school)
     ParentLinkFactory(parent=other_parent, pupil=world.untaught)
     client.force_login(other_parent)
-    assert client.get(reverse("reports:review_pdf", args=[plan.pk])).status_code == 404
+    assert client.get(reverse("reviews:review_pdf", args=[plan.pk])).status_code == 404
     client.force_login(world.user(Role.PARENT))
-    assert client.get(reverse("reports:review_pdf", args=[plan.pk])).status_code == 200
+    assert client.get(reverse("reviews:review_pdf", args=[plan.pk])).status_code == 200
 
 
 def test_staff_reads_are_logged_like_the_plan_pdf(client, world):
     plan = reviewed_plan(world.taught, world.user(Role.SENCO))
     client.force_login(world.user(Role.PARENT))
-    client.get(reverse("reports:review_pdf", args=[plan.pk]))
+    client.get(reverse("reviews:review_pdf", args=[plan.pk]))
     assert not AccessLog.objects.exists()  # a parent reading their own child's record
     client.force_login(world.user(Role.TEACHER))
-    client.get(reverse("reports:review_pdf", args=[plan.pk]))
+    client.get(reverse("reviews:review_pdf", args=[plan.pk]))
     log = AccessLog.objects.get()
     assert (log.pupil_id, log.what, log.user) == (
         world.taught.pk,
@@ -152,14 +153,14 @@ def test_queries_do_not_grow_with_targets_and_views(client, world):
         status=SupportPlan.Status.SUPERSEDED
     )
     large = review_with_views(world, targets=4, views=4, cycle=5)
-    one = _queries(client, reverse("reports:review_pdf", args=[small.pk]))
-    many = _queries(client, reverse("reports:review_pdf", args=[large.pk]))
+    one = _queries(client, reverse("reviews:review_pdf", args=[small.pk]))
+    many = _queries(client, reverse("reviews:review_pdf", args=[large.pk]))
     assert one == many, f"{one} queries with 2 targets and views, {many} with 4"
 
 
 def test_plan_page_and_portal_link_to_the_review_record(client, world):
     plan = review_with_views(world, views=2)
-    url = reverse("reports:review_pdf", args=[plan.pk])
+    url = reverse("reviews:review_pdf", args=[plan.pk])
     client.force_login(world.user(Role.SENCO))
     page = client.get(reverse("reviews:plan_detail", args=[plan.pk])).content.decode()
     assert url in page
@@ -169,6 +170,6 @@ def test_plan_page_and_portal_link_to_the_review_record(client, world):
     draft_page = client.get(reverse("reviews:plan_detail", args=[following.pk])).content.decode()
     assert "review.pdf" not in draft_page
     client.force_login(world.user(Role.PARENT))
-    portal = client.get(reverse("reports:portal_child", args=[world.taught.pk])).content.decode()
+    portal = client.get(reverse("portal:child", args=[world.taught.pk])).content.decode()
     assert url in portal
     assert "Download the review record (PDF)" in portal

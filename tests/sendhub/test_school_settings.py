@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reviews.models import Strategy, SupportPlan, default_review_date
+from provision.models import Strategy
+from reviews.models import SupportPlan, default_review_date
 from sendhub.models import MAX_WEEKS_TO_REVIEW, Layer, School
 from sendhub.roles import Role
 from tests.factories import MembershipFactory, UserFactory
@@ -239,7 +240,7 @@ def test_strategy_library_filter_and_list_use_the_schools_layer_names(senco_clie
     name_layers(world.school, universal="Quality first teaching")
     make_plan(world.taught, world.user(Role.SENCO))  # puts the starter library back
     assert Strategy.objects.filter(layer=Layer.UNIVERSAL).exists()
-    page = senco_client.get(reverse("reviews:strategy_list"), {"layer": "universal"})
+    page = senco_client.get(reverse("provision:strategy_list"), {"layer": "universal"})
     page = page.content.decode()
     assert '<option value="universal" selected>Quality first teaching</option>' in page
     assert "· Quality first teaching" in page
@@ -252,7 +253,7 @@ def test_plan_pdf_shows_the_schools_plan_and_layer_names(client, world):
     world.school.save()
     plan = make_plan(world.taught, world.user(Role.SENCO), status=SupportPlan.Status.ACTIVE)
     client.force_login(world.user(Role.PARENT))
-    text = pdf_text(client.get(reverse("reports:plan_pdf", args=[plan.pk])).content)
+    text = pdf_text(client.get(reverse("reviews:plan_pdf", args=[plan.pk])).content)
     assert "Individual Support Plan" in text
     assert "Wave 2 support" in text
 
@@ -278,10 +279,10 @@ def test_turning_layers_off_hides_them_from_plans_and_the_library(senco_client, 
     plan = make_plan(world.untaught, senco, status=SupportPlan.Status.ACTIVE)
     page = senco_client.get(plan.get_absolute_url()).content.decode()
     assert "Targeted support" not in page
-    library = senco_client.get(reverse("reviews:strategy_list")).content.decode()
+    library = senco_client.get(reverse("provision:strategy_list")).content.decode()
     assert 'name="layer"' not in library
     assert "· Universal" not in library
-    add = senco_client.get(reverse("reviews:strategy_create")).content.decode()
+    add = senco_client.get(reverse("provision:strategy_create")).content.decode()
     assert 'name="layer"' not in add
 
 

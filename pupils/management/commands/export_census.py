@@ -4,9 +4,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pupils.census import CENSUS_COLUMNS, census_rows
-from pupils.exports import record_export
 from pupils.models import Pupil
+from pupils.register.census import CENSUS_COLUMNS, census_rows
+from pupils.register.exports import record_export
 from sendhub.models import Membership, School
 from sendhub.roles import ROLE_PERMISSIONS
 

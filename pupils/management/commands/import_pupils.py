@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pupils import imports
+from pupils.mis_import import pipeline as imports
 from pupils.models import ImportMapping, Pupil
 from sendhub.models import School
 

@@ -1,0 +1,63 @@
+import random
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from demo import identification as demo_identification
+from demo import mis_import as import_demo
+from demo import passports as demo_passports
+from demo import people as sendhub_demo
+from demo import plans as reviews_demo
+from demo import pupils as pupils_demo
+from sendhub.models import School
+
+
+class Command(BaseCommand):
+    help = "Build the deterministic demo trust and secondary school, and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if any school exists."
+        )
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, if_empty, seed, **options):
+        if School.objects.exists():
+            if if_empty:
+                self.stdout.write("Demo data already present; nothing to do.")
+                self.print_logins()
+                return
+            raise CommandError(
+                "The database already has schools. Use a fresh database for the demo."
+            )
+        started = time.monotonic()
+        rng = random.Random(seed)
+        with transaction.atomic():
+            people = sendhub_demo.build_people(rng)
+            counts = pupils_demo.seed_school(rng, people)
+            counts |= demo_passports.seed_demo_passports(rng, people)
+            counts |= reviews_demo.seed_demo_plans(rng, people)
+            import_demo.seed_imports(rng, people)
+            demo_identification.seed_identification(rng, people)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {people.school.name}: {counts['pupils']} pupils on roll, "
+                f"{counts['register']} on the SEN register, {counts['entries']} register entries "
+                f"({time.monotonic() - started:.1f}s)."
+            )
+        )
+        self.print_logins()
+
+    def print_logins(self):
+        from sendhub.models import User
+
+        self.stdout.write(f"\nDemo logins (password for all: {sendhub_demo.DEMO_PASSWORD}):")
+        for local, label in [
+            ("senco", "SENCO"), ("head", "Senior leader"), ("teacher", "Teacher"),
+            ("ta", "Teaching assistant"), ("governor", "Governor"), ("parent", "Parent"),
+            ("trustlead", "Trust SEND lead"), ("admin", "School administrator"),
+        ]:  # fmt: skip
+            email = f"{local}@{sendhub_demo.DEMO_DOMAIN}"
+            if User.objects.filter(email=email).exists():
+                self.stdout.write(f"  {label:<22} {email}")

@@ -1,0 +1,327 @@
+"""Forms for identification: concerns, evidence, decisions, assessments, referrals."""
+
+from datetime import date
+
+from django import forms
+
+from pupils import codes
+from pupils.models import (
+    AssessmentInstrument,
+    AssessmentResult,
+    Concern,
+    ConcernEvidence,
+    ConcernView,
+    ObservationNote,
+    ParentInformed,
+    Pupil,
+    Referral,
+    RoundRobinResponse,
+    SpecialistService,
+)
+from pupils.register.forms import DateInput
+
+AREA_CHOICES = [(a.value, a.label) for a in codes.BroadArea if a != codes.BroadArea.OTHER] + [
+    ("unsure", "Not sure yet")
+]
+
+
+class PupilChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} (Year {obj.year_group})"
+
+
+class ConcernForm(forms.ModelForm):
+    """One phone-sized screen: who, what, where, which area, what was tried, a sample."""
+
+    pupil = PupilChoiceField(queryset=Pupil.objects.none(), label="Pupil")
+    suspected_areas = forms.MultipleChoiceField(
+        label="Which areas of need might it be?",
+        choices=AREA_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick any that fit, or “Not sure yet”.",
+    )
+
+    class Meta:
+        model = Concern
+        fields = ["pupil", "noticed", "contexts", "suspected_areas", "tried_already", "attachment"]
+        widgets = {
+            "noticed": forms.Textarea(attrs={"rows": 3}),
+            "tried_already": forms.Textarea(attrs={"rows": 2}),
+            "attachment": forms.ClearableFileInput(
+                attrs={"accept": ".pdf,.doc,.docx,.odt,.jpg,.jpeg,.png,.heic,image/*"}
+            ),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = (
+            Pupil.objects.visible_to(user).on_roll().order_by("last_name", "first_name")
+        )
+
+    def clean_suspected_areas(self):
+        return [code for code in self.cleaned_data["suspected_areas"] if code != "unsure"]
+
+
+# The four broad areas (Code of Practice 6.28-6.35) in words a parent would use.
+PARENT_AREA_CHOICES = [
+    (codes.BroadArea.COMMUNICATION.value, "Talking, listening, or getting on with other children"),
+    (codes.BroadArea.COGNITION.value, "Reading, writing, maths, or remembering things"),
+    (codes.BroadArea.SEMH.value, "Feelings, worries, or behaviour"),
+    (codes.BroadArea.SENSORY_PHYSICAL.value, "Seeing, hearing, moving, or their body"),
+    ("unsure", "I am not sure"),
+]
+PARENT_PLACES = [
+    ("home", "At home"),
+    ("homework", "With homework"),
+    ("friends", "With friends"),
+    ("journey", "Getting to school"),
+    ("mornings", "Mornings or bedtime"),
+    ("school", "At school, in lessons"),
+]
+NOTICED_MAX = 3000
+
+
+class ParentConcernForm(forms.ModelForm):
+    """A parent's worry about their own child, in their words; saved as a Concern (§3 step 1)."""
+
+    field_order = [
+        "noticed",
+        "places",
+        "places_other",
+        "suspected_areas",
+        "tried_already",
+        "attachment",
+    ]
+    noticed = forms.CharField(
+        label="What have you noticed?",
+        help_text="Say what happens, in your own words.",
+        max_length=NOTICED_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Please tell us what you have noticed.",
+            "max_length": "Please make this shorter (up to 3,000 letters).",
+        },
+    )
+    places = forms.MultipleChoiceField(
+        label="Where or when does it happen? (optional)",
+        choices=PARENT_PLACES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick all that fit.",
+    )
+    places_other = forms.CharField(
+        label="Anywhere else? (optional)",
+        max_length=150,
+        required=False,
+        error_messages={"max_length": "Please make this shorter (up to 150 letters)."},
+    )
+    suspected_areas = forms.MultipleChoiceField(
+        label="Is it about any of these? (optional)",
+        choices=PARENT_AREA_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tried_already = forms.CharField(
+        label="Is there anything that helps? (optional)",
+        help_text="For example: a quiet place, extra time, doing it together.",
+        max_length=NOTICED_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Please make this shorter (up to 3,000 letters)."},
+    )
+
+    class Meta:
+        model = Concern
+        fields = ["noticed", "suspected_areas", "tried_already", "attachment"]
+        labels = {"attachment": "Add a photo or a document (optional)"}
+        help_texts = {
+            "attachment": "For example, a photo of homework or a letter. "
+            "A photo, PDF or Word file, up to 10 MB."
+        }
+        widgets = {
+            "attachment": forms.ClearableFileInput(
+                attrs={"accept": ".pdf,.doc,.docx,.odt,.jpg,.jpeg,.png,.heic,image/*"}
+            ),
+        }
+
+    def clean_suspected_areas(self):
+        return [code for code in self.cleaned_data["suspected_areas"] if code != "unsure"]
+
+    def clean(self):
+        cleaned = super().clean()
+        labels = dict(PARENT_PLACES)
+        places = [labels[value] for value in cleaned.get("places", [])]
+        if cleaned.get("places_other"):
+            places.append(cleaned["places_other"])
+        self.instance.contexts = ", ".join(places)
+        return cleaned
+
+    def save(self, commit=True, *, pupil, parent):
+        """Raise the concern as the staff form does, marked as from a parent."""
+        self.instance.pupil = pupil
+        self.instance.raised_by = parent
+        self.instance.raised_by_parent = True
+        return super().save(commit=commit)
+
+
+class ConcernStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (Concern.Status.IN_PROGRESS, Concern.Status.IN_PROGRESS.label),
+            (Concern.Status.AWAITING_EVIDENCE, Concern.Status.AWAITING_EVIDENCE.label),
+        ]
+    )
+
+
+class EvidenceForm(forms.ModelForm):
+    class Meta:
+        model = ConcernEvidence
+        fields = ["status", "note"]
+
+
+class RoundRobinForm(forms.ModelForm):
+    class Meta:
+        model = RoundRobinResponse
+        fields = ["level", "strengths", "difficulties", "what_helps"]
+        widgets = {
+            "level": forms.RadioSelect,
+            "strengths": forms.Textarea(attrs={"rows": 2}),
+            "difficulties": forms.Textarea(attrs={"rows": 2}),
+            "what_helps": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ObservationForm(forms.ModelForm):
+    class Meta:
+        model = ObservationNote
+        fields = ["observed_on", "setting", "note"]
+        widgets = {"observed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class ConcernViewForm(forms.ModelForm):
+    class Meta:
+        model = ConcernView
+        fields = ["whose", "gathered_on", "method", "summary"]
+        widgets = {"gathered_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+
+class DecisionForm(forms.Form):
+    """The SENCO's decision; the workflow itself is pupils.identification.decide_concern."""
+
+    decision = forms.ChoiceField(
+        choices=Concern.Decision.choices, widget=forms.RadioSelect, label="Decision"
+    )
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Why (the rationale)"
+    )
+    look_again_on = forms.DateField(
+        required=False, widget=DateInput(), label="Look again on (monitor)"
+    )
+    primary_need = forms.ChoiceField(
+        choices=[("", "Not yet assessed (NSA)")] + list(codes.NeedType.choices),
+        required=False,
+        label="Primary need (SEN support or EHC request)",
+    )
+    service = forms.ModelChoiceField(
+        queryset=SpecialistService.objects.none(), required=False, label="Refer to (referral)"
+    )
+    informed_on = forms.DateField(
+        required=False, widget=DateInput(), label="Parents were told on (leave blank if not yet)"
+    )
+    informed_method = forms.ChoiceField(
+        choices=[("", "—")] + list(ParentInformed.Method.choices),
+        required=False,
+        label="How parents were told",
+    )
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = SpecialistService.objects.filter(school=school)
+
+    def clean_informed_on(self):
+        value = self.cleaned_data["informed_on"]
+        if value and value > date.today():
+            raise forms.ValidationError("This date is in the future.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("informed_on") and not cleaned.get("informed_method"):
+            self.add_error("informed_method", "Say how the parents were told.")
+        return cleaned
+
+
+class AssessmentResultForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentResult
+        fields = [
+            "instrument",
+            "taken_on",
+            "assessor",
+            "raw_score",
+            "standardised_score",
+            "age_equivalent_months",
+            "percentile",
+        ]
+        widgets = {"taken_on": DateInput()}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = AssessmentInstrument.objects.filter(school=school)
+
+    def clean(self):
+        cleaned = super().clean()
+        instrument = cleaned.get("instrument")
+        if instrument and not instrument.standardised and cleaned.get("standardised_score"):
+            self.add_error(
+                "standardised_score", f"{instrument.name} does not give standardised scores."
+            )
+        return cleaned
+
+
+def _unique_name_in_school(form, model):
+    name = form.cleaned_data["name"]
+    if model.objects.filter(school_id=form.instance.school_id, name__iexact=name).exists():
+        raise forms.ValidationError(f"“{name}” is already in the list.")
+    return name
+
+
+class InstrumentForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentInstrument
+        fields = ["name", "kind", "standardised", "min_age_months", "max_age_months"]
+
+    def clean_name(self):
+        return _unique_name_in_school(self, AssessmentInstrument)
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_age_months"), cleaned.get("max_age_months")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_age_months", "The oldest age must be at least the youngest.")
+        return cleaned
+
+
+class ServiceForm(forms.ModelForm):
+    class Meta:
+        model = SpecialistService
+        fields = ["name", "kind", "contact", "phone", "email", "notes"]
+
+    def clean_name(self):
+        return _unique_name_in_school(self, SpecialistService)
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["service", "requested_on", "seen_on", "report_received_on", "report", "notes"]
+        widgets = {
+            "requested_on": DateInput(),
+            "seen_on": DateInput(),
+            "report_received_on": DateInput(),
+        }
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = SpecialistService.objects.filter(school=school)

@@ -1,0 +1,202 @@
+"""Identification workflows (SEND-reference.md §3): raise, gather evidence, decide."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pupils.codes import SenStage
+from pupils.models import (
+    Concern,
+    Referral,
+    RegisterEntry,
+    RoundRobinRequest,
+    Task,
+    TeachingGroup,
+)
+from pupils.register.services import record_register_change
+from sendhub.models import Membership
+from sendhub.roles import Role
+
+# Days allowed for each follow-up task.
+PLAN_DRAFT_DAYS = 14
+TELL_STAFF_DAYS = 5
+TELL_PARENTS_DAYS = 5
+EHC_REQUEST_DAYS = 14
+SEND_REFERRAL_DAYS = 5
+
+# The decisions that put a pupil on the register, and the stage each one sets (§2, §3).
+REGISTER_DECISIONS = {
+    Concern.Decision.SEN_SUPPORT: SenStage.SEN_SUPPORT,
+    Concern.Decision.EHC_REQUEST: SenStage.ASSESSMENT_REQUESTED,
+}
+
+
+def sencos_of(school):
+    memberships = (
+        Membership.objects.current().filter(school=school, role=Role.SENCO).select_related("user")
+    )
+    return [membership.user for membership in memberships]
+
+
+def notify_sencos(concern, *, request=None):
+    """Email the school's SENCO(s) that a concern was raised (no pupil's name in the email)."""
+    recipients = [user.email for user in sencos_of(concern.pupil.school) if user.email]
+    if not recipients:
+        return 0
+    path = reverse("pupils:concern_detail", args=[concern.pk])
+    link = request.build_absolute_uri(path) if request is not None else path
+    # A parent's name would identify the child, so the email says only "a parent".
+    raiser = "A parent" if concern.raised_by_parent else concern.raised_by
+    return send_mail(
+        subject="SENDhub: a new concern to triage",
+        message=(
+            f"{raiser} raised a concern about a pupil in year "
+            f"{concern.pupil.year_group}.\n\nOpen it in SENDhub: {link}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+
+
+def teachers_of(pupil):
+    """{teacher: [what they teach the pupil]} across the pupil's classes and form."""
+    subjects = {}
+    groups = (
+        TeachingGroup.objects.filter(pupils=pupil, school_id=pupil.school_id)
+        .prefetch_related("teachers")
+        .order_by("name")
+    )
+    for group in groups:
+        for teacher in group.teachers.all():
+            subjects.setdefault(teacher, []).append(group.subject or group.name)
+    return subjects
+
+
+@transaction.atomic
+def send_round_robin(*, concern, sent_by):
+    """Ask every teacher of the pupil the same questions (once each); returns the new requests."""
+    already = set(concern.round_robin.values_list("teacher_id", flat=True))
+    created = [
+        RoundRobinRequest.objects.create(
+            concern=concern, teacher=teacher, subjects=", ".join(subjects)[:200], sent_by=sent_by
+        )
+        for teacher, subjects in teachers_of(concern.pupil).items()
+        if teacher.pk not in already
+    ]
+    if concern.status == Concern.Status.NEW:
+        concern.status = Concern.Status.AWAITING_EVIDENCE
+        concern.save(update_fields=["status"])
+    return created
+
+
+def pupil_needs_or_unassessed(pupil):
+    """The pupil's current need codes, or NSA: SEN support without a specialist assessment."""
+    return [need.code for need in pupil.needs.order_by("rank")] or ["NSA"]
+
+
+@transaction.atomic
+def decide_concern(
+    *,
+    concern: Concern,
+    decision: str,
+    rationale: str,
+    decided_by,
+    look_again_on: date | None = None,
+    needs: list[str] | None = None,
+    parent_informed: dict | None = None,
+    service=None,
+    today: date | None = None,
+) -> Concern:
+    """
+    Record the decision on a concern and everything that follows from it, all or nothing.
+
+    SEN support and an EHC needs assessment request add a register entry (with how
+    parents were told, Children and Families Act 2014 s68) and the follow-up tasks:
+    draft a support plan, tell the pupil's teachers, tell parents if not yet told.
+    Monitoring marks the pupil as monitored; a referral opens a Referral.
+    """
+    today = today or date.today()
+    errors = {}
+    if decision not in Concern.Decision.values:
+        errors["decision"] = "Choose a decision."
+    if not rationale.strip():
+        errors["rationale"] = "Write down why: the rationale is part of the record."
+    if decision == Concern.Decision.MONITOR and (look_again_on is None or look_again_on <= today):
+        errors["look_again_on"] = "Choose a date in the future to look at this again."
+    if decision == Concern.Decision.REFER and service is None:
+        errors["service"] = "Choose the service to refer to."
+    if concern.status == Concern.Status.DECIDED and not concern.is_due_to_look_again:
+        errors["decision"] = "This concern has already been decided."
+    if errors:
+        raise ValidationError(errors)
+
+    pupil = concern.pupil
+    concern.decision = decision
+    concern.rationale = rationale
+    concern.decided_by = decided_by
+    concern.decided_at = timezone.now()
+    concern.look_again_on = look_again_on if decision == Concern.Decision.MONITOR else None
+    concern.status = Concern.Status.DECIDED
+    concern._change_reason = f"Decision: {concern.get_decision_display()}"
+    concern.save()
+
+    def task(title, days):
+        return Task(
+            school_id=pupil.school_id,
+            pupil=pupil,
+            concern=concern,
+            assigned_to=decided_by,
+            title=title,
+            due_on=today + timedelta(days=days),
+        )
+
+    name = pupil.full_name
+    tasks = []
+    if decision in REGISTER_DECISIONS:
+        record_register_change(
+            pupil=pupil,
+            stage=REGISTER_DECISIONS[decision],
+            needs=needs or pupil_needs_or_unassessed(pupil),
+            effective_on=today,
+            reason=rationale,
+            evidence=f"Concern raised by {concern.raised_by} on {concern.raised_at:%d/%m/%Y}",
+            decided_by=decided_by,
+            recorded_by=decided_by,
+            source=RegisterEntry.Source.CONCERN,
+            parent_informed=parent_informed,
+        )
+        tasks.append(task(f"Draft a support plan for {name}", PLAN_DRAFT_DAYS))
+        tasks.append(task(f"Tell {name}'s teachers about the support", TELL_STAFF_DAYS))
+        if not parent_informed:
+            tasks.append(task(f"Tell {name}'s parents and record how", TELL_PARENTS_DAYS))
+        if decision == Concern.Decision.EHC_REQUEST:
+            tasks.append(
+                task(f"Send the EHC needs assessment request for {name}", EHC_REQUEST_DAYS)
+            )
+    elif decision == Concern.Decision.MONITOR and pupil.sen_stage == SenStage.NONE:
+        record_register_change(
+            pupil=pupil,
+            stage=SenStage.MONITORING,
+            needs=[],
+            effective_on=today,
+            reason=rationale,
+            decided_by=decided_by,
+            recorded_by=decided_by,
+            source=RegisterEntry.Source.CONCERN,
+        )
+    elif decision == Concern.Decision.REFER:
+        Referral.objects.create(
+            pupil=pupil,
+            service=service,
+            concern=concern,
+            requested_on=today,
+            requested_by=decided_by,
+        )
+        tasks.append(task(f"Send the referral for {name} to {service}", SEND_REFERRAL_DAYS))
+    Task.objects.bulk_create(tasks)
+    return concern

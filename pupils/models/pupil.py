@@ -1,0 +1,382 @@
+"""Pupils and the questions every page asks of them: who may see whom, who is on roll."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from pupils import codes
+from pupils.codes import BroadArea, SenStage
+from sendhub.models import School
+from sendhub.roles import Role
+
+
+def _percent(part, whole):
+    return round(100 * part / whole, 1) if whole else 0
+
+
+class PupilQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """
+        Pupils this person may see in the role they are acting in now.
+
+        SEND-reference.md §1: SENCO and senior leaders see their school; teachers
+        only pupils they teach or tutor; TAs only pupils in their groups or assigned
+        to them; parents only their own children; governors and trust leads none.
+        """
+        from pupils.models import ParentLink, SupportAssignment, TeachingGroup
+
+        membership = getattr(user, "membership", None) if user.is_authenticated else None
+        if membership is None or membership.school_id is None:
+            return self.none()
+        in_school = self.filter(school_id=membership.school_id)
+        role = membership.role
+        if role in (Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN):
+            return in_school
+        if role == Role.TEACHER:
+            taught = TeachingGroup.pupils.through.objects.filter(
+                teachinggroup__teachers=user, pupil_id=OuterRef("pk")
+            )
+            return in_school.on_roll().filter(Exists(taught))
+        if role == Role.TEACHING_ASSISTANT:
+            in_group = TeachingGroup.pupils.through.objects.filter(
+                teachinggroup__support_staff=user, pupil_id=OuterRef("pk")
+            )
+            assigned = SupportAssignment.objects.current().filter(
+                staff=user, pupil_id=OuterRef("pk")
+            )
+            return in_school.on_roll().filter(Exists(in_group) | Exists(assigned))
+        if role == Role.PARENT:
+            linked = ParentLink.objects.current().filter(parent=user, pupil_id=OuterRef("pk"))
+            return in_school.on_roll().filter(Exists(linked))
+        return self.none()
+
+    def on_roll(self, on=None):
+        on = on or date.today()
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=on), joined_on__lte=on)
+
+    def with_register_state_on(self, when):
+        """
+        Annotate stage_on and needs_on: the register as it stood on a date.
+
+        The state on a date is the latest entry in force (not replaced by a
+        correction) with effective_on on or before it; no entry means No SEN.
+        """
+        from pupils.models import RegisterEntry
+
+        entries = (
+            RegisterEntry.objects.as_of(when)
+            .filter(pupil_id=OuterRef("pk"))
+            .order_by("-effective_on", "-pk")
+        )
+        return self.annotate(
+            stage_on=models.functions.Coalesce(
+                models.Subquery(entries.values("stage")[:1]), models.Value(SenStage.NONE.value)
+            ),
+            needs_on=models.Subquery(entries.values("needs")[:1], output_field=models.JSONField()),
+        )
+
+    def on_register_on(self, when):
+        """Who was on roll and on the register (K or E) on a date, with stage_on and needs_on."""
+        return (
+            self.on_roll(on=when)
+            .with_register_state_on(when)
+            .filter(stage_on__in=codes.REGISTER_STAGES)
+        )
+
+    def archived(self):
+        return self.filter(left_on__lt=date.today())
+
+    def on_register(self):
+        return self.filter(sen_stage__in=codes.REGISTER_STAGES)
+
+    def without_parent_informed(self):
+        """Pupils with no record that their parents were told (Children and Families Act 2014 s68)."""
+        from pupils.models import ParentInformed
+
+        informed = ParentInformed.objects.filter(pupil_id=OuterRef("pk"))
+        return self.exclude(Exists(informed))
+
+    def with_parent_meetings_this_year(self, on=None):
+        """Annotate parent meetings held so far in the school year holding `on`."""
+        from pupils.models import ParentMeeting
+
+        on = on or date.today()
+        meetings = (
+            ParentMeeting.objects.in_school_year(on)
+            .held(on)
+            .filter(pupil_id=OuterRef("pk"))
+            .values("pupil_id")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            parent_meetings_this_year=models.functions.Coalesce(models.Subquery(meetings), 0)
+        )
+
+    def parents_met_too_rarely(self, on=None):
+        """Pupils on SEN support (K) whose parents were met under 3 times this school year (CoP 6.65)."""
+        return (
+            self.with_census_code("K")
+            .with_parent_meetings_this_year(on)
+            .filter(parent_meetings_this_year__lt=codes.PARENT_MEETINGS_PER_YEAR)
+        )
+
+    def with_passport_unread_by(self, user):
+        """Annotate `passport_unread`: a passport version this user has not opened yet."""
+        from pupils.models import Passport, ReadReceipt
+
+        seen = models.functions.Coalesce(
+            ReadReceipt.seen_version_for(user, ReadReceipt.Document.PASSPORT), 0
+        )
+        newer = Passport.objects.filter(
+            pupil_id=OuterRef("pk"), current__number__gt=OuterRef("seen_passport_version")
+        )
+        return self.annotate(seen_passport_version=seen).annotate(passport_unread=Exists(newer))
+
+    def with_census_code(self, code):
+        return self.filter(sen_stage__in=codes.stages_for_census_code(code))
+
+    def with_need(self, need):
+        return self.filter(needs__code=need).distinct()
+
+    def register_counts(self):
+        """Roll, SEN support (K) and EHCP (E) counts in one query."""
+        return self.aggregate(
+            roll=models.Count("pk"),
+            sen_support=models.Count(
+                "pk", filter=Q(sen_stage__in=codes.stages_for_census_code("K"))
+            ),
+            ehcp=models.Count("pk", filter=Q(sen_stage__in=codes.stages_for_census_code("E"))),
+        )
+
+    def register_summary(self, *, roll=None):
+        """Headline counts for these pupils: K, E, % of roll and primary need by broad area."""
+        counts = self.register_counts()
+        roll = counts["roll"] if roll is None else roll
+        on_register = counts["sen_support"] + counts["ehcp"]
+        by_area = dict.fromkeys(BroadArea, 0)
+        for code, n in self.primary_need_counts().items():
+            by_area[codes.NEED_AREAS[code]] += n
+        return {
+            **counts,
+            "shown": counts["roll"],
+            "roll": roll,
+            "on_register": on_register,
+            "sen_support_percent": _percent(counts["sen_support"], roll),
+            "ehcp_percent": _percent(counts["ehcp"], roll),
+            "register_percent": _percent(on_register, roll),
+            "by_area": [
+                {
+                    "area": area.label,
+                    "code": area.value,
+                    "count": n,
+                    "percent": _percent(n, on_register),
+                }
+                for area, n in by_area.items()
+                if n or area != BroadArea.OTHER
+            ],
+        }
+
+    def primary_need_counts(self):
+        """{need code: pupils whose primary (rank 1) need it is}, for pupils on the register."""
+        from pupils.models import PupilNeed
+
+        rows = (
+            PupilNeed.objects.filter(rank=1, pupil__in=self.on_register())
+            .values("code")
+            .annotate(n=models.Count("pk"))
+        )
+        return {row["code"]: row["n"] for row in rows}
+
+    def for_summary(self):
+        """What a teacher's need-to-know summary shows."""
+        from pupils.models import PupilNeed
+
+        return self.select_related("form", "school").prefetch_related(
+            models.Prefetch("needs", queryset=PupilNeed.objects.order_by("rank"))
+        )
+
+    def for_profile(self):
+        """What the full SEN file page shows (its timeline is fetched separately)."""
+        from pupils.models import MedicalCondition, ParentInformed, ParentLink
+
+        return self.for_summary().prefetch_related(
+            models.Prefetch(
+                "parents_informed", queryset=ParentInformed.objects.select_related("informed_by")
+            ),
+            models.Prefetch(
+                "parent_links", queryset=ParentLink.objects.current().select_related("parent")
+            ),
+            models.Prefetch("medical_conditions", queryset=MedicalCondition.objects.current()),
+        )
+
+    def for_portal(self):
+        """A parent's children as the portal shows them: passport, profile, meetings to come and held."""
+        from pupils.models import ParentMeeting
+
+        today = date.today()
+        meetings = ParentMeeting.objects.only("pupil_id", "held_on", "purpose").order_by("held_on")
+        return self.select_related(
+            "school", "form", "passport__current", "one_page_profile"
+        ).prefetch_related(
+            models.Prefetch(
+                "parent_meetings",
+                queryset=meetings.filter(held_on__gt=today),
+                to_attr="upcoming_meetings",
+            ),
+            models.Prefetch(
+                "parent_meetings",
+                queryset=meetings.filter(held_on__lte=today).order_by("-held_on"),
+                to_attr="past_meetings",
+            ),
+        )
+
+    def for_register(self):
+        """What the register list shows: form, ranked needs, parent-informed flag."""
+        from pupils.models import PupilNeed
+
+        return self.select_related("form").prefetch_related(
+            models.Prefetch("needs", queryset=PupilNeed.objects.order_by("rank"))
+        )
+
+
+class PupilRecordQuerySet(models.QuerySet):
+    """
+    Base for every model that belongs to a pupil: scoping is declared once.
+
+    A model names the path from itself to its pupil in `pupil_path` (default
+    "pupil"); visible_to(user) keeps the rows whose pupil the person may see now.
+    """
+
+    def visible_to(self, user):
+        path = getattr(self.model, "pupil_path", "pupil")
+        return self.filter(**{f"{path}__in": Pupil.objects.visible_to(user)})
+
+
+class Pupil(models.Model):
+    class Gender(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+        OTHER = "X", "Other or not stated"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    upn = models.CharField(
+        "UPN",
+        max_length=13,
+        validators=[codes.upn_validator],
+        help_text="Unique Pupil Number (13 characters; a temporary UPN ends in a letter)",
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=1, choices=Gender.choices, default=Gender.OTHER)
+    year_group = models.SmallIntegerField(
+        help_text="0 is Reception; 7 to 11 secondary; 12-13 sixth form"
+    )
+    form = models.ForeignKey(
+        "TeachingGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="form_pupils",
+        limit_choices_to={"kind": "form"},
+    )
+    joined_on = models.DateField("on roll from")
+    left_on = models.DateField("left on", null=True, blank=True)
+
+    # SEN register (SEND-reference.md §2). The stage is kept in step with the latest
+    # RegisterEntry by pupils.services.record_register_change; never set it directly.
+    sen_stage = models.CharField(
+        "SEN stage", max_length=30, choices=SenStage.choices, default=SenStage.NONE
+    )
+    sen_since = models.DateField("on the register since", null=True, blank=True)
+
+    # Disability (Equality Act 2010) is separate from SEN.
+    is_disabled = models.BooleanField("disabled (Equality Act 2010)", default=False)
+    disability_notes = models.TextField(blank=True)
+
+    # Context flags used in analysis (SEND-reference.md §2).
+    free_school_meals = models.BooleanField("free school meals", default=False)
+    pupil_premium = models.BooleanField(default=False)
+    eal = models.BooleanField("English as an additional language", default=False)
+    looked_after = models.BooleanField("looked after (CLA)", default=False)
+    previously_looked_after = models.BooleanField(default=False)
+    attendance_percent = models.DecimalField(
+        "attendance %", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    exclusions_count = models.PositiveSmallIntegerField("suspensions and exclusions", default=0)
+
+    history = HistoricalRecords()
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "upn"], name="pupil_unique_upn_per_school"),
+            models.CheckConstraint(
+                condition=Q(sen_stage__in=[s.value for s in SenStage]), name="pupil_sen_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(gender__in=["F", "M", "X"]), name="pupil_gender_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(year_group__gte=-2, year_group__lte=14), name="pupil_year_group_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="pupil_leaves_after_joining",
+            ),
+        ]
+        permissions = [
+            ("view_register", "Can view the SEN register"),
+            ("view_full_file", "Can open a pupil's full SEN file"),
+            ("view_sen_summary", "Can view the need-to-know summary of pupils taught"),
+            ("view_restricted", "Can view restricted (medical, specialist) records"),
+            ("view_pupil_history", "Can view a pupil's change and access history"),
+            ("change_register", "Can change SEN status and needs"),
+            ("import_pupils", "Can import pupils from the MIS"),
+            ("export_register", "Can export the register and census extract"),
+            ("view_own_child", "Can view their own child's passport and plan"),
+            ("view_relationships", "Can view parent links, TA support and class teachers"),
+            ("manage_relationships", "Can change parent links, TA support and class teachers"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("pupils:detail", args=[self.pk])
+
+    @property
+    def full_name(self):
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    @property
+    def census_code(self):
+        return codes.census_code_for_stage(self.sen_stage)
+
+    @property
+    def is_on_register(self):
+        return self.sen_stage in codes.REGISTER_STAGES
+
+    @property
+    def has_left(self):
+        return self.left_on is not None and self.left_on < date.today()
+
+    @property
+    def upn_is_temporary(self):
+        return codes.upn_is_temporary(self.upn)
+
+    def age_on(self, when):
+        years = when.year - self.date_of_birth.year
+        if (when.month, when.day) < (self.date_of_birth.month, self.date_of_birth.day):
+            years -= 1
+        return years
+
+    @property
+    def is_summer_born(self):
+        return self.date_of_birth.month in (6, 7, 8)

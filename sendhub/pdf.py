@@ -1,0 +1,70 @@
+"""
+Pupil documents as PDFs (SEND-reference.md §7 "Pupil documents"), drawn with WeasyPrint
+from the same template bodies as the pages, styled by static/css/print.css.
+
+WeasyPrint is imported inside functions: it is heavy and only PDF requests need it.
+"""
+
+import mimetypes
+from datetime import date
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+# Relative URLs in PDF templates resolve against this; nothing is fetched from it.
+PDF_BASE_URL = "https://sendhub.invalid/"
+
+
+def _static_fetcher():
+    """A URL fetcher that serves our static files from disk and refuses everything else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+
+    class StaticFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            path = parts.path
+            ours = f"{parts.scheme}://{parts.netloc}/" == PDF_BASE_URL
+            found = (
+                ours
+                and path.startswith(static_prefix)
+                and finders.find(path.removeprefix(static_prefix))
+            )
+            if not found:
+                raise ValueError(f"PDFs may only use our own static files, not {url}")
+            with open(found, "rb") as handle:
+                body = handle.read()
+            content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    return StaticFetcher(allowed_protocols=["https", "data"])
+
+
+def render_pdf(template_name, context, *, request=None):
+    """Render a template to PDF bytes."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, context, request=request)
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_fetcher()).write_pdf()
+
+
+def pdf_response(pdf, *, filename):
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
+
+
+def document_context(pupil, title, **extra):
+    return {
+        "pupil": pupil,
+        "school": pupil.school,
+        "document_title": title,
+        "printed_on": date.today(),
+        **extra,
+    }

@@ -1,10 +1,12 @@
 from django.urls import path
 
+from pupils.assessments import views as assessment_views
 from pupils.identification import views as concern_views
 from pupils.mis_import import views as import_views
 from pupils.passports import views as passport_views
 from pupils.register import views
 from pupils.relationships import views as relationship_views
+from pupils.tasks import views as task_views
 
 app_name = "pupils"
 
@@ -85,14 +87,17 @@ urlpatterns += [
         concern_views.round_robin_answer,
         name="round_robin_answer",
     ),
-    path("tasks/", concern_views.task_list, name="tasks"),
-    path("tasks/<int:pk>/done/", concern_views.task_done, name="task_done"),
-    path("<int:pk>/assessments/", concern_views.pupil_assessments, name="assessments"),
-    path("assessments/instruments/", concern_views.instrument_list, name="instruments"),
-    path("services/", concern_views.service_list, name="services"),
-    path("<int:pk>/referrals/", concern_views.pupil_referrals, name="referrals"),
-    path("referrals/<int:pk>/", concern_views.referral_edit, name="referral_edit"),
-    path("referrals/<int:pk>/report/", concern_views.referral_report, name="referral_report"),
+    path("tasks/", task_views.task_list, name="tasks"),
+    path("tasks/<int:pk>/done/", task_views.task_done, name="task_done"),
+    path("<int:pk>/assessments/", assessment_views.pupil_assessments, name="assessments"),
+    path("<int:pk>/assessments/add/", assessment_views.assessment_add, name="assessment_add"),
+    path("assessments/instruments/", assessment_views.instrument_list, name="instruments"),
+    path("services/", assessment_views.service_list, name="services"),
+    path("services/add/", assessment_views.service_add, name="service_add"),
+    path("<int:pk>/referrals/", assessment_views.pupil_referrals, name="referrals"),
+    path("<int:pk>/referrals/add/", assessment_views.referral_add, name="referral_add"),
+    path("referrals/<int:pk>/", assessment_views.referral_edit, name="referral_edit"),
+    path("referrals/<int:pk>/report/", assessment_views.referral_report, name="referral_report"),
 ]
 
 # Who sees whom: parents and carers, TA support, class teachers (issue 2, item 4).

@@ -228,6 +228,41 @@ def close_review(
     )
 
 
+DRAFT_CHANGED = "The draft changed after it was agreed"
+
+
+@transaction.atomic
+def save_draft(*, plan_form, targets, by) -> list[str]:
+    """
+    Save a draft's wording and targets. A change withdraws the agreements given so far
+    (everyone agrees one wording); returns the parties whose agreement was withdrawn.
+    """
+    from reviews.forms import save_plan
+
+    plan = save_plan(plan_form, targets, pupil=plan_form.instance.pupil, by=by)
+    if plan_form.has_changed() or targets.has_changed():
+        return withdraw_agreements(plan=plan, reason=DRAFT_CHANGED)
+    return []
+
+
+@transaction.atomic
+def save_draft_strategies(*, plan: SupportPlan, formset) -> list[str]:
+    """Save the strategies chosen for a draft; a change withdraws agreements given so far."""
+    formset.save()
+    if formset.has_changed():
+        return withdraw_agreements(plan=plan, reason=DRAFT_CHANGED)
+    return []
+
+
+@transaction.atomic
+def add_draft_strategy(*, plan: SupportPlan, text: str, strategy=None) -> list[str]:
+    """Add a strategy (from the library, or the school's own words) at the end of a draft."""
+    PlanStrategy.objects.create(
+        plan=plan, text=text, strategy=strategy, order=plan.strategies.count() + 1
+    )
+    return withdraw_agreements(plan=plan, reason=DRAFT_CHANGED)
+
+
 def withdraw_agreements(*, plan: SupportPlan, reason: str) -> list[str]:
     """
     A draft changed after some parties agreed it: their agreements no longer stand, so

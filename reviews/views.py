@@ -5,7 +5,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -29,7 +28,6 @@ from reviews.forms import (
 )
 from reviews.models import (
     TARGETS_ADVISED,
-    PlanStrategy,
     ReviewView,
     SupportPlan,
     default_review_date,
@@ -155,10 +153,8 @@ def plan_edit(request, pk):
     form = SupportPlanForm(_posted(request), instance=plan, school=plan.pupil.school)
     targets = target_formset(_posted(request), instance=plan, blank_rows=1)
     if request.method == "POST" and form.is_valid() and targets.is_valid():
-        with transaction.atomic():
-            save_plan(form, targets, pupil=plan.pupil, by=request.user)
-            if form.has_changed() or targets.has_changed():
-                _clear_agreements(request, plan)
+        withdrawn = services.save_draft(plan_form=form, targets=targets, by=request.user)
+        _warn_agreements_withdrawn(request, withdrawn)
         messages.success(request, "Draft plan saved.")
         _warn_about_target_count(request, plan)
         return redirect(plan)
@@ -194,18 +190,13 @@ def plan_strategies(request, pk):
     own = OwnStrategyForm(request.POST if request.POST.get("action") == "own" else None)
     if request.method == "POST":
         if chosen.is_bound and chosen.is_valid():
-            with transaction.atomic():
-                chosen.save()
-                if chosen.has_changed():
-                    _clear_agreements(request, plan)
+            withdrawn = services.save_draft_strategies(plan=plan, formset=chosen)
+            _warn_agreements_withdrawn(request, withdrawn)
             messages.success(request, "Strategies saved.")
             return redirect(plan)
         if own.is_bound and own.is_valid():
-            with transaction.atomic():
-                PlanStrategy.objects.create(
-                    plan=plan, text=own.cleaned_data["text"], order=plan.strategies.count() + 1
-                )
-                _clear_agreements(request, plan)
+            withdrawn = services.add_draft_strategy(plan=plan, text=own.cleaned_data["text"])
+            _warn_agreements_withdrawn(request, withdrawn)
             messages.success(request, "Strategy added.")
             return redirect("reviews:plan_strategies", pk=plan.pk)
     return render(request, "reviews/plan_strategies.html", context | {"chosen": chosen, "own": own})
@@ -222,11 +213,8 @@ def plan_strategy_add(request, pk):
         messages.error(request, " ".join(form.errors["strategy"]))
         return redirect(url)
     strategy = form.cleaned_data["strategy"]
-    with transaction.atomic():
-        PlanStrategy.objects.create(
-            plan=plan, text=strategy.text, strategy=strategy, order=plan.strategies.count() + 1
-        )
-        _clear_agreements(request, plan)
+    withdrawn = services.add_draft_strategy(plan=plan, text=strategy.text, strategy=strategy)
+    _warn_agreements_withdrawn(request, withdrawn)
     messages.success(request, f"Added “{strategy.title}”.")
     query = request.POST.get("query", "")
     return redirect(f"{url}?{query}#library" if query else f"{url}#chosen")
@@ -349,11 +337,7 @@ def plan_review(request, pk):
     )
 
 
-def _clear_agreements(request, plan):
-    """A draft changed: agreements given so far no longer stand (everyone agrees one wording)."""
-    withdrawn = services.withdraw_agreements(
-        plan=plan, reason="The draft changed after it was agreed"
-    )
+def _warn_agreements_withdrawn(request, withdrawn):
     if withdrawn:
         messages.warning(
             request,

@@ -268,6 +268,14 @@ ACCESS = {
     # My tasks: only tasks assigned to me about pupils I can see (tests/pupils/test_tasks.py).
     "pupils:tasks": Access(statuses({Role.SENCO})),
     "pupils:assessments": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
+    # Adding to the full file: the SENCO only; an empty form comes back with its errors.
+    "pupils:assessment_add": Access(
+        statuses({Role.SENCO}, ok=400), kwargs=pupil_kwargs, method="post"
+    ),
+    "pupils:service_add": Access(statuses({Role.SENCO}, ok=400), method="post"),
+    "pupils:referral_add": Access(
+        statuses({Role.SENCO}, ok=400), kwargs=pupil_kwargs, method="post"
+    ),
     "pupils:instruments": Access(statuses({Role.SENCO})),
     "pupils:services": Access(statuses(SEN_TEAM)),
     "pupils:referrals": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),

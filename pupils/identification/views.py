@@ -3,39 +3,29 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pupils.identification.filters import ConcernQueueFilter
 from pupils.identification.forms import (
-    AssessmentResultForm,
     ConcernForm,
     ConcernStatusForm,
     ConcernViewForm,
     DecisionForm,
     EvidenceForm,
-    InstrumentForm,
     ObservationForm,
-    ReferralForm,
     RoundRobinForm,
-    ServiceForm,
 )
 from pupils.identification.workflow import decide_concern, notify_sencos, send_round_robin
 from pupils.models import (
-    AssessmentInstrument,
     AssessmentResult,
     Concern,
     ConcernEvidence,
     EvidenceSource,
     Pupil,
-    Referral,
     RoundRobinRequest,
-    SpecialistService,
-    Task,
 )
 from sendhub.models import AccessLog
 
@@ -321,199 +311,3 @@ def concern_attachment(request, pk):
     return FileResponse(
         concern.attachment.open("rb"), as_attachment=True, filename=concern.attachment_name
     )
-
-
-TASKS_PAGE_SIZE = 50
-
-
-@require_GET
-@permission_required("pupils.triage_concerns", raise_exception=True)
-def task_list(request):
-    """My follow-up tasks about pupils I can see: open ones by due date, or done ones."""
-    mine = Task.objects.for_user(request.user).visible_to(request.user)
-    show = "done" if request.GET.get("show") == "done" else "open"
-    if show == "done":
-        tasks = mine.done().order_by("-done_at", "-pk")
-    else:
-        tasks = mine.open().order_by("due_on", "created_at", "pk")
-    page = Paginator(tasks.for_list(), TASKS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "pupils/task_list.html",
-        {"page": page, "show": show, "counts": mine.counts()},
-    )
-
-
-@require_POST
-@permission_required("pupils.triage_concerns", raise_exception=True)
-def task_done(request, pk):
-    """Tick off a follow-up task assigned to me."""
-    task = get_object_or_404(
-        Task.objects.for_user(request.user).visible_to(request.user),
-        pk=pk,
-    )
-    if task.done_at is None:
-        from django.utils import timezone
-
-        task.done_at = timezone.now()
-        task.save(update_fields=["done_at"])
-    messages.success(request, f"Done: {task.title}.")
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(task.concern or "reports:home")
-
-
-# Assessments -------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("pupils.view_full_file", raise_exception=True)
-def pupil_assessments(request, pk):
-    """A pupil's assessment results (full SEN file); the SENCO adds new ones."""
-    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).select_related("form"), pk=pk)
-    can_add = request.user.has_perm("pupils.triage_concerns")
-    form = None
-    if can_add:
-        form = AssessmentResultForm(
-            request.POST or None, school=pupil.school, instance=AssessmentResult(pupil=pupil)
-        )
-    elif request.method == "POST":
-        raise Http404
-    if form is not None and request.method == "POST" and form.is_valid():
-        result = form.save(commit=False)
-        result.recorded_by = request.user
-        result.concern = pupil.concerns.needing_triage().order_by("-raised_at").first()
-        result.save()
-        messages.success(request, f"{result.instrument} result saved.")
-        if result.age_warning:
-            messages.warning(request, result.age_warning)
-        return redirect("pupils:assessments", pk=pupil.pk)
-    results = list(AssessmentResult.objects.filter(pupil=pupil).for_profile())
-    for result in results:
-        result.pupil = pupil
-    return render(
-        request,
-        "pupils/assessment_list.html",
-        {"pupil": pupil, "results": results, "form": form},
-        status=400 if form is not None and form.errors else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("pupils.triage_concerns", raise_exception=True)
-def instrument_list(request):
-    """The school's list of screening and diagnostic instruments."""
-    school = request.user.school
-    form = InstrumentForm(request.POST or None, instance=AssessmentInstrument(school=school))
-    if form.is_valid():
-        form.save()
-        messages.success(request, f"{form.instance.name} added.")
-        return redirect("pupils:instruments")
-    instruments = AssessmentInstrument.objects.filter(school=school)
-    return render(
-        request,
-        "pupils/instrument_list.html",
-        {"instruments": instruments, "form": form},
-        status=400 if form.errors else 200,
-    )
-
-
-# Specialist services and referrals ---------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("pupils.view_full_file", raise_exception=True)
-def service_list(request):
-    """The directory of outside services and their contacts; the SENCO keeps it."""
-    school = request.user.school
-    can_add = request.user.has_perm("pupils.triage_concerns")
-    if request.method == "POST" and not can_add:
-        raise Http404
-    form = (
-        ServiceForm(request.POST or None, instance=SpecialistService(school=school))
-        if can_add
-        else None
-    )
-    if form is not None and form.is_valid():
-        form.save()
-        messages.success(request, f"{form.instance.name} added.")
-        return redirect("pupils:services")
-    return render(
-        request,
-        "pupils/service_list.html",
-        {"services": SpecialistService.objects.filter(school=school), "form": form},
-        status=400 if form is not None and form.errors else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("pupils.view_full_file", raise_exception=True)
-def pupil_referrals(request, pk):
-    """A pupil's referrals with waiting times; the SENCO adds one."""
-    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).select_related("form"), pk=pk)
-    can_add = request.user.has_perm("pupils.triage_concerns")
-    if request.method == "POST" and not can_add:
-        raise Http404
-    form = None
-    if can_add:
-        form = ReferralForm(
-            request.POST or None,
-            request.FILES or None,
-            school=pupil.school,
-            instance=Referral(pupil=pupil, requested_by=request.user),
-        )
-    if form is not None and request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Referral saved.")
-        return redirect("pupils:referrals", pk=pupil.pk)
-    referrals = Referral.objects.filter(pupil=pupil).select_related("service", "requested_by")
-    return render(
-        request,
-        "pupils/referral_list.html",
-        {
-            "pupil": pupil,
-            "referrals": referrals,
-            "form": form,
-            "show_restricted": request.user.has_perm("pupils.view_restricted"),
-        },
-        status=400 if form is not None and form.errors else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("pupils.triage_concerns", raise_exception=True)
-def referral_edit(request, pk):
-    """Record when the pupil was seen and the report arrived; attach the report."""
-    referral = get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related("pupil__form", "service"), pk=pk
-    )
-    form = ReferralForm(
-        request.POST or None, request.FILES or None, school=referral.pupil.school, instance=referral
-    )
-    if form.is_valid():
-        form.save()
-        messages.success(request, "Referral updated.")
-        return redirect("pupils:referrals", pk=referral.pupil_id)
-    return render(
-        request,
-        "pupils/referral_form.html",
-        {"referral": referral, "pupil": referral.pupil, "form": form},
-        status=400 if form.errors else 200,
-    )
-
-
-@require_GET
-@permission_required("pupils.view_restricted", raise_exception=True)
-def referral_report(request, pk):
-    """The specialist's report: restricted tier, and every opening is logged."""
-    referral = get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related("pupil"), pk=pk
-    )
-    if not referral.report:
-        raise Http404("No report attached.")
-    AccessLog.record(request, pupil=referral.pupil, what="specialist report")
-    name = referral.report.name.rsplit("/", 1)[-1]
-    return FileResponse(referral.report.open("rb"), as_attachment=True, filename=name)

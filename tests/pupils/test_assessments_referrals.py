@@ -31,7 +31,7 @@ def post_result(client, world, instrument, **extra):
         "age_equivalent_months": "98",
         "percentile": "12",
     } | extra
-    return client.post(reverse("pupils:assessments", args=[world.taught.pk]), data)
+    return client.post(reverse("pupils:assessment_add", args=[world.taught.pk]), data)
 
 
 def test_senco_records_a_result_shown_on_the_pupil_profile(senco_client, world, instrument):
@@ -134,7 +134,7 @@ def test_referral_shows_waiting_time_and_the_report_is_restricted(client, world)
     client.force_login(senco)
     requested = date.today() - timedelta(days=40)
     response = client.post(
-        reverse("pupils:referrals", args=[world.taught.pk]),
+        reverse("pupils:referral_add", args=[world.taught.pk]),
         {"service": service.pk, "requested_on": requested.isoformat()},
     )
     assert response.status_code == 302
@@ -166,7 +166,7 @@ def test_referral_shows_waiting_time_and_the_report_is_restricted(client, world)
 def test_referral_cannot_be_seen_before_it_was_requested(senco_client, world):
     service = make_service(world.school)
     response = senco_client.post(
-        reverse("pupils:referrals", args=[world.taught.pk]),
+        reverse("pupils:referral_add", args=[world.taught.pk]),
         {"service": service.pk, "requested_on": "2025-10-10", "seen_on": "2025-10-01"},
     )
     assert response.status_code == 400
@@ -175,7 +175,7 @@ def test_referral_cannot_be_seen_before_it_was_requested(senco_client, world):
 
 def test_services_directory_lists_contacts(senco_client, world):
     response = senco_client.post(
-        reverse("pupils:services"),
+        reverse("pupils:service_add"),
         {"name": "NHS Speech and Language", "kind": "salt", "phone": "0113 555 0100",
          "email": "salt@nhs.example"},
     )  # fmt: skip

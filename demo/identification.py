@@ -1,4 +1,4 @@
-"""Demo identification data: concerns in every state, assessments, services, referrals (issue 4)."""
+"""Demo identification data: concerns in every state, assessments, services, referrals."""
 
 from datetime import date, datetime, time, timedelta
 

@@ -1,4 +1,4 @@
-"""Demo passports, one-page profiles and parent meetings (issue 5), written for the demo school."""
+"""Demo passports, one-page profiles and parent meetings, written for the demo school."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Demo support plans (issue 5): plans in every state, completed cycles and parents' views."""
+"""Demo support plans: plans in every state, completed cycles and parents' views."""
 
 from datetime import date, datetime, time, timedelta
 

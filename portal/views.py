@@ -1,4 +1,4 @@
-"""The parent portal: a parent sees only their own child (SEND-reference.md §1, §4)."""
+"""The parent portal: a parent sees only their own child (see docs/access.md)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -42,7 +42,7 @@ def child(request, pk):
 @require_http_methods(["GET", "POST"])
 @permission_required("pupils.raise_concern_as_parent", raise_exception=True)
 def concern_raise(request, pk):
-    """A parent tells the school about a worry about one of their own children (§3 step 1)."""
+    """A parent tells the school about a worry about one of their own children."""
     pupil = get_object_or_404(Pupil.objects.visible_to(request.user), pk=pk)
     form = ParentConcernForm(request.POST or None, request.FILES or None)
     if form.is_valid():

@@ -21,11 +21,12 @@ class PupilsConfig(AppConfig):
             (models.Task, "title"),
         ]:
             history.register(model, "pupil", name_field=name_field)
-        # suspected_areas is a JSON list of broad-area codes (SEND-reference.md §3): show labels.
+        # suspected_areas is a JSON list of broad-area codes (Code of Practice 6.28-6.35):
+        # show their labels.
         history.register(
             models.Concern, "pupil", value_choices={"suspected_areas": codes.BroadArea.choices}
         )
-        # Restricted tier (SEND-reference.md §1): medical conditions and specialist reports.
+        # Restricted tier (docs/access.md): medical conditions and specialist reports.
         history.register(models.MedicalCondition, "pupil", restricted=True, name_field="condition")
         history.register(
             models.Referral, "pupil", restricted_fields=["report"], name_field="service"

@@ -1,5 +1,5 @@
 """
-SEN register codes and rules, from SEND-reference.md §2.
+SEN register codes and rules (docs/register.md).
 
 Everything here is data with tests (tests/pupils/test_codes.py).
 """
@@ -78,8 +78,8 @@ class CensusCode(models.TextChoices):
     E = "E", "Education, Health and Care plan"
 
 
-# Monitoring is not on the register; an assessment request stays K until a plan
-# is issued (SEND-reference.md §2, "Internal states").
+# Monitoring is not on the register; an assessment request stays K until the local
+# authority issues a plan (Children and Families Act 2014 s37; docs/register.md).
 _STAGE_CODES = {
     SenStage.NONE: CensusCode.N,
     SenStage.MONITORING: CensusCode.N,
@@ -111,7 +111,7 @@ def normalise_upn(value):
 
 
 def upn_is_temporary(upn):
-    """A temporary UPN ends in a letter (SEND-reference.md §2)."""
+    """A temporary UPN ends in a letter (DfE UPN guidance)."""
     return bool(upn) and upn[-1].isalpha()
 
 
@@ -155,7 +155,7 @@ def upn_validator(value):
         raise ValidationError(str(exc), code="invalid_upn") from None
 
 
-# Census days (SEND-reference.md §2) ---------------------------------------------
+# Census days (DfE school census) -----------------------------------------------
 
 
 def _nth_thursday(year, month, n):
@@ -173,7 +173,7 @@ def census_days(year):
     }
 
 
-# Parent meetings and passports (SEND-reference.md §4) -----------------------------
+# Parent meetings and passports (docs/graduated-approach.md) ----------------------
 
 # Code of Practice 6.65: for pupils on SEN support, schools should meet parents at
 # least three times each year.

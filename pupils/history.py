@@ -6,7 +6,7 @@ lookup from it to the pupil, by its own app's AppConfig.ready(): pupils register
 its models, and apps further along (reviews) register theirs, so pupils never
 imports them (sendhub <- pupils <- provision <- reviews <- reports).
 
-Restricted-tier records (SEND-reference.md §1, tier 3: medical and specialist
+Restricted-tier records (tier 3 in docs/access.md: medical and specialist
 reports) are left out for anyone without "pupils.view_restricted", the same
 permission that gates them on the profile and referral pages.
 """

@@ -23,7 +23,7 @@ urlpatterns = [
     path("<int:pk>/context/", views.pupil_context, name="context"),
 ]
 
-# Passports, one-page profiles and parent meetings (issue 5).
+# Passports, one-page profiles and parent meetings.
 urlpatterns += [
     path("<int:pk>/passport/", passport_views.passport_detail, name="passport"),
     path("<int:pk>/passport/edit/", passport_views.passport_edit, name="passport_edit"),
@@ -45,7 +45,7 @@ urlpatterns += [
     path("<int:pk>/one-page-profile.pdf", passport_views.profile_pdf, name="profile_pdf"),
 ]
 
-# MIS import (issue 3, item 4).
+# MIS import.
 urlpatterns += [
     path("import/", import_views.import_upload, name="import"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
@@ -53,7 +53,7 @@ urlpatterns += [
     path("import/<int:pk>/result/", import_views.import_result, name="import_result"),
 ]
 
-# Identification: concerns, evidence, decisions, assessments, referrals (issue 4).
+# Identification: concerns, evidence, decisions, assessments, referrals.
 urlpatterns += [
     path("concerns/", concern_views.concern_queue, name="concern_queue"),
     path("concerns/new/", concern_views.concern_raise, name="concern_raise"),
@@ -100,7 +100,7 @@ urlpatterns += [
     path("referrals/<int:pk>/report/", assessment_views.referral_report, name="referral_report"),
 ]
 
-# Who sees whom: parents and carers, TA support, class teachers (issue 2, item 4).
+# Who sees whom: parents and carers, TA support, class teachers.
 urlpatterns += [
     path("<int:pk>/people/", relationship_views.pupil_people, name="people"),
     path("<int:pk>/people/parents/", relationship_views.parent_add, name="parent_add"),

@@ -1,4 +1,4 @@
-"""Small-number suppression for anonymised reports (SEND-reference.md §7)."""
+"""Small-number suppression for anonymised reports (docs/access.md)."""
 
 from django.conf import settings
 

@@ -1,4 +1,4 @@
-"""The teacher's class view: the SEN pupils in each of my classes on one sheet (issue 5)."""
+"""The teacher's class view: the SEN pupils in each of my classes on one sheet."""
 
 from datetime import date
 

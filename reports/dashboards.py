@@ -25,7 +25,7 @@ def senco_dashboard(request):
 
 
 def concerns_tile(user, *, shown=5):
-    """Concerns to triage: counts by status in one query, and the oldest few (issue 4)."""
+    """Concerns to triage: counts by status in one query, and the oldest few."""
     from pupils.models import Concern
 
     waiting = Concern.objects.visible_to(user).needing_triage()
@@ -43,7 +43,7 @@ def concerns_tile(user, *, shown=5):
 
 
 def tasks_tile(user, *, shown=3):
-    """My open follow-up tasks: counts in one query, and the oldest few (issue 4)."""
+    """My open follow-up tasks: counts in one query, and the oldest few."""
     from pupils.models import Task
 
     mine = Task.objects.for_user(user).visible_to(user)

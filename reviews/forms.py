@@ -42,7 +42,7 @@ class SupportPlanForm(forms.ModelForm):
         use_school_layers(self, school)
 
     def clean_review_due_on(self):
-        """At least termly (SEND-reference.md §4; Code of Practice 6.52)."""
+        """At least termly (docs/graduated-approach.md)."""
         due = self.cleaned_data["review_due_on"]
         if due <= self.today:
             raise forms.ValidationError("Choose a review date after today.")

@@ -1,6 +1,6 @@
 """
-SEN support plans: the assess-plan-do-review cycle (SEND-reference.md §4, Code of
-Practice 6.44-6.56), the strategy library, reviews and the views gathered for them.
+SEN support plans: the assess-plan-do-review cycle (Code of Practice 6.44-6.56), the
+strategy library, reviews and the views gathered for them.
 
 One SupportPlan row per cycle and version. An agreed plan is never edited: a change
 is a revision (a new version, `previous` pointing at the old one), and closing a
@@ -21,7 +21,7 @@ from sendhub.models import MAX_WEEKS_TO_REVIEW, Layer
 # MAX_WEEKS_TO_REVIEW (the termly limit) and Layer live beside School, whose settings
 # use them: the default review cadence and the school's own names for the layers.
 TARGETS_MIN, TARGETS_MAX = 1, 6
-TARGETS_ADVISED = (3, 4)  # "3-4 outcomes/targets" (SEND-reference.md §4)
+TARGETS_ADVISED = (3, 4)  # three or four clear targets work best
 DUE_SOON_DAYS = 14
 
 
@@ -263,7 +263,7 @@ class StandingAgreementManager(models.Manager):
 
 
 class PlanAgreement(models.Model):
-    """That one party agreed this version of the plan (SEND-reference.md §4)."""
+    """That one party agreed this version of the plan (Code of Practice 6.48)."""
 
     class Party(models.TextChoices):
         TEACHER = "teacher", "Class teacher"

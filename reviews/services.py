@@ -86,7 +86,7 @@ def record_agreement(
 ) -> PlanAgreement:
     """
     Record that one party agreed a draft plan. When teacher, SENCO, parent and pupil have
-    all agreed (SEND-reference.md §4), the plan becomes agreed and replaces any earlier
+    all agreed, the plan becomes agreed and replaces any earlier
     version still in force.
     """
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
@@ -158,7 +158,7 @@ def close_review(
     today: date | None = None,
 ) -> SupportPlan | None:
     """
-    Record a plan's review and start what follows (SEND-reference.md §4, "Review").
+    Record a plan's review and start what follows (docs/graduated-approach.md).
 
     progress is {target id: (rating, evidence)} for every target. The plan becomes
     reviewed; "exit" takes the pupil off SEN support and "escalate" records that an EHC

@@ -1,4 +1,4 @@
-"""The SENCO dashboard's plan tiles (issue 5 item 7), in a fixed number of queries."""
+"""The SENCO dashboard's plan tiles, in a fixed number of queries."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Support plans, reviews and the strategy library (SEND-reference.md §4)."""
+"""Support plans, reviews and the strategy library (Code of Practice 6.44-6.56)."""
 
 from datetime import date
 
@@ -58,7 +58,7 @@ def _warn_about_target_count(request, plan):
         messages.warning(
             request,
             f"This plan has {count} target{'s' if count != 1 else ''}. Plans work best with "
-            f"{low} or {high} clear targets (SEND-reference.md §4).",
+            f"{low} or {high} clear targets.",
         )
 
 

@@ -6,7 +6,7 @@ from sendhub.roles import Role, roles_with
 
 
 class SchoolSettingsForm(forms.ModelForm):
-    """What the school calls things and how often it reviews (SEND-reference.md §4)."""
+    """What the school calls things and how often it reviews."""
 
     class Meta:
         model = School
@@ -69,7 +69,7 @@ SCHOOL_ROLE_CHOICES = [(role.value, role.label) for role in Role if role != Role
 # Roles that may manage people: a school must keep at least one person who can.
 
 
-# Roles that open every pupil's full SEN file (SEND-reference.md §1). Only a senior leader
+# Roles that open every pupil's full SEN file (docs/access.md). Only a senior leader
 # gives them, so a school administrator cannot make themselves, or anyone, a SENCO.
 ROLES_ONLY_SENIOR_LEADERS_GIVE = {Role.SENCO, Role.SENIOR_LEADER}
 

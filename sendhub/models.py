@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from sendhub.roles import Role
 
-# A plan is reviewed "at least termly" (SEND-reference.md §4; Code of Practice 6.52).
+# A plan is reviewed "at least termly" (docs/graduated-approach.md).
 # A term is at most about 14 school weeks; 16 calendar weeks allows for a holiday.
 MAX_WEEKS_TO_REVIEW = 16
 
@@ -103,7 +103,7 @@ class Trust(models.Model):
 
 
 class Layer(models.TextChoices):
-    """Support layers (SEND-reference.md §4, the 2026 White Paper's proposed shape).
+    """Support layers (the 2026 White Paper's proposed shape).
 
     A school may call them by its own names: School.layer_label().
     """
@@ -135,7 +135,7 @@ class School(models.Model):
     trust = models.ForeignKey(
         Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
     )
-    # Settings a school words or schedules differently (SEND-reference.md: configuration).
+    # Settings a school words or schedules differently, with these defaults.
     plan_label = models.CharField(
         "name for a support plan",
         max_length=60,
@@ -376,7 +376,7 @@ class AccessLogQuerySet(models.QuerySet):
 
 
 class AccessLog(models.Model):
-    """A read of a pupil's full or restricted SEN file (SEND-reference.md §1 and §9)."""
+    """A read of a pupil's full or restricted SEN file (docs/access.md)."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Blank only for a management command run without naming a person (what says so).

@@ -1,5 +1,5 @@
 """
-Pupil documents as PDFs (SEND-reference.md §7 "Pupil documents"), drawn with WeasyPrint
+Pupil documents as PDFs, drawn with WeasyPrint
 from the same template bodies as the pages, styled by static/css/print.css.
 
 WeasyPrint is imported inside functions: it is heavy and only PDF requests need it.

@@ -1,5 +1,5 @@
 """
-Every URL, every role (SEND-reference.md §1; DEVELOPERS.md non-negotiable 1).
+Every URL, every role (docs/access.md).
 
 ACCESS lists each named URL with the status each role gets for an object in its
 scope; test_every_url_is_listed fails when a URL is added without an entry.
@@ -66,7 +66,7 @@ RELATIONSHIP_MANAGERS = {Role.SENCO, Role.ADMIN}
 RELATIONSHIP_READERS = RELATIONSHIP_MANAGERS | {Role.SENIOR_LEADER}
 
 
-# Passports, profiles, meetings, class view, parent portal and PDFs (issue 5).
+# Passports, profiles, meetings, class view, parent portal and PDFs.
 STAFF_WHO_SUPPORT = {Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}
 SEN_SUMMARY_READERS = {Role.SENCO, Role.SENIOR_LEADER, Role.TEACHER, Role.TEACHING_ASSISTANT}
 
@@ -90,7 +90,7 @@ def photo_kwargs(world, role, in_scope):
     return pupil_kwargs(world, role, in_scope) | {"number": 2}
 
 
-# People (issue 2 item 3): school administrators and senior leaders (sendhub/roles.py).
+# People: school administrators and senior leaders (sendhub/roles.py).
 PEOPLE_MANAGERS = {Role.SENIOR_LEADER, Role.ADMIN}
 
 
@@ -176,13 +176,13 @@ ACCESS = {
     "reports:class_view": Access(statuses(SEN_SUMMARY_READERS)),
     "reports:class_view_pdf": Access(statuses(SEN_SUMMARY_READERS)),
     "portal:child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
-    # A parent's worry about their own child (issues 4-5); the POST with another family's
+    # A parent's worry about their own child; the POST with another family's
     # child is walked in tests/pupils/test_parent_concerns.py.
     "portal:concern_raise": Access(statuses({Role.PARENT}), kwargs=pupil_kwargs),
     "portal:concerns": Access(statuses({Role.PARENT})),
     "pupils:passport_pdf": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
     "pupils:profile_pdf": Access(statuses(PUPIL_READERS), kwargs=document_kwargs),
-    # Support plans, reviews and the strategy library (issue 5); POSTs out of scope are
+    # Support plans, reviews and the strategy library; POSTs out of scope are
     # walked in tests/reviews/test_plan_access.py.
     "reviews:pupil_plans": Access(statuses(PLAN_READERS), kwargs=pupil_kwargs),
     "reviews:plan_create": Access(statuses({Role.SENCO}), kwargs=pupil_kwargs),
@@ -219,7 +219,7 @@ ACCESS = {
         statuses(IMPORTERS, ok=302), kwargs=batch_kwargs(), method="post"
     ),
     "pupils:import_result": Access(statuses(IMPORTERS), kwargs=batch_kwargs(applied=True)),
-    # Identification (issue 4): concerns, evidence, decisions, assessments, referrals.
+    # Identification: concerns, evidence, decisions, assessments, referrals.
     "pupils:concern_queue": Access(statuses({Role.SENCO})),
     "pupils:concern_raise": Access(statuses(RAISERS)),
     "pupils:concern_mine": Access(statuses(RAISERS)),
@@ -281,7 +281,7 @@ ACCESS = {
     "pupils:referrals": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
     "pupils:referral_edit": Access(statuses({Role.SENCO}), kwargs=referral_kwargs),
     "pupils:referral_report": Access(statuses(SEN_TEAM), kwargs=referral_kwargs),
-    # Who sees whom (issue 2, item 4): the SENCO and the office change it, senior leaders
+    # Who sees whom: the SENCO and the office change it, senior leaders
     # check it. Out-of-scope POSTs are walked in tests/pupils/test_relationships.py.
     "pupils:people": Access(statuses(RELATIONSHIP_READERS), kwargs=pupil_kwargs),
     "pupils:parent_add": Access(

@@ -49,5 +49,5 @@ class ConcernQueueFilter(django_filters.FilterSet):
         return queryset.filter(suspected_areas__icontains=f'"{value}"')
 
     def filter_raised_by(self, queryset, name, value):
-        # A parent's worry from the portal (SEND-reference.md §3) is marked raised_by_parent.
+        # A parent's worry from the portal is marked raised_by_parent.
         return queryset.filter(raised_by_parent=(value == "parent"))

@@ -80,7 +80,7 @@ NOTICED_MAX = 3000
 
 
 class ParentConcernForm(forms.ModelForm):
-    """A parent's worry about their own child, in their words; saved as a Concern (§3 step 1)."""
+    """A parent's worry about their own child, in their words; saved as a Concern."""
 
     field_order = [
         "noticed",

@@ -1,4 +1,4 @@
-"""Identification (SEND-reference.md §3): concerns, triage, evidence, decisions, referrals."""
+"""Identification: concerns, triage, evidence, decisions, referrals."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required

@@ -1,4 +1,4 @@
-"""Identification workflows (SEND-reference.md §3): raise, gather evidence, decide."""
+"""Identification workflows: raise, gather evidence, decide."""
 
 from datetime import date, timedelta
 
@@ -29,7 +29,7 @@ TELL_PARENTS_DAYS = 5
 EHC_REQUEST_DAYS = 14
 SEND_REFERRAL_DAYS = 5
 
-# The decisions that put a pupil on the register, and the stage each one sets (§2, §3).
+# The decisions that put a pupil on the register, and the stage each one sets.
 REGISTER_DECISIONS = {
     Concern.Decision.SEN_SUPPORT: SenStage.SEN_SUPPORT,
     Concern.Decision.EHC_REQUEST: SenStage.ASSESSMENT_REQUESTED,

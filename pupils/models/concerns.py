@@ -106,7 +106,7 @@ class ConcernQuerySet(PupilRecordQuerySet):
 
 
 class Concern(models.Model):
-    """A concern about a pupil from staff or a parent: step 1 of identification (§3)."""
+    """A concern about a pupil from staff or a parent: the first step of identification."""
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -223,7 +223,7 @@ class Concern(models.Model):
         return "The school is looking into this"
 
 
-# What each decision means, in words for parents (SEND-reference.md §3, step 3).
+# What each decision means, in words for parents.
 PARENT_DECISION_WORDS = {
     Concern.Decision.NO_FURTHER_ACTION: "no extra help is needed for now",
     Concern.Decision.MONITOR: "the school will keep an eye on how things go",
@@ -234,7 +234,7 @@ PARENT_DECISION_WORDS = {
 
 
 class EvidenceSource(models.TextChoices):
-    """Evidence to collate before deciding, other explanations first (SEND-reference.md §3)."""
+    """Evidence to collate before deciding; other explanations are checked first."""
 
     OTHER_EAL = "other_eal", "Other explanation checked: English as an additional language"
     OTHER_ATTENDANCE = "other_attendance", "Other explanation checked: attendance"

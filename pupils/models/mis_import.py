@@ -42,8 +42,9 @@ class ImportBatch(models.Model):
 
     The file itself is a working copy: it is dropped once the batch is applied, and
     what changed is kept in the pupils' own history. An upload never applied is
-    expired after a week by `clear_stale_imports` (SEND-reference.md §9): its file is
-    dropped and the row stays, with result["expired_at"], as the record of the upload.
+    expired after a week by `clear_stale_imports` (personal data is kept only while needed):
+    its file is dropped and the row stays, with result["expired_at"], as the record of the
+    upload.
     """
 
     class Status(models.TextChoices):

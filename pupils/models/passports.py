@@ -14,7 +14,7 @@ from pupils.models.pupil import Pupil, PupilRecordQuerySet
 
 
 class PupilVoiceMethod(models.TextChoices):
-    """How the pupil's own views were gathered (SEND-reference.md §4)."""
+    """How the pupil's own views were gathered."""
 
     CONVERSATION = "conversation", "Conversation with the pupil"
     SYMBOLS = "symbols", "Symbols or AAC"
@@ -191,7 +191,7 @@ class PassportVersion(models.Model):
 
 
 class OnePageProfile(models.Model):
-    """The lighter one-page profile (SEND-reference.md §4); its history keeps every change."""
+    """The lighter one-page profile; its history keeps every change."""
 
     pupil = models.OneToOneField(Pupil, on_delete=models.PROTECT, related_name="one_page_profile")
     admired_for = models.TextField("What people like and admire about me", blank=True)

@@ -22,7 +22,7 @@ class PupilQuerySet(models.QuerySet):
         """
         Pupils this person may see in the role they are acting in now.
 
-        SEND-reference.md §1: SENCO and senior leaders see their school; teachers
+        See docs/access.md: SENCO and senior leaders see their school; teachers
         only pupils they teach or tutor; TAs only pupils in their groups or assigned
         to them; parents only their own children; governors and trust leads none.
         """
@@ -288,7 +288,7 @@ class Pupil(models.Model):
     joined_on = models.DateField("on roll from")
     left_on = models.DateField("left on", null=True, blank=True)
 
-    # SEN register (SEND-reference.md §2). The stage is kept in step with the latest
+    # SEN register (docs/register.md). The stage is kept in step with the latest
     # RegisterEntry by pupils.services.record_register_change; never set it directly.
     sen_stage = models.CharField(
         "SEN stage", max_length=30, choices=SenStage.choices, default=SenStage.NONE
@@ -299,7 +299,7 @@ class Pupil(models.Model):
     is_disabled = models.BooleanField("disabled (Equality Act 2010)", default=False)
     disability_notes = models.TextField(blank=True)
 
-    # Context flags used in analysis (SEND-reference.md §2).
+    # Context flags used in analysis.
     free_school_meals = models.BooleanField("free school meals", default=False)
     pupil_premium = models.BooleanField(default=False)
     eal = models.BooleanField("English as an additional language", default=False)

@@ -220,7 +220,7 @@ class MedicalCondition(models.Model):
     A medical condition (restricted tier: SENCO and named people only).
 
     Never deleted: a condition that no longer applies is ended (ended_on), so the
-    record of what the school knew and when stays (SEND-reference.md §2, §9).
+    record of what the school knew and when stays.
     """
 
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="medical_conditions")

@@ -1,7 +1,7 @@
 """
-The passport photo (SEND-reference.md §4 "Pupil passport"; §9: a child's photo is personal
-data). Uploads are checked by their first bytes, like concern attachments, then re-encoded
-so no EXIF or GPS metadata survives, and scaled down to what a passport needs.
+The passport photo. A child's photo is personal data (UK GDPR), so uploads are checked
+by their first bytes, like concern attachments, then re-encoded so no EXIF or GPS
+metadata survives, and scaled down to what a passport needs.
 """
 
 from io import BytesIO

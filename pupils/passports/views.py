@@ -1,4 +1,4 @@
-"""Pupil passports, one-page profiles and meetings with parents (SEND-reference.md §4)."""
+"""Pupil passports, one-page profiles and meetings with parents (Code of Practice 6.65)."""
 
 import base64
 from datetime import date

@@ -1,4 +1,4 @@
-"""Census extract and register movement (SEND-reference.md §2 and §7)."""
+"""Census extract and register movement (DfE school census; docs/register.md)."""
 
 from datetime import date
 

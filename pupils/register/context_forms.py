@@ -1,10 +1,10 @@
 """
 The SENCO's "Context and flags" page: disability, context flags and medical conditions.
 
-SEND-reference.md §2: disability (Equality Act 2010) is a separate attribute from SEN;
+Disability (Equality Act 2010) is a separate attribute from SEN;
 gender, FSM / pupil premium, EAL, looked-after / previously looked-after, attendance
 and exclusions are the context flags used in analysis. Medical conditions are the
-restricted tier (§1) and are ended, never deleted.
+restricted tier (docs/access.md) and are ended, never deleted.
 """
 
 from datetime import date

@@ -3,10 +3,10 @@ Register exports as CSV or XLSX (pandas only for writing the spreadsheet).
 
 An export holds exactly the pupils the register shows with the same filters. Its
 columns carry more than the on-screen table: the full identifiers and every context
-flag used in analysis (SEND-reference.md §2: looked after and previously looked
-after, attendance, exclusions), so a filtered export can be analysed on its own.
+flag used in analysis (looked after and previously looked after, attendance,
+exclusions), so a filtered export can be analysed on its own.
 
-Every bulk export of SEN data (special category data, SEND-reference.md §9) is
+Every bulk export of SEN data (special category data, UK GDPR Art. 9) is
 written to the access log: who, when, which export, how many pupils and, in the
 path, the filters or census date used.
 """

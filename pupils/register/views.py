@@ -165,7 +165,7 @@ def pupil_change_status(request, pk):
 @require_http_methods(["GET", "POST"])
 @permission_required("pupils.change_register", raise_exception=True)
 def pupil_context(request, pk):
-    """Edit disability, context flags and medical conditions (SEND-reference.md §2)."""
+    """Edit disability, context flags and medical conditions."""
     pupil = get_object_or_404(Pupil.objects.visible_to(request.user), pk=pk)
     data = request.POST if request.method == "POST" else None
     form = ContextFlagsForm(data, instance=pupil)

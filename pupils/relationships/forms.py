@@ -1,4 +1,4 @@
-"""Forms for who sees whom: parents and carers, TA support, class teachers (SEND-reference.md §1)."""
+"""Forms for who sees whom: parents and carers, TA support, class teachers (docs/access.md)."""
 
 from datetime import date, timedelta
 

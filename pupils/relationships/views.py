@@ -1,7 +1,7 @@
 """Who sees whom: a pupil's parents and carers, TA support, and class teachers.
 
 These rows decide which parents, TAs and teachers can open a pupil's records
-(SEND-reference.md §1), so only the SENCO and the school administrator change them;
+(docs/access.md), so only the SENCO and the school administrator change them;
 senior leaders can check them. Nothing is deleted: links and support are ended,
 and every change is kept in history with who made it.
 """

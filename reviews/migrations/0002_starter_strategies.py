@@ -1,8 +1,7 @@
 """
 The strategy library's starter set: classroom strategies and reasonable adjustments in
-the four broad areas of need (Code of Practice 6.28-6.35), written for SENDhub from the
-themes in the domain notes (shared/domain/source-notes, "Strategy library starter set").
-Schools add their own; these rows have no school.
+the four broad areas of need (Code of Practice 6.28-6.35), written for SENDhub from
+strategies schools commonly use. Schools add their own; these rows have no school.
 """
 
 from django.db import migrations

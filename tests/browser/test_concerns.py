@@ -1,4 +1,4 @@
-"""A teacher raises a concern on a phone; the SENCO sees it in the queue (issue 4)."""
+"""A teacher raises a concern on a phone; the SENCO sees it in the queue."""
 
 import time
 

@@ -1,4 +1,4 @@
-"""The "Context and flags" page in a real browser: desktop, a 390px phone, an error (issue 3)."""
+"""The "Context and flags" page in a real browser: desktop, a 390px phone, an error."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""One full assess-plan-do-review cycle in a real browser (issue 5 acceptance)."""
+"""One full assess-plan-do-review cycle in a real browser."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""A pupil's history page reads in plain words: labels, Yes/No, UK dates (SEND-reference §1, §9)."""
+"""A pupil's history page reads in plain words: labels, Yes/No, UK dates."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""A SENCO uploads an MIS export, sees the bad row explained, and applies the rest (issue 3 item 4)."""
+"""A SENCO uploads an MIS export, sees the bad row explained, and applies the rest."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""A SENCO imports classes and parent contacts and sees, per pupil, what will change (issue 3 item 4)."""
+"""A SENCO imports classes and parent contacts and sees, per pupil, what will change."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Passports, the class view and the parent portal in a real browser (issue 5)."""
+"""Passports, the class view and the parent portal in a real browser."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""The passport photo in a real browser: upload through the form, then see it (issue 5 item 4)."""
+"""The passport photo in a real browser: upload through the form, then see it."""
 
 from datetime import date
 from io import BytesIO

@@ -1,5 +1,4 @@
-"""The office adds a teaching assistant, who sets a password from the invitation (issue 2
-item 3, "Schools and people")."""
+"""The office adds a teaching assistant, who sets a password from the invitation."""
 
 import re
 

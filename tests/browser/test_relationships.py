@@ -1,4 +1,4 @@
-"""The SENCO keeps who-sees-whom right: a parent, a TA, a class teacher (issue 2 item 4)."""
+"""The SENCO keeps who-sees-whom right: a parent, a TA, a class teacher."""
 
 import pytest
 from django.core import mail

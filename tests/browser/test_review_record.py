@@ -1,4 +1,4 @@
-"""The review record on the plan page and in the parent portal, with its PDF (issue 5 item 6)."""
+"""The review record on the plan page and in the parent portal, with its PDF."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""The SENCO words plans and layers the school's way, and sees it on a plan (issue 5 item 1)."""
+"""The SENCO words plans and layers the school's way, and sees it on a plan."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""My tasks, the dashboard's Open tasks tile and the profile's Assessments card (issue 4)."""
+"""My tasks, the dashboard's Open tasks tile and the profile's Assessments card."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Concerns, round robins, referrals and tasks for tests (issue 4)."""
+"""Concerns, round robins, referrals and tasks for tests."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Parent links, TA support and classes in and out of a role's scope (issue 2, item 4)."""
+"""Parent links, TA support and classes in and out of a role's scope."""
 
 from sendhub.roles import Role
 from tests.factories import ParentLinkFactory, SupportAssignmentFactory, TeachingGroupFactory

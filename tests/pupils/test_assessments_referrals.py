@@ -1,4 +1,4 @@
-"""Assessment results and specialist referrals (SEND-reference.md §3; issue 4)."""
+"""Assessment results and specialist referrals."""
 
 from datetime import date, timedelta
 

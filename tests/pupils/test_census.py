@@ -1,4 +1,4 @@
-"""The census extract reproduces the register as it stood on a past date (issue 3)."""
+"""The census extract reproduces the register as it stood on a past date."""
 
 import csv
 import io
@@ -161,7 +161,7 @@ def on_register(world, when):
 
 
 def test_who_was_on_the_register_on_each_date(world, history):
-    """Worked dates over Kit's, Lee's, Mo's and Nia's histories (SEND-reference.md §2)."""
+    """Worked dates over Kit's, Lee's, Mo's and Nia's histories."""
     decide(world, history["kit"], SenStage.NONE, [], date(2026, 2, 1))  # plan ceased
     assert on_register(world, date(2024, 2, 29)) == {}
     assert on_register(world, date(2024, 3, 1)) == {"Kit": ("sen_support", ["SPLD"])}
@@ -196,7 +196,7 @@ def test_a_correction_with_a_different_date_replaces_the_wrong_entry(world):
 
 
 def test_the_extract_for_a_past_date_is_the_register_as_it_stood(client, world, history, capsys):
-    """Acceptance (issue 3): later changes leave the extract for a past census day alone."""
+    """Later changes leave the extract for a past census day alone."""
     census_day = date(2025, 10, 2)
     as_it_stood = {
         history["kit"].upn: ("E", "SPLD", "SEMH"),

@@ -1,4 +1,4 @@
-"""Register codes and rules from SEND-reference.md §2, with worked examples."""
+"""Register codes and rules (docs/register.md), with worked examples."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Issue 4 hardening: attachments are checked by content, not only by name; no open redirect."""
+"""Concern hardening: attachments are checked by content, not only by name; no open redirect."""
 
 from datetime import date
 

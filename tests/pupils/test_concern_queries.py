@@ -1,4 +1,4 @@
-"""Identification pages run the same number of queries with 1 row as with many (issue 4)."""
+"""Identification pages run the same number of queries with 1 row as with many."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Identification: concerns, triage, evidence and decisions (SEND-reference.md §3; issue 4)."""
+"""Identification: concerns, triage, evidence and decisions."""
 
 from datetime import date, timedelta
 
@@ -155,7 +155,7 @@ def test_queue_lists_open_concerns_with_age_and_filters_by_year_and_area(client,
 
 
 def test_queue_filters_by_who_raised_the_concern(client, world):
-    """A parent's worry reaches the queue marked as theirs (SEND-reference.md §3)."""
+    """A parent's worry reaches the queue marked as theirs."""
     raise_concern(world.taught, world.user(Role.TEACHER))
     raise_concern(world.untaught, world.user(Role.PARENT), raised_by_parent=True)
     client.force_login(world.user(Role.SENCO))

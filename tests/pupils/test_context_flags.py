@@ -1,4 +1,4 @@
-"""The SENCO edits disability, context flags and medical conditions (issue 3 item 1; §2)."""
+"""The SENCO edits disability, context flags and medical conditions."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The demo seed has concerns in every state, assessments, services and referrals (issue 4)."""
+"""The demo seed has concerns in every state, assessments, services and referrals."""
 
 import pytest
 from django.core.management import call_command

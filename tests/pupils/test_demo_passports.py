@@ -1,4 +1,4 @@
-"""The demo's passports and parent meetings look like a real school's (issue 5, item 8)."""
+"""The demo's passports and parent meetings look like a real school's."""
 
 import random
 from datetime import date

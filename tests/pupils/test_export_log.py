@@ -1,4 +1,4 @@
-"""Bulk exports of SEN data are written to the access log (issue 3 item 5; §9)."""
+"""Bulk exports of SEN data are written to the access log (UK GDPR Art. 9)."""
 
 import io
 from datetime import date

@@ -1,6 +1,6 @@
-"""A parent tells the school about a worry about their own child (SEND-reference.md §3 step 1).
+"""A parent tells the school about a worry about their own child.
 
-Issues 4 and 5: the worry becomes a Concern in the SENCO's triage queue, marked as from a
+The worry becomes a Concern in the SENCO's triage queue, marked as from a
 parent; the parent sees a plain status and never the SENCO's working.
 """
 

@@ -1,7 +1,6 @@
 """
-The passport photo (SEND-reference.md §4 "Pupil passport": name, date of birth, photo;
-§9: a child's photo is personal data, so metadata is stripped and it is served only
-through a scoped view).
+The passport photo. A child's photo is personal data (UK GDPR), so metadata is stripped
+and it is served only through a scoped view.
 """
 
 import shutil

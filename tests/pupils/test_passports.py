@@ -1,4 +1,4 @@
-"""Pupil passports: versions, the stale nudge, read receipts and the pages (SEND-reference.md §4)."""
+"""Pupil passports: versions, the stale nudge, read receipts and the pages."""
 
 from datetime import date
 

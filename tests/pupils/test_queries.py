@@ -1,4 +1,4 @@
-"""Register pages run a fixed number of queries whatever the number of pupils (issue 3)."""
+"""Register pages run a fixed number of queries whatever the number of pupils."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The register as a legal record: decisions, corrections, filters and exports (issue 3)."""
+"""The register as a legal record: decisions, corrections, filters and exports."""
 
 import csv
 import io
@@ -271,7 +271,7 @@ def test_xlsx_export_is_exactly_what_is_shown(client, world):
 
 
 def test_exports_carry_the_context_columns_the_screen_leaves_out(client, world):
-    """Rows are what the register shows; columns add every context flag (SEND-reference §2)."""
+    """Rows are what the register shows; columns add every context flag."""
     from openpyxl import load_workbook
 
     data = build_register(world)

@@ -1,7 +1,7 @@
 """
-Who sees whom (issue 2, item 4): parents and carers, TA support and class teachers.
+Who sees whom: parents and carers, TA support and class teachers.
 
-These rows open pupils' records to parents, TAs and teachers (SEND-reference.md §1), so
+These rows open pupils' records to parents, TAs and teachers (docs/access.md), so
 only the SENCO and the school administrator change them, every change is kept in
 history, and nothing is deleted.
 """

@@ -1,4 +1,4 @@
-"""My tasks and the dashboard's Open tasks tile: follow-ups from decisions (SEND-reference §3)."""
+"""My tasks and the dashboard's Open tasks tile: follow-ups from decisions."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Governor and trust pages never name a pupil and hide small numbers (SEND-reference.md §7)."""
+"""Governor and trust pages never name a pupil and hide small numbers (docs/access.md)."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The teacher's class view (issue 5): my classes' SEN pupils on one sheet, flat query count."""
+"""The teacher's class view: my classes' SEN pupils on one sheet, flat query count."""
 
 from datetime import date
 

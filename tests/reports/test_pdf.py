@@ -1,4 +1,4 @@
-"""Pupil documents as PDFs (issue 5): fast, real PDFs, with the school and date on each page."""
+"""Pupil documents as PDFs: fast, real PDFs, with the school and date on each page."""
 
 import time
 from datetime import date
@@ -95,7 +95,7 @@ def test_pdfs_never_fetch_from_outside(documented):
 
 
 def test_passport_pdf_from_the_view_is_fast_and_draws_a_real_page(client, documented, tmp_path):
-    """Acceptance (issue 5): the served PDF renders in under a second and, as a picture, is an
+    """The served PDF renders in under a second and, as a picture, is an
     A4 page with a heading band and body text, not blank and not a solid block."""
     import shutil
     import subprocess

@@ -1,4 +1,4 @@
-"""The parent portal (issue 5): only my own child, in plain English, with meetings."""
+"""The parent portal: only my own child, in plain English, with meetings."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The support plan as a PDF (issue 5): the same wording as the page, school and date on it."""
+"""The support plan as a PDF: the same wording as the page, school and date on it."""
 
 import time
 from datetime import date

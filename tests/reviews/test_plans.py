@@ -1,4 +1,4 @@
-"""Support plans: validation, versioning, agreement, review cycles (SEND-reference.md §4)."""
+"""Support plans: validation, versioning, agreement, review cycles (Code of Practice 6.44-6.56)."""
 
 from datetime import date, timedelta
 
@@ -45,7 +45,7 @@ def agree_all(plan, by):
     return plan
 
 
-# Review dates: "at least termly" (SEND-reference.md §4; Code of Practice 6.52) ----------
+# Review dates: "at least termly" (docs/graduated-approach.md) --------------------------
 
 
 def test_latest_review_date_is_sixteen_weeks_on():

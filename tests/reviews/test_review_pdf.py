@@ -1,6 +1,6 @@
 """
-The review record as a PDF (issue 5 item 6; SEND-reference.md §4 "Review", §7 "Pupil
-documents"): progress per target, the views gathered, the decision and what happens next.
+The review record as a PDF: progress per target, the views gathered, the decision and
+what happens next.
 """
 
 import time

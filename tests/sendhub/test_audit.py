@@ -1,4 +1,4 @@
-"""Changes are kept with who/when/what; reads of full SEN files are logged (SEND-reference §1, §9)."""
+"""Changes are kept with who/when/what; reads of full SEN files are logged (docs/access.md)."""
 
 from datetime import date, timedelta
 
@@ -159,7 +159,7 @@ def test_history_shows_yes_and_no_not_true_and_false(client, world):
 
 @pytest.mark.django_db
 def test_history_shows_suspected_broad_areas_as_labels_not_codes(client, world):
-    """A concern's suspected areas are broad-area codes (SEND-reference.md §3); people read names."""
+    """A concern's suspected areas are broad-area codes; people read names."""
     concern = raise_concern(world.taught, world.user(Role.TEACHER), suspected_areas=["CI"])
     concern.suspected_areas = ["CI", "CL"]
     concern.save()
@@ -174,7 +174,7 @@ def test_history_shows_suspected_broad_areas_as_labels_not_codes(client, world):
 
 @pytest.mark.django_db
 def test_restricted_records_are_left_out_for_readers_without_the_restricted_tier(client, world):
-    """Medical conditions and specialist reports are tier 3 (SEND-reference.md §1)."""
+    """Medical conditions and specialist reports are tier 3 (docs/access.md)."""
     pupil = world.taught
     MedicalCondition.objects.create(pupil=pupil, condition="Epilepsy")
     service = SpecialistService.objects.create(school=world.school, name="County EPS", kind="ep")

@@ -1,6 +1,6 @@
-"""Schools and people (issue 2 item 3): add people, give and end roles, invitations and
-password resets. Roles follow SEND-reference.md §1; ended roles are kept, never deleted,
-and grant nothing (§9: least privilege, an audit trail of changes)."""
+"""Schools and people: add people, give and end roles, invitations and password resets.
+Roles follow docs/access.md; ended roles are kept, never deleted, and grant nothing
+(least privilege, an audit trail of changes)."""
 
 import re
 from datetime import timedelta
@@ -315,7 +315,7 @@ def test_give_another_role_on_the_person_page(client, world):
 
 @pytest.mark.parametrize("role", [Role.SENCO, Role.SENIOR_LEADER])
 def test_an_administrator_cannot_give_roles_that_open_every_sen_file(client, world, role):
-    """Least privilege (SEND-reference.md §1): only a senior leader makes someone a SENCO or
+    """Least privilege (docs/access.md): only a senior leader makes someone a SENCO or
     senior leader, so an administrator cannot give themselves the full SEN file."""
     admin = world.user(Role.ADMIN)
     client.force_login(admin)

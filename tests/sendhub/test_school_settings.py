@@ -1,6 +1,6 @@
-"""School settings (issue 5 item 1): the school's own words for plans and layers, its review
-cadence and passport check, kept with who changed what (SEND-reference.md §4: "Everything a
-school may word differently ... is configuration with these defaults")."""
+"""School settings: the school's own words for plans and layers, its review cadence and
+passport check, kept with who changed what. What a school may word or schedule differently
+is configuration with defaults, not a constant in code."""
 
 from datetime import date
 
@@ -108,7 +108,7 @@ def test_a_trust_lead_cannot_change_any_schools_settings(client, world):
 def test_review_cadence_outside_one_week_to_termly_is_refused_and_nothing_saved(
     senco_client, world, weeks, message
 ):
-    """At least termly (SEND-reference.md §4; reviews.models.latest_review_date)."""
+    """At least termly (docs/graduated-approach.md; reviews.models.latest_review_date)."""
     before = settings_of(world.school)
     history_rows = world.school.history.count()
     response = senco_client.post(

@@ -9,7 +9,8 @@ from pupils.models import ImportBatch
 class Command(BaseCommand):
     help = (
         "Remove the uploaded files of MIS imports checked but never applied, once they are "
-        "older than --days (SEND-reference.md §9). Each upload stays listed as expired."
+        "older than --days: they are personal data with no further use. Each upload stays "
+        "listed as expired."
     )
 
     def add_arguments(self, parser):

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sendhub import account_views, views
+from sendhub import views
+from sendhub.accounts import views as account_views
 
 urlpatterns = [
     path(

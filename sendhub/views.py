@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sendhub.accounts import invitation_days, send_invitation
+from sendhub.accounts.invitations import invitation_days, send_invitation
 from sendhub.filters import PeopleFilter
 from sendhub.forms import EndRoleForm, PersonForm, RoleForm, SchoolSettingsForm
 from sendhub.middleware import SESSION_MEMBERSHIP_KEY

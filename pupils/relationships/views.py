@@ -22,7 +22,7 @@ from pupils.relationships.forms import (
     SupportAssignForm,
     SupportEndForm,
 )
-from sendhub.accounts import send_invitation
+from sendhub.accounts.invitations import send_invitation
 
 VIEW = "pupils.view_relationships"
 MANAGE = "pupils.manage_relationships"

@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse_lazy
 
-from sendhub.accounts import invitation_days
+from sendhub.accounts.invitations import invitation_days
 from sendhub.models import Membership, User
 
 

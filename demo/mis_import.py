@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from demo.people import FIRST_NAMES, LAST_NAMES
 from demo.pupils import make_upn
-from pupils.mis_import import pipeline as imports
+from pupils.mis_import.apply import apply_preview
+from pupils.mis_import.preview import build_preview
+from pupils.mis_import.reading import read_sheet, save_mapping, suggest_mapping
 from pupils.models import ImportBatch, ParentLink, Pupil, PupilNeed, TeachingGroup
 from sendhub.roles import Role
 
@@ -73,14 +75,14 @@ def seed_imports(rng, people, *, today=None):
     rows = _sims_export(school)
 
     content = _csv(rows)
-    sheet = imports.read_sheet(content, "SIMS pupil list.csv")
-    mapping = imports.suggest_mapping(sheet.headers)
-    imports.save_mapping(school, mapping, admin)
-    plan = imports.build_plan(
+    sheet = read_sheet(content, "SIMS pupil list.csv")
+    mapping = suggest_mapping(sheet.headers)
+    save_mapping(school, mapping, admin)
+    preview = build_preview(
         sheet, school=school, pupils=Pupil.objects.filter(school=school), mapping=mapping,
         full_roll=True, include_register=False, today=today,
     )  # fmt: skip
-    result = imports.apply_plan(plan, user=admin, source="SIMS pupil list.csv", today=today)
+    result = apply_preview(preview, user=admin, source="SIMS pupil list.csv", today=today)
     last_week = timezone.now() - timedelta(days=7)
     applied = ImportBatch.objects.create(
         school=school, uploaded_by=admin, filename="SIMS pupil list.csv", content=b"",

@@ -1,9 +1,9 @@
-"""Forms for the MIS import screens (pupils/import_views.py)."""
+"""Forms for the MIS import screens (pupils/mis_import/views.py)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from pupils.mis_import import pipeline as imports
+from pupils.mis_import.reading import FIELDS, ImportFileError, check_upload, read_sheet
 
 NOT_IN_FILE = ""
 
@@ -24,10 +24,10 @@ class ImportUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            imports.check_upload(upload.name, upload.size)
+            check_upload(upload.name, upload.size)
             content = upload.read()
-            sheet = imports.read_sheet(content, upload.name)
-        except imports.ImportFileError as exc:
+            sheet = read_sheet(content, upload.name)
+        except ImportFileError as exc:
             raise ValidationError(str(exc)) from None
         if not sheet.rows:
             raise ValidationError("The file has a header row but no pupils under it.")
@@ -44,7 +44,7 @@ class ColumnMappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(NOT_IN_FILE, "Not in this file")] + [(h, h) for h in headers]
         fields = {}
-        for field in imports.FIELDS:
+        for field in FIELDS:
             fields[field.key] = forms.ChoiceField(
                 label=field.label,
                 choices=choices,
@@ -56,7 +56,7 @@ class ColumnMappingForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         used = {}
-        for field in imports.FIELDS:
+        for field in FIELDS:
             header = cleaned.get(field.key)
             if not header:
                 continue
@@ -69,4 +69,4 @@ class ColumnMappingForm(forms.Form):
         return cleaned
 
     def mapping(self):
-        return {f.key: self.cleaned_data[f.key] for f in imports.FIELDS if self.cleaned_data[f.key]}
+        return {f.key: self.cleaned_data[f.key] for f in FIELDS if self.cleaned_data[f.key]}

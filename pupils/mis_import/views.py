@@ -7,8 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pupils.mis_import import pipeline as imports
+from pupils.mis_import.apply import apply_preview
 from pupils.mis_import.forms import ColumnMappingForm, ImportUploadForm
+from pupils.mis_import.preview import SHOWN_LIMIT, build_preview
+from pupils.mis_import.reading import ImportFileError, read_sheet, save_mapping, suggest_mapping
 from pupils.models import ImportBatch, ImportMapping, Pupil
 
 RECENT_BATCHES = 10
@@ -20,8 +22,8 @@ def _batch(request, pk):
     return get_object_or_404(batches, pk=pk)
 
 
-def _plan(request, batch, sheet):
-    return imports.build_plan(
+def _preview(request, batch, sheet):
+    return build_preview(
         sheet,
         school=batch.school,
         pupils=Pupil.objects.visible_to(request.user),
@@ -53,7 +55,7 @@ def import_upload(request):
             uploaded_by=request.user,
             filename=form.cleaned_data["file"].name[:255],
             content=form.content,
-            columns=imports.suggest_mapping(form.sheet.headers, saved=saved.first()),
+            columns=suggest_mapping(form.sheet.headers, saved=saved.first()),
             full_roll=form.cleaned_data["full_roll"],
         )
         return redirect("pupils:import_preview", pk=batch.pk)
@@ -70,36 +72,36 @@ def import_preview(request, pk):
         return redirect("pupils:import_result", pk=batch.pk)
     if batch.is_expired:
         return _expired(request, batch)
-    sheet = imports.read_sheet(bytes(batch.content), batch.filename)
+    sheet = read_sheet(bytes(batch.content), batch.filename)
     initial = {**batch.columns, "full_roll": batch.full_roll}
     form = ColumnMappingForm(request.POST or None, headers=sheet.headers, initial=initial)
     if form.is_valid():
         batch.columns = form.mapping()
         batch.full_roll = form.cleaned_data["full_roll"]
         batch.save(update_fields=["columns", "full_roll"])
-        imports.save_mapping(batch.school, batch.columns, request.user)
+        save_mapping(batch.school, batch.columns, request.user)
         messages.success(request, "Columns saved. They will be suggested next time too.")
         return redirect("pupils:import_preview", pk=batch.pk)
-    plan, file_error = None, None
+    preview, file_error = None, None
     try:
-        plan = _plan(request, batch, sheet)
-    except imports.ImportFileError as exc:
+        preview = _preview(request, batch, sheet)
+    except ImportFileError as exc:
         file_error = str(exc)
-    limit = imports.SHOWN_LIMIT
+    limit = SHOWN_LIMIT
     return render(
         request,
         "pupils/import_preview.html",
         {
             "batch": batch,
             "form": form,
-            "plan": plan,
-            "counts": plan.counts() if plan else None,
+            "preview": preview,
+            "counts": preview.counts() if preview else None,
             "file_error": file_error,
-            "errors": plan.errors[:limit] if plan else [],
-            "changed": plan.changed[:limit] if plan else [],
-            "new": plan.new[:limit] if plan else [],
-            "leaving": plan.leaving[:limit] if plan else [],
-            "links_kept": plan.links_kept[:limit] if plan else [],
+            "errors": preview.errors[:limit] if preview else [],
+            "changed": preview.changed[:limit] if preview else [],
+            "new": preview.new[:limit] if preview else [],
+            "leaving": preview.leaving[:limit] if preview else [],
+            "links_kept": preview.links_kept[:limit] if preview else [],
             "limit": limit,
         },
     )
@@ -118,19 +120,19 @@ def import_apply(request, pk):
                 return redirect("pupils:import_result", pk=batch.pk)
             if batch.is_expired:
                 return _expired(request, batch)
-            sheet = imports.read_sheet(bytes(batch.content), batch.filename)
+            sheet = read_sheet(bytes(batch.content), batch.filename)
             try:
-                plan = _plan(request, batch, sheet)
-            except imports.ImportFileError as exc:
+                preview = _preview(request, batch, sheet)
+            except ImportFileError as exc:
                 messages.error(request, str(exc))
                 return redirect("pupils:import_preview", pk=batch.pk)
-            result = imports.apply_plan(plan, user=request.user, source=batch.filename)
+            result = apply_preview(preview, user=request.user, source=batch.filename)
             batch.status = ImportBatch.Status.APPLIED
             batch.applied_at = timezone.now()
             batch.result = result.as_dict()
             batch.content = b""  # the pupils' own history now records what changed
             batch.save()
-            imports.save_mapping(batch.school, batch.columns, request.user)
+            save_mapping(batch.school, batch.columns, request.user)
     except IntegrityError:
         # Another import added the same pupils a moment ago; nothing of this one was saved.
         messages.error(request, "Pupils changed while applying, so nothing was saved. Check again.")

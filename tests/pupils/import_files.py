@@ -42,16 +42,16 @@ def small_roll():
 
 def make_batch(world, *, applied=False, content=None):
     """An uploaded batch for the world's school, as the upload screen would store it."""
-    from pupils.mis_import import pipeline as imports
+    from pupils.mis_import.reading import read_sheet, suggest_mapping
 
     content = small_roll() if content is None else content
-    sheet = imports.read_sheet(content, "roll.csv")
+    sheet = read_sheet(content, "roll.csv")
     return ImportBatch.objects.create(
         school=world.school,
         uploaded_by=world.user(Role.SENCO),
         filename="roll.csv",
         content=b"" if applied else content,
-        columns=imports.suggest_mapping(sheet.headers),
+        columns=suggest_mapping(sheet.headers),
         status=ImportBatch.Status.APPLIED if applied else ImportBatch.Status.PREVIEW,
         result={"counts": {"rows": 0, "new": 0, "changed": 0, "unchanged": 0, "rejected": 0,
                            "leaving": 0, "register_changes": 0}, "errors": []} if applied else {},

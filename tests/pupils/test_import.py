@@ -14,7 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pupils.codes import SenStage
-from pupils.mis_import import pipeline as imports
+from pupils.mis_import.cells import CellError, parse_need, parse_status, parse_uk_date
+from pupils.mis_import.preview import build_preview
+from pupils.mis_import.reading import FIELDS, MAX_UPLOAD_BYTES, read_sheet, suggest_mapping
 from pupils.models import ImportBatch, ImportMapping, Pupil, PupilNeed, RegisterEntry, TeachingGroup
 from sendhub.roles import Role
 from tests.factories import PupilFactory, SchoolFactory, valid_upn
@@ -78,13 +80,13 @@ def school():
     ],
 )
 def test_uk_dates_in_every_common_form_are_read(cell, expected):
-    assert imports.parse_uk_date(cell) == expected
+    assert parse_uk_date(cell) == expected
 
 
 @pytest.mark.parametrize("cell", ["09/31/2014", "next Tuesday", "2014", "31/02/2015"])
 def test_impossible_or_american_dates_are_refused_with_a_hint(cell):
-    with pytest.raises(imports.CellError, match="day/month/year"):
-        imports.parse_uk_date(cell)
+    with pytest.raises(CellError, match="day/month/year"):
+        parse_uk_date(cell)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +95,7 @@ def test_impossible_or_american_dates_are_refused_with_a_hint(cell):
      ("EHC Plan", "E"), ("S", "E"), ("N", "N"), ("", "N"), ("No SEN", "N")],
 )  # fmt: skip
 def test_sen_status_reads_census_codes_and_words(cell, code):
-    assert imports.parse_status(cell) == code
+    assert parse_status(cell) == code
 
 
 @pytest.mark.parametrize(
@@ -102,14 +104,14 @@ def test_sen_status_reads_census_codes_and_words(cell, code):
      ("ASC", "ASD"), ("semh ", "SEMH"), ("SLCN - Speech, language and communication", "SLCN")],
 )  # fmt: skip
 def test_need_reads_census_codes_and_labels(cell, code):
-    assert imports.parse_need(cell) == code
+    assert parse_need(cell) == code
 
 
 def test_headers_of_each_mis_are_suggested():
     arbor = ["UPN", "Last Name", "First Name", "Preferred First Name", "Date of Birth", "Sex",
              "Year Group", "Registration Group", "SEN Provision", "SEN Need Type 1",
              "SEN Need Type 2", "Date of Admission", "Pupil Premium", "Leaving Date"]  # fmt: skip
-    mapping = imports.suggest_mapping(arbor)
+    mapping = suggest_mapping(arbor)
     assert mapping == {
         "upn": "UPN", "last_name": "Last Name", "first_name": "First Name",
         "preferred_name": "Preferred First Name", "date_of_birth": "Date of Birth",
@@ -118,7 +120,7 @@ def test_headers_of_each_mis_are_suggested():
         "secondary_need": "SEN Need Type 2", "joined_on": "Date of Admission",
         "pupil_premium": "Pupil Premium", "left_on": "Leaving Date",
     }  # fmt: skip
-    sims = imports.suggest_mapping(["Surname", "Legal Surname", "Forename", "Year", "Form"])
+    sims = suggest_mapping(["Surname", "Legal Surname", "Forename", "Year", "Form"])
     assert sims["last_name"] == "Legal Surname"  # the legal name wins over the display name
     assert sims["year_group"] == "Year"
 
@@ -303,16 +305,16 @@ def test_changes_are_listed_by_field_and_applied_with_history(tmp_path, school):
             3, "Clarke", "Mia", year="9", form="9B", status="E", primary="ASD", secondary="SLCN"
         ),  # fmt: skip
     ]
-    sheet = imports.read_sheet(csv_bytes(rows), "roll.csv")
-    plan = imports.build_plan(
+    sheet = read_sheet(csv_bytes(rows), "roll.csv")
+    preview = build_preview(
         sheet, school=school, pupils=Pupil.objects.all(),
-        mapping=imports.suggest_mapping(sheet.headers),
+        mapping=suggest_mapping(sheet.headers),
     )  # fmt: skip
-    assert [(p.upn, p.changed_labels) for p in plan.changed] == [
+    assert [(p.upn, p.changed_labels) for p in preview.changed] == [
         (valid_upn(1), ["Year group", "Form"]),
         (valid_upn(2), ["SEN status and needs"]),
     ]
-    assert plan.changed[1].changes == [
+    assert preview.changed[1].changes == [
         ("SEN status and needs", "SEN support (K): SPLD", "No SEN (N)")
     ]
 
@@ -525,7 +527,7 @@ def test_upload_refuses_unusable_files_with_a_reason(world, senco_client, name, 
 
 
 def test_upload_refuses_files_over_the_size_limit(world, senco_client, settings):
-    content = small_roll() + b" " * imports.MAX_UPLOAD_BYTES
+    content = small_roll() + b" " * MAX_UPLOAD_BYTES
     response = upload(senco_client, content)
     assert "the largest we accept is 5 MB" in str(response.context["form"].errors["file"])
 
@@ -538,7 +540,7 @@ def test_changed_columns_are_remembered_for_the_school(world, senco_client):
     response = senco_client.get(reverse("pupils:import_preview", args=[batch.pk]))
     assert "The file has no column for UPN" in response.content.decode()
 
-    mapping = {f.key: "" for f in imports.FIELDS} | {
+    mapping = {f.key: "" for f in FIELDS} | {
         "upn": "Pupil ref", "last_name": "Surname", "first_name": "Forename",
         "date_of_birth": "DOB", "year_group": "Year",
     }  # fmt: skip

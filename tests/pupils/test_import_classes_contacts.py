@@ -13,7 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pupils.mis_import import pipeline as imports
+from pupils.mis_import.cells import CellError, parse_class_list, parse_relationship, split_name
+from pupils.mis_import.preview import build_preview
+from pupils.mis_import.reading import read_sheet, suggest_mapping
 from pupils.models import ImportBatch, ParentLink, Pupil, TeachingGroup
 from sendhub.models import Membership, User
 from sendhub.roles import Role
@@ -74,13 +76,13 @@ def everything(school):
     }
 
 
-def plan_for(content, school, pupils=None):
-    sheet = imports.read_sheet(content, "roll.csv")
-    return imports.build_plan(
+def preview_for(content, school, pupils=None):
+    sheet = read_sheet(content, "roll.csv")
+    return build_preview(
         sheet,
         school=school,
         pupils=pupils if pupils is not None else Pupil.objects.all(),
-        mapping=imports.suggest_mapping(sheet.headers),
+        mapping=suggest_mapping(sheet.headers),
     )
 
 
@@ -96,14 +98,14 @@ def test_class_and_contact_headers_of_each_mis_are_suggested():
     bromcom = ["UPN", "Surname", "Forename", "DOB", "Year", "Classes", "Contact 1 Name",
                "Contact 1 Relationship", "Contact 1 Email", "Contact 2 Name",
                "Contact 2 Relationship", "Contact 2 Email"]  # fmt: skip
-    assert imports.suggest_mapping(bromcom) == {
+    assert suggest_mapping(bromcom) == {
         "upn": "UPN", "last_name": "Surname", "first_name": "Forename", "date_of_birth": "DOB",
         "year_group": "Year", "classes": "Classes", "contact1_name": "Contact 1 Name",
         "contact1_relationship": "Contact 1 Relationship", "contact1_email": "Contact 1 Email",
         "contact2_name": "Contact 2 Name", "contact2_relationship": "Contact 2 Relationship",
         "contact2_email": "Contact 2 Email",
     }  # fmt: skip
-    arbor = imports.suggest_mapping(
+    arbor = suggest_mapping(
         ["Teaching Groups", "Primary Guardian Name", "Primary Guardian Relationship",
          "Primary Guardian Email", "Secondary Guardian Email"]
     )  # fmt: skip
@@ -112,13 +114,13 @@ def test_class_and_contact_headers_of_each_mis_are_suggested():
         "contact1_relationship": "Primary Guardian Relationship",
         "contact1_email": "Primary Guardian Email", "contact2_email": "Secondary Guardian Email",
     }  # fmt: skip
-    sims = imports.suggest_mapping(["Class List", "Primary Contact", "Priority 1 Contact Email"])
+    sims = suggest_mapping(["Class List", "Primary Contact", "Priority 1 Contact Email"])
     assert sims == {
         "classes": "Class List",
         "contact1_name": "Primary Contact",
         "contact1_email": "Priority 1 Contact Email",
     }
-    assert imports.suggest_mapping(["Parent Email"]) == {"contact1_email": "Parent Email"}
+    assert suggest_mapping(["Parent Email"]) == {"contact1_email": "Parent Email"}
 
 
 @pytest.mark.parametrize(
@@ -128,20 +130,20 @@ def test_class_and_contact_headers_of_each_mis_are_suggested():
      ("Parent", "other"), ("Other Relative", "other"), ("", "other")],
 )  # fmt: skip
 def test_relationships_read_as_parent_link_relationships(cell, expected):
-    assert imports.parse_relationship(cell) == expected
+    assert parse_relationship(cell) == expected
 
 
 @pytest.mark.parametrize("cell", ["Social Worker", "Doctor", "Family Friend", "Childminder"])
 def test_contacts_who_are_not_parents_or_carers_are_refused(cell):
-    with pytest.raises(imports.CellError, match="is not a parent or carer"):
-        imports.parse_relationship(cell)
+    with pytest.raises(CellError, match="is not a parent or carer"):
+        parse_relationship(cell)
 
 
 def test_class_lists_split_on_semicolons_and_commas():
-    assert imports.parse_class_list(" 8 En1;8 Ma2 , 8 sc1;; 8 EN1 ") == ["8 En1", "8 Ma2", "8 sc1"]
-    assert imports.split_name("Mrs Amina Ahmed") == ("Amina", "Ahmed")
-    assert imports.split_name("Brown, Dr. Paul") == ("Paul", "Brown")
-    assert imports.split_name("") == ("", "")
+    assert parse_class_list(" 8 En1;8 Ma2 , 8 sc1;; 8 EN1 ") == ["8 En1", "8 Ma2", "8 sc1"]
+    assert split_name("Mrs Amina Ahmed") == ("Amina", "Ahmed")
+    assert split_name("Brown, Dr. Paul") == ("Paul", "Brown")
+    assert split_name("") == ("", "")
 
 
 # Classes ------------------------------------------------------------------------
@@ -169,8 +171,8 @@ def test_classes_are_created_and_each_pupils_membership_synced(tmp_path, school)
         {1: row(1, "Ahmed", "Zara", classes="8 En1; 8 Ma2"),
            2: row(2, "Brown", "Oliver", gender="M", classes="8 Ma2")}
     )  # fmt: skip
-    plan = plan_for(content, school)
-    assert [(p.upn, p.extra) for p in plan.changed] == [
+    preview = preview_for(content, school)
+    assert [(p.upn, p.extra) for p in preview.changed] == [
         (zara.upn, [("Classes", "joins 8 Ma2; leaves 8 Ma1")]),
         (oliver.upn, [("Classes", "leaves 8 En1")]),
     ]
@@ -211,10 +213,11 @@ def test_emptying_the_classes_column_warns_before_taking_pupils_out(tmp_path, sc
     run(tmp_path, three_pupils(), school)
     content = roll(row(1, "Ahmed", "Zara"), row(2, "Brown", "Oliver", gender="M"))
 
-    plan = plan_for(content, school)
+    preview = preview_for(content, school)
 
     assert (
-        "The classes column is empty on every row, so applying takes 2 pupils" in (plan.warnings[0])
+        "The classes column is empty on every row, so applying takes 2 pupils"
+        in (preview.warnings[0])
     )
 
 
@@ -225,7 +228,7 @@ def test_parents_get_accounts_a_parent_role_and_a_link_without_any_email(
     tmp_path, school, mailoutbox
 ):
     existing = UserFactory(email="paul.brown@example.test", first_name="Paul")
-    oliver = plan_for(three_pupils(), school).new[1]
+    oliver = preview_for(three_pupils(), school).new[1]
     assert oliver.extra[1:] == [
         ("Parent contact", "links Brown, Paul (paul.brown@example.test) as Father: existing account"),
         ("Parent contact", "links Sue Brown (sue.brown@example.test) as Grandmother (recorded as "
@@ -355,10 +358,10 @@ def test_a_link_removed_in_sendhub_is_not_restored_by_an_import(tmp_path, school
     pupil = PupilFactory(school=school, upn=valid_upn(1), first_name="Zara", last_name="Ahmed")
     ParentLinkFactory(parent=UserFactory(email="amina.ahmed@example.test"), pupil=pupil).delete()
 
-    plan = plan_for(three_pupils(), school)
+    preview = preview_for(three_pupils(), school)
     code, _out = run(tmp_path, three_pupils(), school)
 
-    assert [email for _p, email in plan.links_not_restored] == ["amina.ahmed@example.test"]
+    assert [email for _p, email in preview.links_not_restored] == ["amina.ahmed@example.test"]
     assert code == 0 and not pupil.parent_links.exists()
 
 
@@ -445,10 +448,10 @@ def test_demo_exports_carry_classes_and_parent_contacts_and_reimport_cleanly():
     counts = applied.result["counts"]
     assert (counts["class_joins"], counts["class_leaves"], counts["parents_linked"]) == (0, 0, 0)
     assert counts["changed"] == 0
-    sheet = imports.read_sheet(bytes(waiting.content), waiting.filename)
-    plan = imports.build_plan(
+    sheet = read_sheet(bytes(waiting.content), waiting.filename)
+    preview = build_preview(
         sheet, school=waiting.school, pupils=Pupil.objects.all(), mapping=waiting.columns
     )
-    new_links = [c.email for p in plan.new for c in p.contacts]
+    new_links = [c.email for p in preview.new for c in p.contacts]
     assert new_links == ["new.parent@example.test"]
-    assert all(p.class_names == ["7 En1", "7 Ma1", "7 Sc1"] for p in plan.new)
+    assert all(p.class_names == ["7 En1", "7 Ma1", "7 Sc1"] for p in preview.new)

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from pupils.mis_import import pipeline as imports
+from pupils.mis_import.cells import CellError, parse_attendance, parse_count
+from pupils.mis_import.preview import build_preview
+from pupils.mis_import.reading import read_sheet, suggest_mapping
 from pupils.models import Pupil
 from tests.factories import SchoolFactory, valid_upn
 from tests.pupils.import_files import SIMS_HEADER, csv_bytes, sims_row
@@ -41,7 +43,7 @@ def school():
     ],
 )
 def test_attendance_is_read_as_a_percentage_with_one_decimal(cell, expected):
-    assert imports.parse_attendance(cell) == expected
+    assert parse_attendance(cell) == expected
 
 
 @pytest.mark.parametrize(
@@ -55,13 +57,13 @@ def test_attendance_is_read_as_a_percentage_with_one_decimal(cell, expected):
     ],
 )
 def test_attendance_out_of_range_or_ambiguous_is_refused(cell, message):
-    with pytest.raises(imports.CellError, match=message):
-        imports.parse_attendance(cell)
+    with pytest.raises(CellError, match=message):
+        parse_attendance(cell)
 
 
 @pytest.mark.parametrize(("cell", "expected"), [("0", 0), ("3", 3), (2.0, 2), (" 12 ", 12)])
 def test_exclusions_are_a_whole_number(cell, expected):
-    assert imports.parse_count(cell) == expected
+    assert parse_count(cell) == expected
 
 
 @pytest.mark.parametrize(
@@ -69,8 +71,8 @@ def test_exclusions_are_a_whole_number(cell, expected):
     [("-1", "below 0"), ("1.5", "whole number"), ("two", "whole number"), ("1000", "more than")],
 )
 def test_bad_exclusion_counts_are_refused(cell, message):
-    with pytest.raises(imports.CellError, match=message):
-        imports.parse_count(cell)
+    with pytest.raises(CellError, match=message):
+        parse_count(cell)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +93,7 @@ def test_bad_exclusion_counts_are_refused(cell, message):
     ],
 )
 def test_typical_mis_headers_are_suggested(headers, expected):
-    mapping = imports.suggest_mapping(["Looked After", *headers])
+    mapping = suggest_mapping(["Looked After", *headers])
     assert mapping["looked_after"] == "Looked After"
     keys = ["previously_looked_after", "attendance_percent", "exclusions_count"]
     assert [mapping[key] for key in keys] == expected
@@ -117,12 +119,12 @@ def test_flags_are_applied_with_history_and_reimport_changes_nothing(tmp_path, s
     changed = csv_bytes(
         [row(1, "Ahmed", plac="Y", attendance="88", exclusions="3"), row(2, "Brown")], HEADER
     )
-    sheet = imports.read_sheet(changed, "roll.csv")
-    plan = imports.build_plan(
+    sheet = read_sheet(changed, "roll.csv")
+    preview = build_preview(
         sheet, school=school, pupils=Pupil.objects.all(),
-        mapping=imports.suggest_mapping(sheet.headers),
+        mapping=suggest_mapping(sheet.headers),
     )  # fmt: skip
-    assert plan.changed[0].changes == [
+    assert preview.changed[0].changes == [
         ("Attendance %", "91.5%", "88.0%"),
         ("Suspensions and exclusions", "2", "3"),
     ]

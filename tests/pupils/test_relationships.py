@@ -29,7 +29,7 @@ from tests.factories import (
     valid_upn,
 )
 from tests.pupils.test_import import run
-from tests.pupils.test_import_classes_contacts import plan_for, three_pupils
+from tests.pupils.test_import_classes_contacts import preview_for, three_pupils
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -333,11 +333,11 @@ def test_an_import_does_not_restore_an_ended_link(tmp_path, world):
     amina = UserFactory(email="amina.ahmed@example.test")
     ParentLinkFactory(parent=amina, pupil=pupil, ended_on=YESTERDAY, end_reason="Court order")
 
-    plan = plan_for(three_pupils(), world.school)
+    preview = preview_for(three_pupils(), world.school)
     code, _out = run(tmp_path, three_pupils(), world.school)
 
-    assert [email for _p, email in plan.links_not_restored] == ["amina.ahmed@example.test"]
-    assert not any(link.parent == amina for _p, link in plan.links_kept)
+    assert [email for _p, email in preview.links_not_restored] == ["amina.ahmed@example.test"]
+    assert not any(link.parent == amina for _p, link in preview.links_kept)
     assert code == 0
     assert list(pupil.parent_links.values_list("parent__email", "ended_on")) == [
         ("amina.ahmed@example.test", YESTERDAY)

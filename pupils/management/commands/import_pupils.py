@@ -9,7 +9,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pupils.mis_import import pipeline as imports
+from pupils.mis_import.apply import Result, apply_preview
+from pupils.mis_import.preview import build_preview
+from pupils.mis_import.reading import ImportFileError, read_sheet, suggest_mapping
 from pupils.models import ImportMapping, Pupil
 from sendhub.models import School
 
@@ -45,7 +47,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.", returncode=2) from None
         try:
-            sheet = imports.read_sheet(content, file.name)
+            sheet = read_sheet(content, file.name)
             saved = None
             if mapping_from_school:
                 saved = (
@@ -53,23 +55,23 @@ class Command(BaseCommand):
                     .values_list("columns", flat=True)
                     .first()
                 )
-            mapping = imports.suggest_mapping(sheet.headers, saved=saved)
-            plan = imports.build_plan(
+            mapping = suggest_mapping(sheet.headers, saved=saved)
+            preview = build_preview(
                 sheet,
                 school=school_obj,
                 pupils=Pupil.objects.filter(school=school_obj),
                 mapping=mapping,
                 full_roll=full_roll,
             )
-        except imports.ImportFileError as exc:
+        except ImportFileError as exc:
             raise CommandError(str(exc), returncode=2) from None
 
-        for warning in plan.warnings:
+        for warning in preview.warnings:
             self.stderr.write(self.style.WARNING(warning))
         if dry_run:
-            result = imports.Result(counts=plan.counts(), errors=plan.errors, dry_run=True)
+            result = Result(counts=preview.counts(), errors=preview.errors, dry_run=True)
         else:
-            result = imports.apply_plan(plan, source=file.name)
+            result = apply_preview(preview, source=file.name)
         counts = result.counts
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(

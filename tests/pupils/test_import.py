@@ -1,6 +1,6 @@
 """
-MIS import (issue 3 item 4): files from SIMS, Arbor and Bromcom, checked row by row and
-applied keyed on UPN. UPN check letters and census codes: SEND-reference.md §2.
+MIS import: files from SIMS, Arbor and Bromcom, checked row by row and
+applied keyed on UPN. UPN check letters and census codes: docs/register.md.
 """
 
 import io
@@ -282,7 +282,7 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path, school):
 
 
 def test_monitoring_pupil_stays_monitoring_when_the_mis_says_n(tmp_path, school, world):
-    """Monitoring is internal and still N in the census (SEND-reference.md §2)."""
+    """Monitoring is internal and still N in the census."""
     from pupils.register.services import record_register_change
 
     pupil = PupilFactory(school=school, upn=valid_upn(1), last_name="Ahmed", first_name="Zara")

@@ -1,7 +1,7 @@
 """
-MIS import of teaching groups (classes) and parent contacts (issue 3 item 4).
+MIS import of teaching groups (classes) and parent contacts.
 
-Parents see only their own children (SEND-reference.md §1), so an import links a parent
+Parents see only their own children (docs/access.md), so an import links a parent
 only through an email it can check, never links staff, and never removes a link.
 """
 

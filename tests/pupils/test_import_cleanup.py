@@ -1,5 +1,5 @@
 """
-Unapplied MIS uploads are personal data kept only while needed (SEND-reference.md §9):
+Unapplied MIS uploads are personal data kept only while needed (UK GDPR Art. 5(1)(e), storage limitation):
 `clear_stale_imports` drops their files after a week and keeps each row as expired.
 """
 

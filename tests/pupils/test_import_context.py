@@ -1,5 +1,5 @@
 """
-MIS import of the context flags (issue 3 items 1 and 4; SEND-reference.md §2):
+MIS import of the context flags (docs/register.md):
 previously looked-after, attendance % and the number of suspensions and exclusions.
 """
 

@@ -8,6 +8,9 @@ from sendhub.roles import Role
 
 SESSION_MEMBERSHIP_KEY = "sendhub_membership_id"
 SESSION_LAST_SEEN_KEY = "sendhub_last_seen"
+# The idle clock is coarse: the session is written at most once a minute, not on every
+# request, so reading pages costs no database write.
+LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 class ContentSecurityPolicyMiddleware:
@@ -59,7 +62,10 @@ class SessionIdleTimeoutMiddleware:
             if now - last_seen > idle_limit_seconds(request.membership):
                 logout(request)
                 return redirect_to_login(request.get_full_path())
-            request.session[SESSION_LAST_SEEN_KEY] = now
+            if now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS or (
+                SESSION_LAST_SEEN_KEY not in request.session
+            ):
+                request.session[SESSION_LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from sendhub.middleware import SESSION_LAST_SEEN_KEY
 from sendhub.models import Membership
 from sendhub.roles import Role
 from tests.conftest import make_member
@@ -74,6 +75,20 @@ def test_idle_session_is_signed_out(client, world):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_reading_pages_writes_the_session_at_most_once_a_minute(client, world):
+    client.force_login(world.user(Role.TEACHER))
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.get("/")
+        first_seen = client.session[SESSION_LAST_SEEN_KEY]
+        traveller.shift(timedelta(seconds=30))
+        client.get("/")
+        assert client.session[SESSION_LAST_SEEN_KEY] == first_seen
+        traveller.shift(timedelta(seconds=31))
+        client.get("/")
+        assert client.session[SESSION_LAST_SEEN_KEY] > first_seen
 
 
 @pytest.mark.django_db

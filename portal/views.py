@@ -12,7 +12,7 @@ from pupils.identification.forms import ParentConcernForm
 from pupils.identification.workflow import notify_sencos
 from pupils.models import Concern, Pupil
 from reviews import services
-from reviews.forms import ParentAgreeForm, ParentViewForm
+from reviews.forms import ParentResponseForm, ParentViewForm
 from reviews.models import PlanAgreement, ReviewView, SupportPlan
 
 
@@ -78,26 +78,46 @@ def concerns(request):
 
 @require_http_methods(["GET", "POST"])
 @permission_required("reviews.take_part_as_parent", raise_exception=True)
-def plan_agree(request, pk):
-    """A parent reads the proposed plan for their child and agrees it."""
+def plan_respond(request, pk):
+    """
+    A parent reads the proposed plan in plain words and agrees, disagrees (saying why) or
+    asks a question (Code of Practice 6.48). Once they agree, the page is gone.
+    """
     plan = get_object_or_404(
-        SupportPlan.objects.visible_to(request.user).awaiting_parent_agreement().for_detail(), pk=pk
+        SupportPlan.objects.visible_to(request.user)
+        .awaiting_parent_agreement()
+        .select_related("pupil__school")
+        .prefetch_related("targets", "strategies"),
+        pk=pk,
     )
-    form = ParentAgreeForm(request.POST if request.method == "POST" else None)
+    mine = PlanAgreement.objects.filter(plan=plan, party=PlanAgreement.Party.PARENT).first()
+    form = ParentResponseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_agreement(
                 plan=plan, party=PlanAgreement.Party.PARENT, by=request.user,
-                method="On the parent portal",
+                method="On the parent portal", **form.cleaned_data,
             )  # fmt: skip
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Thank you. We have recorded that you agree the plan.")
+            messages.success(request, THANKS[form.cleaned_data["response"]])
         return redirect("portal:child", pk=plan.pupil_id)
     return render(
-        request, "portal/plan_agree.html", {"plan": plan, "pupil": plan.pupil, "form": form}
+        request,
+        "portal/plan_respond.html",
+        {"plan": plan, "pupil": plan.pupil, "form": form, "mine": mine},
+        status=400 if form.errors else 200,
     )
+
+
+THANKS = {
+    PlanAgreement.Response.AGREE: "Thank you. We have recorded that you agree the plan.",
+    PlanAgreement.Response.DISAGREE: "Thank you. We have recorded that you do not agree, and "
+    "why. The SENCO will contact you to talk about it.",
+    PlanAgreement.Response.QUESTION: "Thank you. The SENCO will answer your question; you "
+    "will see the answer on this page.",
+}
 
 
 @require_http_methods(["GET", "POST"])

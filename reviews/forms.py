@@ -136,20 +136,60 @@ class OwnStrategyForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    party = forms.ChoiceField(label="Who agreed", choices=PlanAgreement.Party.choices)
-    agreed_on = forms.DateField(label="Agreed on", initial=date.today, widget=DATE_INPUT)
+    """Staff record a party's response: the teacher's and SENCO's agreement, or the
+    parent's or pupil's agreement, disagreement or question (given at a meeting, say)."""
+
+    party = forms.ChoiceField(label="Who", choices=PlanAgreement.Party.choices)
+    response = forms.ChoiceField(
+        label="Their response",
+        choices=PlanAgreement.Response.choices,
+        initial=PlanAgreement.Response.AGREE,
+    )
+    text = forms.CharField(
+        label="Their reason or question",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when they disagree or ask a question.",
+    )
+    agreed_on = forms.DateField(label="On", initial=date.today, widget=DATE_INPUT)
     method = forms.CharField(
-        label="How it was agreed",
+        label="How it was given",
         max_length=200,
         required=False,
-        help_text="For example: at the plan meeting, by phone.",
+        help_text="For example: at the plan meeting, by phone, with symbols (for the pupil).",
     )
 
     def clean_agreed_on(self):
         agreed_on = self.cleaned_data["agreed_on"]
         if agreed_on > date.today():
-            raise forms.ValidationError("Agreement is recorded once given: today or earlier.")
+            raise forms.ValidationError("A response is recorded once given: today or earlier.")
         return agreed_on
+
+    def clean(self):
+        data = super().clean()
+        if "party" in data and "response" in data:
+            PlanAgreement(
+                party=data["party"], response=data["response"], text=data.get("text", "")
+            ).clean()
+        return data
+
+
+class AnswerForm(forms.Form):
+    party = forms.ChoiceField(choices=PlanAgreement.Party.choices, widget=forms.HiddenInput)
+    answer = forms.CharField(
+        label="Your answer", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+
+class ActivateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the school is going ahead",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Needed when the parent or the pupil did not agree: what they said, what "
+        "you did about it, and when you will look at it again.",
+    )
 
 
 class AskViewsForm(forms.Form):
@@ -181,11 +221,41 @@ class ParentViewForm(forms.Form):
     )
 
 
-class ParentAgreeForm(forms.Form):
-    agree = forms.BooleanField(
-        label="I have read the plan and I agree with it",
-        error_messages={"required": "Tick the box to agree the plan."},
+class ParentResponseForm(forms.Form):
+    """A parent's response to a proposed plan on the portal, in plain words."""
+
+    response = forms.ChoiceField(
+        label="What do you think of the plan?",
+        choices=[
+            (PlanAgreement.Response.AGREE, "I agree with the plan"),
+            (PlanAgreement.Response.DISAGREE, "I do not agree with part of it"),
+            (PlanAgreement.Response.QUESTION, "I have a question"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose one answer."},
     )
+    text = forms.CharField(
+        label="Tell us why, or ask your question",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="If you do not agree, tell us which part and why. The SENCO will read it "
+        "and get back to you.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        response = data.get("response")
+        if (
+            response
+            and response != PlanAgreement.Response.AGREE
+            and not data.get("text", "").strip()
+        ):
+            if response == PlanAgreement.Response.QUESTION:
+                self.add_error("text", "Write your question.")
+            else:
+                self.add_error("text", "Tell us which part you do not agree with, and why.")
+        return data
 
 
 class ReviewForm(forms.ModelForm):

@@ -10,6 +10,7 @@ review opens the next cycle (reviews/services.py).
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -58,22 +59,29 @@ class SupportPlanQuerySet(PupilRecordQuerySet):
         return self.current().filter(review_due_on__lt=today)
 
     def awaiting_parent_agreement(self):
-        """Draft plans the parents have not yet agreed."""
-        parent_agreed = PlanAgreement.objects.filter(
-            plan_id=OuterRef("pk"), party=PlanAgreement.Party.PARENT
-        )
-        return self.drafts().exclude(Exists(parent_agreed))
+        """Draft plans the parents have not yet agreed (no response, a question or disagreement)."""
+        return self.drafts().exclude(Exists(PlanAgreement.objects.parent_agreed(OuterRef("pk"))))
 
     def for_list(self):
         return self.select_related("pupil", "created_by").order_by("-cycle", "-version")
 
     def for_detail(self):
         """What the plan page shows: targets, strategies, agreements, views and its review."""
-        return self.select_related("pupil__school", "pupil__form", "created_by").prefetch_related(
+        return self.select_related(
+            "pupil__school", "pupil__form", "created_by", "put_in_place_by"
+        ).prefetch_related(
             models.Prefetch("targets", queryset=PlanTarget.objects.order_by("order", "pk")),
             models.Prefetch("strategies", queryset=PlanStrategy.objects.order_by("order", "pk")),
             models.Prefetch(
-                "agreements", queryset=PlanAgreement.objects.select_related("agreed_by")
+                "agreements",
+                queryset=PlanAgreement.objects.select_related("agreed_by", "answered_by"),
+            ),
+            models.Prefetch(
+                "agreements",
+                queryset=PlanAgreement.all_objects.filter(withdrawn_at__isnull=False)
+                .select_related("agreed_by", "answered_by")
+                .order_by("-withdrawn_at", "-pk"),
+                to_attr="earlier_responses",
             ),
             models.Prefetch("views", queryset=ReviewView.objects.select_related("given_by")),
             models.Prefetch(
@@ -86,7 +94,9 @@ class SupportPlanQuerySet(PupilRecordQuerySet):
         """Reviewed plans, with what the review record shows: progress, views, who recorded it."""
         return (
             self.filter(review__isnull=False)
-            .select_related("pupil__school", "pupil__form", "review__recorded_by")
+            .select_related(
+                "pupil__school", "pupil__form", "review__recorded_by", "put_in_place_by"
+            )
             .prefetch_related(
                 models.Prefetch(
                     "review__progress", queryset=TargetProgress.objects.select_related("target")
@@ -135,6 +145,16 @@ class SupportPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followers"
+    )
+    # Agreement is sought, not required (Children and Families Act 2014 s66; Code of
+    # Practice 6.48): a plan put in place without everyone's agreement says why.
+    going_ahead_reason = models.TextField(
+        "why the school went ahead",
+        blank=True,
+        help_text="Who did not agree, what was done about it, and when it will be looked at again.",
+    )
+    put_in_place_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     history = HistoricalRecords()
@@ -191,11 +211,32 @@ class SupportPlan(models.Model):
         return self.is_overdue_on(date.today())
 
     def agreed_parties(self):
-        """Parties whose agreement is recorded (reads the prefetched agreements)."""
-        return {agreement.party for agreement in self.agreements.all()}
+        """Parties whose standing response is agreement (reads the prefetched agreements)."""
+        return {
+            a.party for a in self.agreements.all() if a.response == PlanAgreement.Response.AGREE
+        }
 
     def missing_parties(self):
-        return [p for p in PlanAgreement.Party if p not in self.agreed_parties()]
+        """Parties who have not responded to this version at all."""
+        responded = {agreement.party for agreement in self.agreements.all()}
+        return [p for p in PlanAgreement.Party if p not in responded]
+
+    def responses_by_party(self):
+        """(party, standing response or None) for every party, in the parties' order."""
+        given = {agreement.party: agreement for agreement in self.agreements.all()}
+        return [(party, given.get(party)) for party in PlanAgreement.Party]
+
+    def parties_not_agreed(self):
+        """
+        The consulted parties (parent, pupil) who did not agree: they disagreed, asked a
+        question that is not yet answered, or gave no response.
+        """
+        given = {agreement.party: agreement for agreement in self.agreements.all()}
+        return [
+            party
+            for party in PlanAgreement.CONSULTED
+            if party not in given or not given[party].counts_as_consulted
+        ]
 
     def views_by_party(self):
         """(label, view or None) for pupil, parent, teacher and TA (reads the prefetched views)."""
@@ -255,15 +296,31 @@ class PlanStrategy(models.Model):
         return self.text
 
 
-class StandingAgreementManager(models.Manager):
-    """Agreements that still stand: one withdrawn because the draft changed no longer counts."""
+class AgreementQuerySet(models.QuerySet):
+    def parent_agreed(self, plan):
+        """The parent's standing agreement with `plan` (a pk or an OuterRef)."""
+        return self.filter(
+            plan_id=plan, party=PlanAgreement.Party.PARENT, response=PlanAgreement.Response.AGREE
+        )
+
+
+class StandingAgreementManager(models.Manager.from_queryset(AgreementQuerySet)):
+    """
+    Responses that still stand: one withdrawn because the draft changed, or because the
+    party responded again, no longer counts.
+    """
 
     def get_queryset(self):
         return super().get_queryset().filter(withdrawn_at__isnull=True)
 
 
 class PlanAgreement(models.Model):
-    """That one party agreed this version of the plan (Code of Practice 6.48)."""
+    """
+    One party's response to this version of the plan: agreed, disagreed (with the reason)
+    or asked a question (Code of Practice 6.48). Teacher and SENCO only agree; the parent
+    and the pupil are consulted, and the school may go ahead without their agreement
+    (Children and Families Act 2014 s66).
+    """
 
     class Party(models.TextChoices):
         TEACHER = "teacher", "Class teacher"
@@ -271,20 +328,41 @@ class PlanAgreement(models.Model):
         PARENT = "parent", "Parent or carer"
         PUPIL = "pupil", "Pupil"
 
+    class Response(models.TextChoices):
+        AGREE = "agree", "Agreed"
+        DISAGREE = "disagree", "Disagreed"
+        QUESTION = "question", "Asked a question"
+
+    # The school's own sign-off: the plan is not put in place without it.
+    SCHOOL = (Party.TEACHER, Party.SENCO)
+    # Consulted: their agreement is sought, not required.
+    CONSULTED = (Party.PARENT, Party.PUPIL)
+
     plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="agreements")
     party = models.CharField(max_length=10, choices=Party.choices)
+    response = models.CharField(max_length=10, choices=Response.choices, default=Response.AGREE)
+    text = models.TextField(
+        "reason or question", blank=True, help_text="Why they disagree, or what they asked."
+    )
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    agreed_on = models.DateField(default=date.today)
+    agreed_on = models.DateField("on", default=date.today)
     method = models.CharField(
-        "how it was agreed",
+        "how it was given",
         max_length=200,
         blank=True,
         help_text="For example: at the plan meeting, by phone, on the parent portal.",
     )
+    answer = models.TextField("the school's answer", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set when the draft changed after this agreement."
+        null=True,
+        blank=True,
+        help_text="Set when the draft changed after this response, or the party responded again.",
     )
 
     history = HistoricalRecords()
@@ -304,10 +382,49 @@ class PlanAgreement(models.Model):
                 condition=Q(party__in=["teacher", "senco", "parent", "pupil"]),
                 name="agreement_party_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(response__in=["agree", "disagree", "question"]),
+                name="agreement_response_valid",
+            ),
+            # A disagreement gives its reason; a question says what was asked.
+            models.CheckConstraint(
+                condition=Q(response="agree") | ~Q(text=""), name="agreement_reason_given"
+            ),
+            # The teacher and the SENCO write the plan: they agree it, or change it.
+            models.CheckConstraint(
+                condition=Q(response="agree") | Q(party__in=["parent", "pupil"]),
+                name="agreement_school_only_agrees",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_party_display()} agreed {self.plan} on {self.agreed_on}"
+        return f"{self.get_party_display()} {self.get_response_display().lower()}: {self.plan}"
+
+    def clean(self):
+        if self.response != self.Response.AGREE and not self.text.strip():
+            raise ValidationError({"text": self.reason_required_message()})
+        if self.response != self.Response.AGREE and self.party in self.SCHOOL:
+            raise ValidationError(
+                {"response": "The class teacher and the SENCO agree the plan, or change it."}
+            )
+
+    def reason_required_message(self):
+        if self.response == self.Response.QUESTION:
+            return "Write the question."
+        return "Write why they disagree."
+
+    @property
+    def is_agreement(self):
+        return self.response == self.Response.AGREE
+
+    @property
+    def is_open_question(self):
+        return self.response == self.Response.QUESTION and not self.answer
+
+    @property
+    def counts_as_consulted(self):
+        """Agreed, or asked a question the school has answered."""
+        return self.is_agreement or (self.response == self.Response.QUESTION and bool(self.answer))
 
 
 class PlanReview(models.Model):

@@ -82,40 +82,119 @@ def revise_plan(*, plan: SupportPlan, by) -> SupportPlan:
 
 @transaction.atomic
 def record_agreement(
-    *, plan: SupportPlan, party: str, by, method: str = "", on: date | None = None
+    *,
+    plan: SupportPlan,
+    party: str,
+    by,
+    method: str = "",
+    on: date | None = None,
+    response: str = PlanAgreement.Response.AGREE,
+    text: str = "",
 ) -> PlanAgreement:
     """
-    Record that one party agreed a draft plan. When teacher, SENCO, parent and pupil have
-    all agreed, the plan becomes agreed and replaces any earlier
-    version still in force.
+    Record one party's response to a draft: agreed, disagreed (with the reason) or asked
+    a question (Code of Practice 6.48). A parent or pupil may respond again until they
+    agree; the earlier response is kept, withdrawn. When teacher, SENCO, parent and pupil
+    have all agreed, the plan becomes agreed and replaces any earlier version still in force.
     """
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
     if not plan.is_draft:
         raise ValidationError("This plan is no longer a draft, so it cannot be agreed again.")
-    if plan.agreements.filter(party=party).exists():
-        raise ValidationError(
-            {"party": f"{PlanAgreement.Party(party).label} agreement is already recorded."}
-        )
-    agreement = PlanAgreement.objects.create(
-        plan=plan, party=party, agreed_by=by, method=method, agreed_on=on or date.today()
-    )
-    if plan.agreements.count() == len(PlanAgreement.Party):
-        in_force = SupportPlan.objects.current().filter(pupil_id=plan.pupil_id)
-        for old in in_force:
-            old.status = Status.SUPERSEDED
-            old.save(update_fields=["status"])
+    agreement = PlanAgreement(
+        plan=plan, party=party, agreed_by=by, method=method, agreed_on=on or date.today(),
+        response=response, text=text.strip(),
+    )  # fmt: skip
+    agreement.clean()
+    standing = plan.agreements.filter(party=party).first()
+    if standing is not None:
+        if standing.is_agreement:
+            raise ValidationError(
+                {"party": f"{PlanAgreement.Party(party).label} agreement is already recorded."}
+            )
+        standing.withdrawn_at = timezone.now()
+        standing._change_reason = "They responded again"
+        standing.save(update_fields=["withdrawn_at"])
+    agreement.save()
+    agreed = plan.agreements.filter(response=PlanAgreement.Response.AGREE).count()
+    if agreed == len(PlanAgreement.Party):
+        _replace_plan_in_force(plan)
         plan.status = Status.AGREED
         plan.save(update_fields=["status"])
     return agreement
 
 
-def activate_plan(*, plan: SupportPlan, on: date | None = None):
-    """Put an agreed plan in place."""
-    if plan.status != Status.AGREED:
-        raise ValidationError("Only an agreed plan can be put in place.")
+def _replace_plan_in_force(plan):
+    """The earlier version in force gives way to `plan`."""
+    for old in SupportPlan.objects.current().filter(pupil_id=plan.pupil_id).exclude(pk=plan.pk):
+        old.status = Status.SUPERSEDED
+        old.save(update_fields=["status"])
+
+
+@transaction.atomic
+def answer_question(*, plan: SupportPlan, party: str, answer: str, by) -> PlanAgreement:
+    """The SENCO answers the question a parent or pupil asked about the plan."""
+    question = (
+        plan.agreements.select_for_update()
+        .filter(party=party, response=PlanAgreement.Response.QUESTION)
+        .first()
+    )
+    if question is None:
+        raise ValidationError(f"{PlanAgreement.Party(party).label} has no question to answer.")
+    if not answer.strip():
+        raise ValidationError({"answer": "Write the answer."})
+    question.answer = answer.strip()
+    question.answered_by = by
+    question.answered_at = timezone.now()
+    question.save(update_fields=["answer", "answered_by", "answered_at"])
+    return question
+
+
+def not_agreed_message(plan: SupportPlan) -> str:
+    """Who did not agree, in words: "Parent or carer disagreed; Pupil gave no response"."""
+    given = {agreement.party: agreement for agreement in plan.agreements.all()}
+    parts = []
+    for party in plan.parties_not_agreed():
+        response = given.get(party)
+        if response is None:
+            parts.append(f"{party.label} gave no response")
+        elif response.response == PlanAgreement.Response.DISAGREE:
+            parts.append(f"{party.label} disagreed")
+        else:
+            parts.append(f"{party.label} asked a question that is not yet answered")
+    return "; ".join(parts)
+
+
+@transaction.atomic
+def activate_plan(*, plan: SupportPlan, by=None, reason: str = "", on: date | None = None):
+    """
+    Put a plan in place after consulting the parent and the pupil. Their agreement is
+    sought, not required (Children and Families Act 2014 s66; Code of Practice 6.48): if
+    either did not agree, the reason for going ahead is recorded on the plan. The class
+    teacher and the SENCO must have agreed it.
+    """
+    plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status not in (Status.DRAFT, Status.AGREED):
+        raise ValidationError("Only a draft or agreed plan can be put in place.")
+    missing = [p.label for p in PlanAgreement.SCHOOL if p not in plan.agreed_parties()]
+    if missing:
+        raise ValidationError(
+            f"Record the agreement of the {' and the '.join(missing)} before putting the "
+            "plan in place."
+        )
+    reason = reason.strip()
+    not_agreed = not_agreed_message(plan)
+    if not_agreed and not reason:
+        raise ValidationError(
+            {"reason": f"Not everyone agreed this plan ({not_agreed}). Record why the school "
+                       "is going ahead before putting it in place."}
+        )  # fmt: skip
+    _replace_plan_in_force(plan)
     plan.status = Status.ACTIVE
     plan.starts_on = on or date.today()
-    plan.save(update_fields=["status", "starts_on"])
+    plan.put_in_place_by = by
+    plan.going_ahead_reason = reason if not_agreed else ""
+    plan.save(update_fields=["status", "starts_on", "put_in_place_by", "going_ahead_reason"])
+    return plan
 
 
 @transaction.atomic
@@ -265,8 +344,8 @@ def add_draft_strategy(*, plan: SupportPlan, text: str, strategy=None) -> list[s
 
 def withdraw_agreements(*, plan: SupportPlan, reason: str) -> list[str]:
     """
-    A draft changed after some parties agreed it: their agreements no longer stand, so
-    everyone agrees the same wording. The withdrawn rows stay on record.
+    A draft changed after some parties responded: their responses no longer stand, so
+    everyone responds to the same wording. The withdrawn rows stay on record.
     """
     withdrawn = []
     for agreement in plan.agreements.all():

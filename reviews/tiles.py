@@ -15,9 +15,7 @@ def plan_tiles(user, *, today=None):
     today = today or date.today()
     plans = SupportPlan.objects.visible_to(user).filter(pupil__in=Pupil.objects.on_roll(today))
     in_force = Q(status__in=[SupportPlan.Status.AGREED, SupportPlan.Status.ACTIVE])
-    parent_agreed = PlanAgreement.objects.filter(
-        plan_id=OuterRef("pk"), party=PlanAgreement.Party.PARENT
-    )
+    parent_agreed = PlanAgreement.objects.parent_agreed(OuterRef("pk"))
     counts = plans.annotate(parent_agreed=Exists(parent_agreed)).aggregate(
         due=Count("pk", filter=in_force & Q(review_due_on__gte=today,
                                             review_due_on__lte=today + timedelta(DUE_SOON_DAYS))),

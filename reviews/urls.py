@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/strategies/", views.plan_strategies, name="plan_strategies"),
     path("<int:pk>/strategies/add/", views.plan_strategy_add, name="plan_strategy_add"),
     path("<int:pk>/agree/", views.plan_agree, name="plan_agree"),
+    path("<int:pk>/answer/", views.plan_answer, name="plan_answer"),
     path("<int:pk>/activate/", views.plan_activate, name="plan_activate"),
     path("<int:pk>/revise/", views.plan_revise, name="plan_revise"),
     path("<int:pk>/views/", views.plan_views, name="plan_views"),

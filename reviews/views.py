@@ -15,7 +15,9 @@ from provision.models import Strategy
 from pupils.models import Pupil, ReadReceipt
 from reviews import services
 from reviews.forms import (
+    ActivateForm,
     AgreementForm,
+    AnswerForm,
     AskViewsForm,
     OwnStrategyForm,
     PlanStrategyFormSet,
@@ -35,6 +37,9 @@ from reviews.models import (
 from sendhub.decorators import permission_required_any
 from sendhub.models import AccessLog
 from sendhub.pdf import document_context, pdf_response, render_pdf
+
+# A plan is put in place from a draft (after consulting) or once everyone has agreed it.
+ACTIVATABLE = (SupportPlan.Status.DRAFT, SupportPlan.Status.AGREED)
 
 
 def _posted(request):
@@ -135,9 +140,10 @@ def plan_detail(request, pk):
         {
             "plan": plan,
             "pupil": pupil,
-            "agreements": plan.agreements.all(),
-            "missing_parties": plan.missing_parties(),
+            "responses": plan.responses_by_party(),
+            "not_agreed": services.not_agreed_message(plan) if plan.is_draft else "",
             "agreement_form": AgreementForm() if plan.is_draft else None,
+            "activate_form": ActivateForm() if plan.status in ACTIVATABLE else None,
             "views": plan.views_by_party(),
             "review": review,
             "next_plan": plan.next_cycle_plan() if review else None,
@@ -223,7 +229,7 @@ def plan_strategy_add(request, pk):
 @require_POST
 @permission_required("reviews.manage_plans", raise_exception=True)
 def plan_agree(request, pk):
-    """Record that the teacher, SENCO, parent or pupil agreed the draft."""
+    """Record the teacher's or SENCO's agreement, or the parent's or pupil's response."""
     plan = _plan(request, pk, _plans(request).drafts())
     form = AgreementForm(request.POST)
     if form.is_valid():
@@ -231,6 +237,7 @@ def plan_agree(request, pk):
             services.record_agreement(
                 plan=plan, party=form.cleaned_data["party"], by=request.user,
                 method=form.cleaned_data["method"], on=form.cleaned_data["agreed_on"],
+                response=form.cleaned_data["response"], text=form.cleaned_data["text"],
             )  # fmt: skip
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -239,7 +246,7 @@ def plan_agree(request, pk):
             if plan.status == SupportPlan.Status.AGREED:
                 messages.success(request, "Everyone has agreed: the plan is agreed.")
             else:
-                messages.success(request, "Agreement recorded.")
+                messages.success(request, "Response recorded.")
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
@@ -248,11 +255,36 @@ def plan_agree(request, pk):
 
 @require_POST
 @permission_required("reviews.manage_plans", raise_exception=True)
+def plan_answer(request, pk):
+    """Answer the question a parent or pupil asked about the plan."""
+    plan = _plan(request, pk, _plans(request).open())
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_question(plan=plan, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Answer recorded.")
+    else:
+        messages.error(request, "Write the answer.")
+    return redirect(plan)
+
+
+@require_POST
+@permission_required("reviews.manage_plans", raise_exception=True)
 def plan_activate(request, pk):
-    """Put an agreed plan in place from today."""
-    plan = _plan(request, pk, _plans(request).filter(status=SupportPlan.Status.AGREED))
-    services.activate_plan(plan=plan)
-    messages.success(request, "The plan is in place.")
+    """Put a plan in place from today, after consulting; without everyone's agreement, say why."""
+    plan = _plan(request, pk, _plans(request).filter(status__in=ACTIVATABLE))
+    form = ActivateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        services.activate_plan(plan=plan, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The plan is in place.")
     return redirect(plan)
 
 

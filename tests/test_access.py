@@ -195,6 +195,12 @@ ACCESS = {
     "reviews:plan_agree": Access(
         statuses({Role.SENCO}, ok=302), kwargs=draft_plan_kwargs, method="post"
     ),
+    "reviews:plan_answer": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=draft_plan_kwargs,
+        method="post",
+        data={"party": "parent", "answer": "We will talk on Tuesday."},
+    ),  # fmt: skip
     "reviews:plan_activate": Access(
         statuses({Role.SENCO}, ok=302), kwargs=agreed_plan_kwargs, method="post"
     ),
@@ -203,7 +209,7 @@ ACCESS = {
     ),
     "reviews:plan_views": Access(statuses(STAFF_WHO_SUPPORT), kwargs=active_plan_kwargs),
     "reviews:plan_review": Access(statuses({Role.SENCO}), kwargs=active_plan_kwargs),
-    "portal:plan_agree": Access(statuses({Role.PARENT}), kwargs=draft_plan_kwargs),
+    "portal:plan_respond": Access(statuses({Role.PARENT}), kwargs=draft_plan_kwargs),
     "portal:plan_views": Access(statuses({Role.PARENT}), kwargs=active_plan_kwargs),
     "provision:strategy_list": Access(statuses(PLAN_READERS)),
     "provision:strategy_create": Access(statuses({Role.SENCO})),

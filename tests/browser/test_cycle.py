@@ -78,8 +78,8 @@ def test_one_full_plan_cycle(page, world):
         page.select_option("#id_party", party)
         page.fill("#id_method", "At the plan meeting")
         with page.expect_navigation():
-            page.click("text=Record agreement")
-    assert "Waiting for: Parent or carer" in page.locator("main").inner_text()
+            page.click("text=Record the response")
+    assert "Parent or carer: no response yet" in page.locator("main").inner_text()
     screenshot(page, "cycle-3-plan-waiting-for-parent")
     check_accessibility(page)
     sign_out(page)
@@ -88,13 +88,13 @@ def test_one_full_plan_cycle(page, world):
     page.resize(PHONE)
     sign_in(page, world.user(Role.PARENT))
     page.open(f"/my-child/{pupil.pk}/")
-    page.click("text=Agree the plan")
+    page.click("text=Read the new plan")
     assert "Read 30 common words on sight" in page.locator("main").inner_text()
-    page.check("#id_agree")
+    page.get_by_label("I agree with the plan").check()
     screenshot(page, "cycle-4-parent-agrees-phone")
     check_accessibility(page)
     with page.expect_navigation():
-        page.click("button:has-text('Agree the plan')")
+        page.click("button:has-text('Send my answer')")
     assert "We have recorded that you agree the plan" in page.locator("main").inner_text()
     page.click("text=Add my views")
     page.fill("#id_text", "He is reading to his sister at bedtime now. Spelling tests worry him.")
@@ -103,7 +103,7 @@ def test_one_full_plan_cycle(page, world):
     with page.expect_navigation():
         page.click("text=Send my views")
     main = page.locator("main").inner_text()
-    assert "The plan will be reviewed by" in main
+    assert "We will look at how it is going together by" in main
     assert "Change my views" in main
     screenshot(page, "cycle-6-parent-portal-phone")
     check_accessibility(page)
@@ -118,7 +118,7 @@ def test_one_full_plan_cycle(page, world):
     sign_in(page, senco)
     page.open(plan.get_absolute_url())
     with page.expect_navigation():
-        page.click("text=Put the plan in place")
+        page.click("button:has-text('Put the plan in place')")
     page.click("text=Record the review")
     assert "He is reading to his sister" in page.locator("main").inner_text()
     targets = list(plan.targets.order_by("order"))

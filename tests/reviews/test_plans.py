@@ -341,14 +341,14 @@ def test_parent_agrees_and_adds_views_for_their_own_child(client, world):
     plan = make_plan(world.taught, senco)
     client.force_login(parent)
     portal = client.get(reverse("portal:child", args=[world.taught.pk])).content.decode()
-    assert reverse("portal:plan_agree", args=[plan.pk]) in portal
-    refused = client.post(reverse("portal:plan_agree", args=[plan.pk]), {})
-    assert "Tick the box to agree the plan." in refused.content.decode()
-    client.post(reverse("portal:plan_agree", args=[plan.pk]), {"agree": "on"})
+    assert reverse("portal:plan_respond", args=[plan.pk]) in portal
+    refused = client.post(reverse("portal:plan_respond", args=[plan.pk]), {})
+    assert "Choose one answer." in refused.content.decode()
+    client.post(reverse("portal:plan_respond", args=[plan.pk]), {"response": "agree"})
     agreement = PlanAgreement.objects.get(plan=plan)
     assert (agreement.party, agreement.agreed_by) == ("parent", parent)
     # Once agreed, the agreement page is gone (not a second agreement).
-    assert client.get(reverse("portal:plan_agree", args=[plan.pk])).status_code == 404
+    assert client.get(reverse("portal:plan_respond", args=[plan.pk])).status_code == 404
     client.post(reverse("portal:plan_views", args=[plan.pk]), {"text": "Happier at home."})
     view = ReviewView.objects.get(plan=plan)
     assert (view.party, view.text, view.given_by) == ("parent", "Happier at home.", parent)
@@ -361,11 +361,13 @@ def test_parent_cannot_reach_another_childs_plan_by_any_url(client, world):
     for pupil in (world.untaught, world.elsewhere):
         draft = make_plan(pupil, senco)
         active = make_plan(pupil, senco, status=Status.ACTIVE, cycle=2)
-        for name, plan in [("portal:plan_agree", draft), ("portal:plan_views", active),
+        for name, plan in [("portal:plan_respond", draft), ("portal:plan_views", active),
                            ("reviews:plan_pdf", active)]:  # fmt: skip
             assert client.get(reverse(name, args=[plan.pk])).status_code == 404, name
-        for name, plan in [("portal:plan_agree", draft), ("portal:plan_views", active)]:
-            response = client.post(reverse(name, args=[plan.pk]), {"agree": "on", "text": "x"})
+        for name, plan in [("portal:plan_respond", draft), ("portal:plan_views", active)]:
+            response = client.post(
+                reverse(name, args=[plan.pk]), {"response": "agree", "text": "x"}
+            )
             assert response.status_code == 404, name
     assert not PlanAgreement.objects.exists()
     assert not ReviewView.objects.exists()

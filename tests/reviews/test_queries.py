@@ -144,7 +144,7 @@ def test_parent_pages_queries_do_not_grow(client, world):
     draft = rich_plan(world, 1, status=Status.DRAFT)
     PlanAgreement.objects.filter(plan=draft, party="parent").delete()
     urls = [
-        reverse("portal:plan_agree", args=[draft.pk]),
+        reverse("portal:plan_respond", args=[draft.pk]),
         reverse("portal:plan_views", args=[draft.pk]),
         reverse("portal:child", args=[world.taught.pk]),
     ]
@@ -154,7 +154,7 @@ def test_parent_pages_queries_do_not_grow(client, world):
     draft.agreements.filter(party="parent").delete()
     rich_plan(world, 5, cycle=3)  # a plan in force as well as the draft
     urls = [
-        reverse("portal:plan_agree", args=[draft.pk]),
+        reverse("portal:plan_respond", args=[draft.pk]),
         reverse("portal:plan_views", args=[draft.pk]),
         reverse("portal:child", args=[world.taught.pk]),
     ]

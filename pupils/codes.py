@@ -99,6 +99,42 @@ def stages_for_census_code(code):
     return [s for s, c in _STAGE_CODES.items() if c == CensusCode(code)]
 
 
+# NSA: "SEN support but no specialist assessment of type of need" is a census code
+# for pupils on SEN support only (K), and only as the sole need: once a need is
+# known, NSA goes (DfE school census guidance; docs/register.md).
+NSA_ONLY_WITH_K = (
+    "NSA (no specialist assessment yet) is only for pupils on SEN support (K), "
+    "not for {stage}: {advice}"
+)
+NSA_WITH_OTHER_NEEDS = (
+    "NSA (no specialist assessment yet) must be the only need. Remove NSA now that the "
+    "need is known ({others}), or remove the other needs if no specialist has assessed them."
+)
+
+
+def need_errors(stage, needs):
+    """
+    Plain-English reasons these needs cannot go with this stage; empty when they can.
+
+    The one home of the NSA rule: every way onto the register checks it here.
+    """
+    needs = [code for code in needs if code]
+    if NeedType.NSA not in needs:
+        return []
+    errors = []
+    if census_code_for_stage(stage) != CensusCode.K:
+        advice = (
+            "an EHC plan follows an assessment, so choose the assessed need."
+            if census_code_for_stage(stage) == CensusCode.E
+            else "clear the needs of a pupil who is not on the register."
+        )
+        errors.append(NSA_ONLY_WITH_K.format(stage=SenStage(stage).label, advice=advice))
+    others = [code for code in needs if code != NeedType.NSA]
+    if others:
+        errors.append(NSA_WITH_OTHER_NEEDS.format(others=", ".join(others)))
+    return errors
+
+
 # Unique Pupil Numbers ------------------------------------------------------------
 
 

@@ -93,6 +93,13 @@ class RegisterChangeForm(forms.Form):
                 "no specialist assessment yet.",
             )
         cleaned["needs"] = [c for c in [primary, secondary, *others] if c]
+        if stage:
+            # The NSA rule (pupils/codes.py), shown on the field that holds NSA.
+            nsa_field = {primary: "primary_need", secondary: "secondary_need"}.get(
+                codes.NeedType.NSA, "other_needs"
+            )
+            for problem in codes.need_errors(stage, cleaned["needs"]):
+                self.add_error(nsa_field, problem)
         joining = stage in codes.REGISTER_STAGES and not self.pupil.is_on_register
         informed_on, method = cleaned.get("informed_on"), cleaned.get("informed_method")
         if bool(informed_on) != bool(method):

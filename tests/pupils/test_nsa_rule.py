@@ -83,9 +83,7 @@ def test_the_register_form_shows_the_nsa_rule_on_the_field_that_holds_nsa(client
     in_others = post_change(client, world.taught, other_needs=["NSA"])
     assert "must be the only need" in in_others.context["form"].errors["other_needs"][0]
     with_e = post_change(client, world.taught, stage="ehcp", primary_need="NSA")
-    assert "only for pupils on SEN support (K)" in with_e.context["form"].errors[
-        "primary_need"
-    ][0]
+    assert "only for pupils on SEN support (K)" in with_e.context["form"].errors["primary_need"][0]
     assert "only for pupils on SEN support (K)" in with_e.content.decode()
     assert not RegisterEntry.objects.exists()
     assert post_change(client, world.taught, primary_need="NSA").status_code == 302

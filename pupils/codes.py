@@ -135,6 +135,14 @@ def need_errors(stage, needs):
     return errors
 
 
+# Summer-born: born 1 April to 31 August inclusive (the DfE definition; docs/register.md).
+SUMMER_BORN_MONTHS = (4, 5, 6, 7, 8)
+
+
+def is_summer_born(date_of_birth):
+    return date_of_birth.month in SUMMER_BORN_MONTHS
+
+
 # Unique Pupil Numbers ------------------------------------------------------------
 
 

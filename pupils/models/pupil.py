@@ -379,4 +379,4 @@ class Pupil(models.Model):
 
     @property
     def is_summer_born(self):
-        return self.date_of_birth.month in (6, 7, 8)
+        return codes.is_summer_born(self.date_of_birth)

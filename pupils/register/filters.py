@@ -22,7 +22,7 @@ FLAG_FILTERS = {
     "cla": ("Looked after", Q(looked_after=True)),
     "pla": ("Previously looked after", Q(previously_looked_after=True)),
     "disabled": ("Disabled (Equality Act)", Q(is_disabled=True)),
-    "summer": ("Summer-born", Q(date_of_birth__month__in=[6, 7, 8])),
+    "summer": ("Summer-born", Q(date_of_birth__month__in=codes.SUMMER_BORN_MONTHS)),
 }
 
 SORTS = {

@@ -14,7 +14,7 @@ def senco_dashboard(request):
     school_pupils = Pupil.objects.visible_to(user).on_roll()
     context = {
         "register": school_pupils.register_summary(),
-        "parents_not_informed": school_pupils.on_register().without_parent_informed().count(),
+        "parents_not_informed": school_pupils.without_parent_informed().count(),
         **parent_meetings_tile(school_pupils),
         **plan_tiles(user),
     }

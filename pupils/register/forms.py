@@ -100,7 +100,13 @@ class RegisterChangeForm(forms.Form):
             )
             for problem in codes.need_errors(stage, cleaned["needs"]):
                 self.add_error(nsa_field, problem)
-        joining = stage in codes.REGISTER_STAGES and not self.pupil.is_on_register
+        # Parents must be told when SEN support starts for a pupil without an EHC plan
+        # (Children and Families Act 2014 s68): on joining K, or coming back to it.
+        joining = (
+            stage in codes.SenStage.values
+            and codes.census_code_for_stage(stage) == codes.CensusCode.K
+            and self.pupil.census_code != codes.CensusCode.K
+        )
         informed_on, method = cleaned.get("informed_on"), cleaned.get("informed_method")
         if bool(informed_on) != bool(method):
             self.add_error(

@@ -1,7 +1,7 @@
 from django import forms
 from django.db import transaction
 
-from sendhub.models import LAYER_NAME_FIELDS, Layer, Membership, School, User
+from sendhub.models import LAYER_NAME_FIELDS, TERM_END_FIELDS, Layer, Membership, School, User
 from sendhub.roles import Role, roles_with
 
 
@@ -16,6 +16,7 @@ class SchoolSettingsForm(forms.ModelForm):
             "passport_stale_days",
             "uses_layers",
             *LAYER_NAME_FIELDS.values(),
+            *[name for day, month in TERM_END_FIELDS.values() for name in (day, month)],
         ]
         labels = {
             "plan_label": "What your school calls a support plan",
@@ -44,9 +45,23 @@ class SchoolSettingsForm(forms.ModelForm):
             field = self.fields[name]
             field.label = f"Our name for the {layer.label.lower()} layer"
             field.help_text = f"Leave blank to use “{layer.label}”."
+        for term, (day, month) in TERM_END_FIELDS.items():
+            self.fields[day].label = "Day"
+            self.fields[month].label = "Month"
+            self.fields[day].widget = forms.Select(choices=[(n, n) for n in range(1, 32)])
+            self.fields[day].error_messages["required"] = f"Choose the day the {term} term ends."
+            self.fields[month].error_messages["required"] = (
+                f"Choose the month the {term} term ends."
+            )
 
     def layer_fields(self):
         return [self[name] for name in LAYER_NAME_FIELDS.values()]
+
+    def term_fields(self):
+        """[(term, day field, month field)] for the term dates section."""
+        return [
+            (term.title(), self[day], self[month]) for term, (day, month) in TERM_END_FIELDS.items()
+        ]
 
     def clean(self):
         cleaned = super().clean()

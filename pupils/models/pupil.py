@@ -159,12 +159,16 @@ class PupilQuerySet(models.QuerySet):
             parent_meetings_this_year=models.functions.Coalesce(models.Subquery(meetings), 0)
         )
 
-    def parents_met_too_rarely(self, on=None):
-        """Pupils on SEN support (K) whose parents were met under 3 times this school year (CoP 6.65)."""
+    def parents_met_fewer_than(self, expected, on=None):
+        """
+        Pupils on SEN support (K) whose parents were met fewer than `expected` times so far
+        this school year (Code of Practice 6.65; codes.parent_meetings_expected gives the
+        number expected by a date).
+        """
         return (
             self.with_census_code("K")
             .with_parent_meetings_this_year(on)
-            .filter(parent_meetings_this_year__lt=codes.PARENT_MEETINGS_PER_YEAR)
+            .filter(parent_meetings_this_year__lt=expected)
         )
 
     def with_passport_unread_by(self, user):

@@ -8,15 +8,19 @@ from pupils import codes
 from pupils.models import Pupil, TeachingGroup
 from reports.anonymise import suppress, suppressed_percent
 from reviews.tiles import plan_tiles
-from sendhub.models import School
+from sendhub.models import NationalComparison, School
 
 
 def senco_dashboard(request):
     """The SENCO's and senior leaders' home; triage tiles only for those who triage."""
     user = request.user
     school_pupils = Pupil.objects.visible_to(user).on_roll()
+    national = NationalComparison.objects.comparators_for(user.school)
     context = {
         "register": school_pupils.register_summary(),
+        "national": national,
+        # Each publication once, in the order the tiles use it.
+        "national_sources": list(dict.fromkeys(c["figures"] for c in national.values())),
         "parents_not_informed": school_pupils.without_parent_informed().count(),
         **parent_meetings_tile(school_pupils, user.school),
         **plan_tiles(user),

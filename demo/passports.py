@@ -148,7 +148,7 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
                 updated_on=max(today - timedelta(days=rng.randrange(10, 200)), pupil.joined_on),
                 updated_by=staff[0],
             )
-        # Meetings this school year: some pupils below the three a year (CoP 6.65).
+        # Meetings this school year: some pupils behind one a term (CoP 6.65).
         held = 3 if is_named else rng.choice([0, 1, 2, 3, 3, 4])
         days_so_far = max((today - year_start).days, 1)
         for n in range(held):

@@ -4,6 +4,7 @@ SEN register codes and rules (docs/register.md).
 Everything here is data with tests (tests/pupils/test_codes.py).
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
@@ -99,6 +100,50 @@ def stages_for_census_code(code):
     return [s for s, c in _STAGE_CODES.items() if c == CensusCode(code)]
 
 
+# NSA: "SEN support but no specialist assessment of type of need" is a census code
+# for pupils on SEN support only (K), and only as the sole need: once a need is
+# known, NSA goes (DfE school census guidance; docs/register.md).
+NSA_ONLY_WITH_K = (
+    "NSA (no specialist assessment yet) is only for pupils on SEN support (K), "
+    "not for {stage}: {advice}"
+)
+NSA_WITH_OTHER_NEEDS = (
+    "NSA (no specialist assessment yet) must be the only need. Remove NSA now that the "
+    "need is known ({others}), or remove the other needs if no specialist has assessed them."
+)
+
+
+def need_errors(stage, needs):
+    """
+    Plain-English reasons these needs cannot go with this stage; empty when they can.
+
+    The one home of the NSA rule: every way onto the register checks it here.
+    """
+    needs = [code for code in needs if code]
+    if NeedType.NSA not in needs:
+        return []
+    errors = []
+    if census_code_for_stage(stage) != CensusCode.K:
+        advice = (
+            "an EHC plan follows an assessment, so choose the assessed need."
+            if census_code_for_stage(stage) == CensusCode.E
+            else "clear the needs of a pupil who is not on the register."
+        )
+        errors.append(NSA_ONLY_WITH_K.format(stage=SenStage(stage).label, advice=advice))
+    others = [code for code in needs if code != NeedType.NSA]
+    if others:
+        errors.append(NSA_WITH_OTHER_NEEDS.format(others=", ".join(others)))
+    return errors
+
+
+# Summer-born: born 1 April to 31 August inclusive (the DfE definition; docs/register.md).
+SUMMER_BORN_MONTHS = (4, 5, 6, 7, 8)
+
+
+def is_summer_born(date_of_birth):
+    return date_of_birth.month in SUMMER_BORN_MONTHS
+
+
 # Unique Pupil Numbers ------------------------------------------------------------
 
 
@@ -188,6 +233,52 @@ def school_year_bounds(day):
     """The school year holding day: 1 September to 31 August."""
     start_year = day.year if day.month >= 9 else day.year - 1
     return date(start_year, 9, 1), date(start_year + 1, 8, 31)
+
+
+# The last day of each term as (month, day): England's defaults. Each school sets its
+# own on the school settings page (School.term_end_days()).
+DEFAULT_TERM_ENDS = {"autumn": (12, 31), "spring": (3, 31), "summer": (8, 31)}
+
+
+def term_ends(start_year, term_end_days=None):
+    """[(term, last day)] for the school year that starts on 1 September start_year."""
+    result = []
+    for term, (month, day) in (term_end_days or DEFAULT_TERM_ENDS).items():
+        year = start_year if month >= 9 else start_year + 1
+        result.append((term, date(year, month, day)))
+    return result
+
+
+@dataclass(frozen=True)
+class MeetingsExpected:
+    """How many parent meetings this school year a pupil on SEN support should have had."""
+
+    by_now: int  # one for each term that has ended
+    by_end_of_term: int  # and one more by the end of the term we are in
+    term: str | None  # the term we are in; None after the summer term has ended
+    term_ends_on: date | None
+
+
+def parent_meetings_expected(on, term_end_days=None):
+    """
+    Meetings expected by the terms ended so far, and by the end of the current term.
+
+    Code of Practice 6.65: at least three meetings a year, judged one a term. A term
+    has ended the day after its last day, so on its last day a meeting still counts
+    for it. Worked examples (default terms): 2 December 0 and 1 (autumn); 20 March 1
+    and 2 (spring); 15 July 2 and 3 (summer).
+    """
+    start, _ = school_year_bounds(on)
+    ends = term_ends(start.year, term_end_days)
+    per_term = PARENT_MEETINGS_PER_YEAR // len(ends)
+    ended = sum(1 for _, last_day in ends if last_day < on)
+    current = ends[ended] if ended < len(ends) else (None, None)
+    return MeetingsExpected(
+        by_now=ended * per_term,
+        by_end_of_term=min(ended + 1, len(ends)) * per_term,
+        term=current[0],
+        term_ends_on=current[1],
+    )
 
 
 # Census days and terms for register reporting -----------------------------------

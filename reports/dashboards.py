@@ -1,21 +1,28 @@
 """What each role's home page shows. Each function returns a template context."""
 
+from datetime import date
+
 from django.db.models import Count, Q
 
+from pupils import codes
 from pupils.models import Pupil, TeachingGroup
 from reports.anonymise import suppress, suppressed_percent
 from reviews.tiles import plan_tiles
-from sendhub.models import School
+from sendhub.models import NationalComparison, School
 
 
 def senco_dashboard(request):
     """The SENCO's and senior leaders' home; triage tiles only for those who triage."""
     user = request.user
     school_pupils = Pupil.objects.visible_to(user).on_roll()
+    national = NationalComparison.objects.comparators_for(user.school)
     context = {
         "register": school_pupils.register_summary(),
-        "parents_not_informed": school_pupils.on_register().without_parent_informed().count(),
-        **parent_meetings_tile(school_pupils),
+        "national": national,
+        # Each publication once, in the order the tiles use it.
+        "national_sources": list(dict.fromkeys(c["figures"] for c in national.values())),
+        "parents_not_informed": school_pupils.without_parent_informed().count(),
+        **parent_meetings_tile(school_pupils, user.school),
         **plan_tiles(user),
     }
     # A senior leader cannot open the triage queue or tick off tasks (sendhub/roles.py).
@@ -53,16 +60,29 @@ def tasks_tile(user, *, shown=3):
     }
 
 
-def parent_meetings_tile(school_pupils, *, shown=6):
-    """Pupils on SEN support whose parents were met under 3 times this school year (CoP 6.65)."""
-    met_too_rarely = school_pupils.parents_met_too_rarely()
-    count = met_too_rarely.count()
+def parent_meetings_tile(school_pupils, school, *, on=None, shown=6):
+    """
+    Pupils on SEN support behind on, or due, a meeting with parents (CoP 6.65).
+
+    Judged term by term with the school's term dates: behind = fewer meetings this school
+    year than terms already ended; due = on track so far but still needing this term's
+    meeting before the term ends.
+    """
+    on = on or date.today()
+    expected = codes.parent_meetings_expected(on, school.term_end_days())
+    short = school_pupils.parents_met_fewer_than(expected.by_end_of_term, on)
+    counts = short.aggregate(
+        behind=Count("pk", filter=Q(parent_meetings_this_year__lt=expected.by_now)),
+        due=Count("pk", filter=Q(parent_meetings_this_year__gte=expected.by_now)),
+    )
     return {
-        "parents_met_too_rarely_count": count,
-        "parents_met_too_rarely_more": max(count - shown, 0),
-        "parents_met_too_rarely": met_too_rarely.order_by(
-            "parent_meetings_this_year", "last_name", "first_name"
-        )[:shown],
+        "meetings_expected": expected,
+        "parents_behind_count": counts["behind"],
+        "parents_due_count": counts["due"],
+        "parents_to_meet_more": max(counts["behind"] + counts["due"] - shown, 0),
+        "parents_to_meet": short.order_by("parent_meetings_this_year", "last_name", "first_name")[
+            :shown
+        ],
     }
 
 

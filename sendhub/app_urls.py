@@ -7,6 +7,7 @@ app_name = "sendhub"
 urlpatterns = [
     path("switch-role/", views.switch_role, name="switch_role"),
     path("school/settings/", views.school_settings, name="school_settings"),
+    path("school/national-figures/", views.national_figures, name="national_figures"),
     path("school/people/", views.people, name="people"),
     path("school/people/add/", views.person_add, name="person_add"),
     path("school/people/<int:pk>/", views.person, name="person"),

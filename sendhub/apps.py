@@ -15,3 +15,6 @@ class SendhubConfig(AppConfig):
         # People: adding staff and parents and giving their roles. The office keeps the
         # list; a head answers for who can see children's records (least privilege).
         grant((Role.SENIOR_LEADER, Role.ADMIN), "sendhub.manage_people")
+        # National figures the dashboards compare with: entered when DfE publishes new
+        # ones, by the office or a head, for their own school.
+        grant((Role.SENIOR_LEADER, Role.ADMIN), "sendhub.add_nationalcomparison")

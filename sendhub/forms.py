@@ -1,7 +1,18 @@
+import re
+
 from django import forms
 from django.db import transaction
+from django.utils import timezone
 
-from sendhub.models import LAYER_NAME_FIELDS, Layer, Membership, School, User
+from sendhub.models import (
+    LAYER_NAME_FIELDS,
+    TERM_END_FIELDS,
+    Layer,
+    Membership,
+    NationalComparison,
+    School,
+    User,
+)
 from sendhub.roles import Role, roles_with
 
 
@@ -16,6 +27,7 @@ class SchoolSettingsForm(forms.ModelForm):
             "passport_stale_days",
             "uses_layers",
             *LAYER_NAME_FIELDS.values(),
+            *[name for day, month in TERM_END_FIELDS.values() for name in (day, month)],
         ]
         labels = {
             "plan_label": "What your school calls a support plan",
@@ -44,9 +56,23 @@ class SchoolSettingsForm(forms.ModelForm):
             field = self.fields[name]
             field.label = f"Our name for the {layer.label.lower()} layer"
             field.help_text = f"Leave blank to use “{layer.label}”."
+        for term, (day, month) in TERM_END_FIELDS.items():
+            self.fields[day].label = "Day"
+            self.fields[month].label = "Month"
+            self.fields[day].widget = forms.Select(choices=[(n, n) for n in range(1, 32)])
+            self.fields[day].error_messages["required"] = f"Choose the day the {term} term ends."
+            self.fields[month].error_messages["required"] = (
+                f"Choose the month the {term} term ends."
+            )
 
     def layer_fields(self):
         return [self[name] for name in LAYER_NAME_FIELDS.values()]
+
+    def term_fields(self):
+        """[(term, day field, month field)] for the term dates section."""
+        return [
+            (term.title(), self[day], self[month]) for term, (day, month) in TERM_END_FIELDS.items()
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -238,3 +264,47 @@ def use_school_layers(form, school):
         form.fields["layer"].choices = school.layer_choices()
     else:
         del form.fields["layer"]
+
+
+class NationalComparisonForm(forms.ModelForm):
+    """Newly published national figures, entered for the school's own dashboard."""
+
+    class Meta:
+        model = NationalComparison
+        fields = [
+            "year_label",
+            "census_date",
+            "phase",
+            "ehcp_percent",
+            "sen_support_percent",
+            "any_sen_percent",
+            "source",
+        ]
+        widgets = {"census_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    @classmethod
+    def for_school(cls, data, *, school, user):
+        """Figures for a year and phase the school already entered replace them (history kept)."""
+        existing = None
+        if data is not None:
+            existing = NationalComparison.objects.filter(
+                school=school,
+                year_label=(data.get("year_label") or "").strip(),
+                phase=data.get("phase"),
+            ).first()
+        instance = existing or NationalComparison(school=school)
+        instance.entered_by = user
+        return cls(data, instance=instance)
+
+    def clean_year_label(self):
+        value = self.cleaned_data["year_label"].strip()
+        match = re.fullmatch(r"(\d{4})/(\d{2})", value)
+        if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+            raise forms.ValidationError("Write the academic year as DfE does, for example 2024/25.")
+        return value
+
+    def clean_census_date(self):
+        value = self.cleaned_data["census_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("Published figures count a census that has happened.")
+        return value

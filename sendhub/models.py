@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -114,6 +115,58 @@ class Layer(models.TextChoices):
     SPECIALIST = "specialist", "Specialist"
 
 
+MONTHS = [
+    (1, "January"), (2, "February"), (3, "March"), (4, "April"), (5, "May"), (6, "June"),
+    (7, "July"), (8, "August"), (9, "September"), (10, "October"), (11, "November"),
+    (12, "December"),
+]  # fmt: skip
+DAYS_IN_MONTH = {
+    1: 31,
+    2: 28,
+    3: 31,
+    4: 30,
+    5: 31,
+    6: 30,
+    7: 31,
+    8: 31,
+    9: 30,
+    10: 31,
+    11: 30,
+    12: 31,
+}
+
+# The fields holding the last day of each term. The defaults for England split the
+# school year (1 September to 31 August) at 31 December and 31 March; a school sets
+# its own last days of term.
+TERM_END_FIELDS = {
+    "autumn": ("autumn_term_end_day", "autumn_term_end_month"),
+    "spring": ("spring_term_end_day", "spring_term_end_month"),
+    "summer": ("summer_term_end_day", "summer_term_end_month"),
+}
+
+
+def _school_year_position(month):
+    """September is the first month of the school year, August the last."""
+    return (month - 9) % 12
+
+
+def _term_day_field(term, default):
+    return models.PositiveSmallIntegerField(
+        f"{term} term ends: day",
+        default=default,
+        validators=[
+            MinValueValidator(1, "Choose a day from 1 to 31."),
+            MaxValueValidator(31, "Choose a day from 1 to 31."),
+        ],
+    )
+
+
+def _term_month_field(term, default):
+    return models.PositiveSmallIntegerField(
+        f"{term} term ends: month", choices=MONTHS, default=default
+    )
+
+
 class School(models.Model):
     class Phase(models.TextChoices):
         PRIMARY = "primary", "Primary"
@@ -177,11 +230,33 @@ class School(models.Model):
     )
     specialist_layer_name = models.CharField("our name for Specialist", max_length=40, blank=True)
 
+    # Term dates: the three parent meetings a year are judged term by term.
+    autumn_term_end_day = _term_day_field("autumn", 31)
+    autumn_term_end_month = _term_month_field("autumn", 12)
+    spring_term_end_day = _term_day_field("spring", 31)
+    spring_term_end_month = _term_month_field("spring", 3)
+    summer_term_end_day = _term_day_field("summer", 31)
+    summer_term_end_month = _term_month_field("summer", 8)
+
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            *[
+                models.CheckConstraint(
+                    condition=Q(
+                        **{
+                            f"{day}__gte": 1,
+                            f"{day}__lte": 31,
+                            f"{month}__gte": 1,
+                            f"{month}__lte": 12,
+                        }
+                    ),
+                    name=f"school_{term}_term_end_valid",
+                )  # fmt: skip
+                for term, (day, month) in TERM_END_FIELDS.items()
+            ],
             models.CheckConstraint(
                 condition=Q(
                     phase__in=["primary", "secondary", "all_through", "special", "alternative"]
@@ -199,6 +274,44 @@ class School(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """Each term ends on a real day, and autumn, spring and summer end in that order."""
+        super().clean()
+        errors = {}
+        for term, (day_field, month_field) in TERM_END_FIELDS.items():
+            day, month = getattr(self, day_field), getattr(self, month_field)
+            if month in DAYS_IN_MONTH and day and day > DAYS_IN_MONTH[month]:
+                errors[day_field] = (
+                    f"{dict(MONTHS)[month]} has {DAYS_IN_MONTH[month]} days: choose a day "
+                    f"up to {DAYS_IN_MONTH[month]} for the end of the {term} term."
+                )
+        if not errors:
+            ends = self.term_end_days()
+            order = [_school_year_position(month) * 100 + day for month, day in ends.values()]
+            if not order[0] < order[1] < order[2]:
+                errors["spring_term_end_day"] = (
+                    "The school year runs from 1 September to 31 August: the autumn term must "
+                    "end before the spring term, and the spring term before the summer term."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def comparison_phase(self):
+        """The phase of national figures to compare with: all schools for all-through and AP."""
+        return {
+            self.Phase.PRIMARY: "primary",
+            self.Phase.SECONDARY: "secondary",
+            self.Phase.SPECIAL: "special",
+        }.get(self.phase, "all")
+
+    def term_end_days(self):
+        """{"autumn": (month, day), "spring": …, "summer": …}: the last day of each term."""
+        return {
+            term: (getattr(self, month_field), getattr(self, day_field))
+            for term, (day_field, month_field) in TERM_END_FIELDS.items()
+        }
 
     def layer_label(self, value):
         """The school's name for a support layer, or the standard name when it has none."""
@@ -409,3 +522,119 @@ class AccessLog(models.Model):
             what=what,
             path=request.get_full_path()[:500],
         )
+
+
+class NationalComparisonQuerySet(models.QuerySet):
+    def for_school(self, school):
+        """The figures shipped with SENDhub and those the school has entered itself."""
+        return self.filter(Q(school__isnull=True) | Q(school=school))
+
+    def comparators_for(self, school):
+        """
+        {measure: figure} to set beside the school's own percentages (one query).
+
+        For each measure the newest census wins; within it the school's own phase beats
+        all schools, and figures the school entered beat the shipped ones.
+        """
+        phase = school.comparison_phase
+        rows = list(self.for_school(school).filter(phase__in=[phase, NationalComparison.Phase.ALL]))
+        comparators = {}
+        for measure, field in NationalComparison.MEASURES.items():
+            candidates = [row for row in rows if getattr(row, field) is not None]
+            if not candidates:
+                continue
+            best = max(
+                candidates,
+                key=lambda row: (row.census_date, row.phase == phase, row.school_id is not None),
+            )
+            comparators[measure] = {
+                "percent": getattr(best, field),
+                "who": best.get_phase_display().lower(),
+                "figures": best,
+            }
+        return comparators
+
+
+class NationalComparison(models.Model):
+    """
+    National SEN figures for a census and phase, with their source.
+
+    Published each June in DfE "Special educational needs in England". Rows with no
+    school ship with SENDhub (a data migration); a school's administrator or senior
+    leader adds newer figures for their own school, so no school changes another's.
+    """
+
+    class Phase(models.TextChoices):
+        ALL = "all", "All schools"
+        PRIMARY = "primary", "State-funded primary schools"
+        SECONDARY = "secondary", "State-funded secondary schools"
+        SPECIAL = "special", "Special schools"
+
+    MEASURES = {
+        "ehcp": "ehcp_percent",
+        "sen_support": "sen_support_percent",
+        "any_sen": "any_sen_percent",
+    }
+
+    year_label = models.CharField("academic year", max_length=7, help_text="For example 2024/25.")
+    census_date = models.DateField("census day", help_text="The January census the figures count.")
+    phase = models.CharField(max_length=10, choices=Phase.choices)
+    ehcp_percent = models.DecimalField(
+        "pupils with an EHC plan (%)", max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )  # fmt: skip
+    sen_support_percent = models.DecimalField(
+        "pupils on SEN support (%)", max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )  # fmt: skip
+    any_sen_percent = models.DecimalField(
+        "pupils with any SEN (%)", max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )  # fmt: skip
+    source = models.CharField(
+        max_length=300, help_text="Publication and table, so a reader can check the figure."
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = NationalComparisonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-census_date", "phase", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase__in=["all", "primary", "secondary", "special"]),
+                name="national_comparison_phase_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(ehcp_percent__isnull=False)
+                | Q(sen_support_percent__isnull=False)
+                | Q(any_sen_percent__isnull=False),
+                name="national_comparison_has_a_figure",
+            ),
+            models.UniqueConstraint(
+                fields=["year_label", "phase"],
+                condition=Q(school__isnull=True),
+                name="national_comparison_unique_shipped",
+            ),
+            models.UniqueConstraint(
+                fields=["year_label", "phase", "school"],
+                condition=Q(school__isnull=False),
+                name="national_comparison_unique_per_school",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_phase_display()}, {self.year_label}"
+
+    def clean(self):
+        super().clean()
+        if all(getattr(self, field) is None for field in self.MEASURES.values()):
+            raise ValidationError(
+                "Enter at least one percentage: EHC plan, SEN support or any SEN."
+            )

@@ -10,9 +10,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendhub.accounts.invitations import invitation_days, send_invitation
 from sendhub.filters import PeopleFilter
-from sendhub.forms import EndRoleForm, PersonForm, RoleForm, SchoolSettingsForm
+from sendhub.forms import (
+    EndRoleForm,
+    NationalComparisonForm,
+    PersonForm,
+    RoleForm,
+    SchoolSettingsForm,
+)
 from sendhub.middleware import SESSION_MEMBERSHIP_KEY
-from sendhub.models import Membership, User
+from sendhub.models import Membership, NationalComparison, User
 
 
 @require_POST
@@ -53,6 +59,35 @@ def school_settings(request):
         request,
         "sendhub/school_settings.html",
         {"form": form, "school": school, "changes": school.recent_changes()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("sendhub.add_nationalcomparison", raise_exception=True)
+def national_figures(request):
+    """National SEN figures the dashboard compares with, and newly published ones to add."""
+    school = request.user.school
+    data = request.POST if request.method == "POST" else None
+    form = NationalComparisonForm.for_school(data, school=school, user=request.user)
+    if data is not None and form.is_valid():
+        with transaction.atomic():  # the figures and their history row
+            figures = form.save()
+        messages.success(request, f"National figures saved: {figures}.")
+        return redirect("sendhub:national_figures")
+    figures = (
+        NationalComparison.objects.for_school(school)
+        .select_related("entered_by")
+        .order_by("-census_date", "phase", "school_id", "pk")
+    )
+    return render(
+        request,
+        "sendhub/national_figures.html",
+        {
+            "form": form,
+            "school": school,
+            "figures": figures,
+            "comparators": NationalComparison.objects.comparators_for(school),
+        },
     )
 
 

@@ -132,6 +132,8 @@ ACCESS = {
     ),  # POST only; a GET is refused
     # The current school's own settings (tests/sendhub/test_school_settings.py).
     "sendhub:school_settings": Access(statuses({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})),
+    # National figures the dashboard compares with (tests/sendhub/test_national_figures.py).
+    "sendhub:national_figures": Access(statuses({Role.SENIOR_LEADER, Role.ADMIN})),
     # People at the current school (tests/sendhub/test_people.py).
     "sendhub:people": Access(statuses(PEOPLE_MANAGERS)),
     "sendhub:person_add": Access(statuses(PEOPLE_MANAGERS)),

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from pupils import codes
 from pupils.codes import SenStage
 from pupils.models import (
     Concern,
@@ -132,6 +133,10 @@ def decide_concern(
         errors["service"] = "Choose the service to refer to."
     if concern.status == Concern.Status.DECIDED and not concern.is_due_to_look_again:
         errors["decision"] = "This concern has already been decided."
+    if decision in REGISTER_DECISIONS:
+        needs = needs or pupil_needs_or_unassessed(concern.pupil)
+        if problems := codes.need_errors(REGISTER_DECISIONS[decision], needs):
+            errors["primary_need"] = problems
     if errors:
         raise ValidationError(errors)
 

@@ -92,12 +92,55 @@ class PupilQuerySet(models.QuerySet):
     def on_register(self):
         return self.filter(sen_stage__in=codes.REGISTER_STAGES)
 
-    def without_parent_informed(self):
-        """Pupils with no record that their parents were told (Children and Families Act 2014 s68)."""
-        from pupils.models import ParentInformed
+    def with_parents_told(self):
+        """
+        Annotate sen_support_since and parents_told_since_support (CFA 2014 s68).
 
-        informed = ParentInformed.objects.filter(pupil_id=OuterRef("pk"))
-        return self.exclude(Exists(informed))
+        sen_support_since is the pupil's latest move onto SEN support (K) from No SEN,
+        monitoring or an EHC plan; only a ParentInformed record made on or after it
+        counts, so a pupil who left SEN support and came back needs a new one.
+        """
+        from pupils.models import ParentInformed, RegisterEntry
+
+        on_k = codes.stages_for_census_code(codes.CensusCode.K)
+        moves_onto_k = (
+            RegisterEntry.objects.in_force()
+            .with_previous_stage()
+            .filter(pupil_id=OuterRef("pk"), stage__in=on_k)
+            .filter(Q(previous_stage__isnull=True) | ~Q(previous_stage__in=on_k))
+            .order_by("-effective_on", "-pk")
+            .values("effective_on")[:1]
+        )
+        told = ParentInformed.objects.filter(
+            pupil_id=OuterRef("pk"), informed_on__gte=OuterRef("sen_support_since")
+        )
+        return self.annotate(
+            # A pupil put on K before the register history began: any record counts.
+            sen_support_since=models.functions.Coalesce(
+                models.Subquery(moves_onto_k), "sen_since", models.Value(date.min)
+            )
+        ).annotate(parents_told_since_support=Exists(told))
+
+    def without_parent_informed(self):
+        """
+        Pupils on SEN support whose parents have not been told since they moved onto it.
+
+        Children and Families Act 2014 s68 applies to SEN provision for a pupil with no
+        EHC plan, so pupils on E are never listed.
+        """
+        return (
+            self.with_census_code(codes.CensusCode.K)
+            .with_parents_told()
+            .filter(parents_told_since_support=False)
+        )
+
+    def with_parent_informed(self):
+        """Pupils on SEN support whose parents were told since they moved onto it (s68)."""
+        return (
+            self.with_census_code(codes.CensusCode.K)
+            .with_parents_told()
+            .filter(parents_told_since_support=True)
+        )
 
     def with_parent_meetings_this_year(self, on=None):
         """Annotate parent meetings held so far in the school year holding `on`."""
@@ -116,12 +159,16 @@ class PupilQuerySet(models.QuerySet):
             parent_meetings_this_year=models.functions.Coalesce(models.Subquery(meetings), 0)
         )
 
-    def parents_met_too_rarely(self, on=None):
-        """Pupils on SEN support (K) whose parents were met under 3 times this school year (CoP 6.65)."""
+    def parents_met_fewer_than(self, expected, on=None):
+        """
+        Pupils on SEN support (K) whose parents were met fewer than `expected` times so far
+        this school year (Code of Practice 6.65; codes.parent_meetings_expected gives the
+        number expected by a date).
+        """
         return (
             self.with_census_code("K")
             .with_parent_meetings_this_year(on)
-            .filter(parent_meetings_this_year__lt=codes.PARENT_MEETINGS_PER_YEAR)
+            .filter(parent_meetings_this_year__lt=expected)
         )
 
     def with_passport_unread_by(self, user):
@@ -203,14 +250,19 @@ class PupilQuerySet(models.QuerySet):
         """What the full SEN file page shows (its timeline is fetched separately)."""
         from pupils.models import MedicalCondition, ParentInformed, ParentLink
 
-        return self.for_summary().prefetch_related(
-            models.Prefetch(
-                "parents_informed", queryset=ParentInformed.objects.select_related("informed_by")
-            ),
-            models.Prefetch(
-                "parent_links", queryset=ParentLink.objects.current().select_related("parent")
-            ),
-            models.Prefetch("medical_conditions", queryset=MedicalCondition.objects.current()),
+        return (
+            self.for_summary()
+            .with_parents_told()
+            .prefetch_related(
+                models.Prefetch(
+                    "parents_informed",
+                    queryset=ParentInformed.objects.select_related("informed_by"),
+                ),
+                models.Prefetch(
+                    "parent_links", queryset=ParentLink.objects.current().select_related("parent")
+                ),
+                models.Prefetch("medical_conditions", queryset=MedicalCondition.objects.current()),
+            )
         )
 
     def for_portal(self):
@@ -379,4 +431,4 @@ class Pupil(models.Model):
 
     @property
     def is_summer_born(self):
-        return self.date_of_birth.month in (6, 7, 8)
+        return codes.is_summer_born(self.date_of_birth)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pupils import codes
 from pupils.models import (
     OnePageProfile,
     Passport,
@@ -194,7 +195,13 @@ def parent_meetings(request, pk):
     return render(
         request,
         "pupils/parent_meetings.html",
-        {"pupil": pupil, "form": form, "meetings": meetings, "met_this_year": met},
+        {
+            "pupil": pupil,
+            "form": form,
+            "meetings": meetings,
+            "met_this_year": met,
+            "expected": codes.parent_meetings_expected(date.today(), pupil.school.term_end_days()),
+        },
     )
 
 

@@ -1,9 +1,9 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from pupils import codes
-from pupils.models import ParentInformed, Pupil, RegisterEntry, TeachingGroup
+from pupils.models import Pupil, RegisterEntry, TeachingGroup
 
 STATUS_CHOICES = [
     ("register", "On the register (K and E)"),
@@ -22,7 +22,7 @@ FLAG_FILTERS = {
     "cla": ("Looked after", Q(looked_after=True)),
     "pla": ("Previously looked after", Q(previously_looked_after=True)),
     "disabled": ("Disabled (Equality Act)", Q(is_disabled=True)),
-    "summer": ("Summer-born", Q(date_of_birth__month__in=[6, 7, 8])),
+    "summer": ("Summer-born", Q(date_of_birth__month__in=codes.SUMMER_BORN_MONTHS)),
 }
 
 SORTS = {
@@ -69,7 +69,10 @@ class RegisterFilter(django_filters.FilterSet):
     removed_from = django_filters.DateFilter(method="filter_noop", label="Left register from")
     removed_to = django_filters.DateFilter(method="filter_noop", label="Left register to")
     parents_informed = django_filters.ChoiceFilter(
-        choices=[("no", "No record yet"), ("yes", "Recorded")],
+        choices=[
+            ("no", "SEN support, not told since joining it"),
+            ("yes", "SEN support, told since joining it"),
+        ],
         method="filter_parents_informed",
         label="Parents told (s68)",
     )
@@ -150,5 +153,4 @@ class RegisterFilter(django_filters.FilterSet):
     def filter_parents_informed(self, queryset, name, value):
         if value == "no":
             return queryset.without_parent_informed()
-        informed = ParentInformed.objects.filter(pupil_id=OuterRef("pk"))
-        return queryset.filter(Exists(informed))
+        return queryset.with_parent_informed()

@@ -93,7 +93,20 @@ class RegisterChangeForm(forms.Form):
                 "no specialist assessment yet.",
             )
         cleaned["needs"] = [c for c in [primary, secondary, *others] if c]
-        joining = stage in codes.REGISTER_STAGES and not self.pupil.is_on_register
+        if stage:
+            # The NSA rule (pupils/codes.py), shown on the field that holds NSA.
+            nsa_field = {primary: "primary_need", secondary: "secondary_need"}.get(
+                codes.NeedType.NSA, "other_needs"
+            )
+            for problem in codes.need_errors(stage, cleaned["needs"]):
+                self.add_error(nsa_field, problem)
+        # Parents must be told when SEN support starts for a pupil without an EHC plan
+        # (Children and Families Act 2014 s68): on joining K, or coming back to it.
+        joining = (
+            stage in codes.SenStage.values
+            and codes.census_code_for_stage(stage) == codes.CensusCode.K
+            and self.pupil.census_code != codes.CensusCode.K
+        )
         informed_on, method = cleaned.get("informed_on"), cleaned.get("informed_method")
         if bool(informed_on) != bool(method):
             self.add_error(

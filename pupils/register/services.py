@@ -39,6 +39,8 @@ def record_register_change(
     unknown = [code for code in needs if code not in codes.NeedType.values]
     if unknown:
         errors["needs"] = f"Unknown type-of-need code: {', '.join(unknown)}."
+    elif need_problems := codes.need_errors(stage, needs):
+        errors["needs"] = need_problems
     if effective_on > date.today():
         errors["effective_on"] = "A register decision cannot take effect in the future."
     if corrects is not None and corrects.pupil_id != pupil.pk:

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from demo.passports import seed_passports
+from pupils import codes
 from pupils.codes import SenStage
 from pupils.models import OnePageProfile, ParentMeeting, Passport, PassportVersion, Pupil
 from pupils.register.services import record_register_change
@@ -36,7 +37,10 @@ def test_demo_passports_are_varied_and_some_need_attention(world):
     assert 2 <= len(stale) < len(passports) // 2
     assert PassportVersion.objects.count() > len(passports)  # some have several versions
     assert PassportVersion.objects.values("voice_method").distinct().count() >= 4
-    rarely = Pupil.objects.filter(school=world.school).parents_met_too_rarely(TODAY)
+    expected = codes.parent_meetings_expected(TODAY, world.school.term_end_days())
+    rarely = Pupil.objects.filter(school=world.school).parents_met_fewer_than(
+        expected.by_end_of_term, TODAY
+    )
     assert 0 < rarely.count() < len(pupils)
     assert not rarely.filter(pk=pupils[7].pk).exists()
     assert ParentMeeting.objects.filter(pupil=pupils[7], held_on__gt=TODAY).exists()

@@ -199,7 +199,8 @@ def shown(client, **params):
         ({"year_group": "9"}, {"Alice"}),
         ({"flags": "fsm"}, {"Alice"}),
         ({"status": "all", "flags": "eal"}, {"Cara"}),
-        ({"parents_informed": "no"}, {"Ben"}),
+        ({"parents_informed": "no"}, set()),  # Ben has an EHC plan: s68 does not apply
+        ({"parents_informed": "yes"}, {"Alice"}),
         ({"q": "arch"}, {"Alice"}),
         ({"status": "all", "removed_from": "2025-04-01", "removed_to": "2025-08-31"}, {"Cara"}),
         ({"added_from": "2025-01-01", "added_to": "2025-12-31"}, {"Alice"}),

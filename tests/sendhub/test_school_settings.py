@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from provision.models import Strategy
 from reviews.models import SupportPlan, default_review_date
-from sendhub.models import MAX_WEEKS_TO_REVIEW, Layer, School
+from sendhub.models import MAX_WEEKS_TO_REVIEW, TERM_END_FIELDS, Layer, School
 from sendhub.roles import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.test_class_view import put_on_register
@@ -35,6 +35,11 @@ def settings_post(school, **changes):
         "targeted_layer_name": school.targeted_layer_name,
         "targeted_plus_layer_name": school.targeted_plus_layer_name,
         "specialist_layer_name": school.specialist_layer_name,
+        **{
+            name: getattr(school, name)
+            for day, month in TERM_END_FIELDS.values()
+            for name in (day, month)
+        },
     }
     data |= changes
     return {key: value for key, value in data.items() if value != ""}
@@ -147,6 +152,68 @@ def test_two_layers_may_not_share_a_name(senco_client, world):
     assert response.status_code == 200
     assert "is already the name of the targeted layer" in response.content.decode()
     assert School.objects.get(pk=world.school.pk).targeted_layer_name == ""
+
+
+# Term dates ---------------------------------------------------------------------------
+
+
+def test_term_dates_default_to_england_and_are_saved_with_history(senco_client, world):
+    assert world.school.term_end_days() == {
+        "autumn": (12, 31),
+        "spring": (3, 31),
+        "summer": (8, 31),
+    }
+    response = senco_client.post(
+        URL,
+        settings_post(
+            world.school,
+            autumn_term_end_day=19,
+            spring_term_end_day=2,
+            spring_term_end_month=4,
+            summer_term_end_day=22,
+            summer_term_end_month=7,
+        ),
+    )
+    assert response.status_code == 302
+    school = School.objects.get(pk=world.school.pk)
+    assert school.term_end_days() == {"autumn": (12, 19), "spring": (4, 2), "summer": (7, 22)}
+    page = senco_client.get(URL).content.decode()
+    assert "Spring term ends: month: <del>March</del> → <ins>April</ins>" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"spring_term_end_day": 30, "spring_term_end_month": 2},
+            "spring_term_end_day",
+            "February has 28 days: choose a day up to 28 for the end of the spring term.",
+        ),
+        (
+            {"autumn_term_end_day": 31, "autumn_term_end_month": 11},
+            "autumn_term_end_day",
+            "November has 30 days",
+        ),
+        (
+            {"spring_term_end_day": 20, "spring_term_end_month": 12},
+            "spring_term_end_day",
+            "the autumn term must end before the spring term",
+        ),
+        (
+            {"summer_term_end_day": 1, "summer_term_end_month": 9},
+            "spring_term_end_day",
+            "the spring term before the summer term",
+        ),
+    ],
+)
+def test_impossible_term_dates_are_explained_and_nothing_saved(
+    senco_client, world, changes, field, message
+):
+    response = senco_client.post(URL, settings_post(world.school, plan_label="IEP", **changes))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert "Nothing was saved." in response.content.decode()
+    assert settings_of(world.school)[0] == "SEN support plan"
 
 
 # History ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ PLAN_DRAFT_DAYS = 14
 TELL_STAFF_DAYS = 5
 TELL_PARENTS_DAYS = 5
 EHC_REQUEST_DAYS = 14
+INTERIM_REVIEW_DAYS = 14
 SEND_REFERRAL_DAYS = 5
 
 # The decisions that put a pupil on the register, and the stage each one sets.
@@ -119,6 +120,11 @@ def decide_concern(
     parents were told, Children and Families Act 2014 s68) and the follow-up tasks:
     draft a support plan, tell the pupil's teachers, tell parents if not yet told.
     Monitoring marks the pupil as monitored; a referral opens a Referral.
+
+    needs is the whole ranking the SENCO chose; it may add needs or re-rank them but never
+    drops one. A pupil with an EHC plan stays on E whatever the decision (Children and
+    Families Act 2014 s37, s45): SEN support records only a changed ranking, and a request
+    for assessment becomes a task to ask the local authority for an interim annual review.
     """
     today = today or date.today()
     errors = {}
@@ -132,10 +138,18 @@ def decide_concern(
         errors["service"] = "Choose the service to refer to."
     if concern.status == Concern.Status.DECIDED and not concern.is_due_to_look_again:
         errors["decision"] = "This concern has already been decided."
+    pupil = concern.pupil
+    current = [need.code for need in pupil.needs.order_by("rank")]
+    dropped = [c for c in current if c != "NSA" and needs is not None and c not in needs]
+    if dropped and decision in REGISTER_DECISIONS:
+        errors["primary_need"] = (
+            f"A decision adds or re-ranks needs but never removes one (would drop "
+            f"{', '.join(dropped)}). Remove a need on the register form, with the reason."
+        )
     if errors:
         raise ValidationError(errors)
 
-    pupil = concern.pupil
+    has_plan = pupil.sen_stage == SenStage.EHCP
     concern.decision = decision
     concern.rationale = rationale
     concern.decided_by = decided_by
@@ -157,7 +171,29 @@ def decide_concern(
 
     name = pupil.full_name
     tasks = []
-    if decision in REGISTER_DECISIONS:
+    if decision in REGISTER_DECISIONS and has_plan:
+        if needs and needs != current:
+            record_register_change(
+                pupil=pupil,
+                stage=SenStage.EHCP,
+                needs=needs,
+                effective_on=today,
+                reason=rationale,
+                evidence=f"Concern raised by {concern.raised_by} on {concern.raised_at:%d/%m/%Y}",
+                decided_by=decided_by,
+                recorded_by=decided_by,
+                source=RegisterEntry.Source.CONCERN,
+            )
+        if decision == Concern.Decision.EHC_REQUEST:
+            tasks.append(
+                task(
+                    f"Ask the local authority for an interim annual review of {name}'s EHC plan",
+                    INTERIM_REVIEW_DAYS,
+                )
+            )
+        else:
+            tasks.append(task(f"Tell {name}'s teachers about the support", TELL_STAFF_DAYS))
+    elif decision in REGISTER_DECISIONS:
         record_register_change(
             pupil=pupil,
             stage=REGISTER_DECISIONS[decision],

@@ -112,6 +112,9 @@ class RegisterEntry(models.Model):
         IMPORT = "import", "MIS import"
         CONCERN = "concern", "Concern decision"
         REVIEW = "review", "Review decision"
+        # The only source that may put a pupil onto E or take them off it: the record of
+        # the local authority's plan (Children and Families Act 2014 s37, s45).
+        EHC_PLAN = "ehc_plan", "EHC plan record"
 
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="register_entries")
     effective_on = models.DateField("takes effect on")
@@ -141,7 +144,7 @@ class RegisterEntry(models.Model):
                 condition=Q(stage__in=[s.value for s in SenStage]), name="entry_stage_valid"
             ),
             models.CheckConstraint(
-                condition=Q(source__in=["manual", "import", "concern", "review"]),
+                condition=Q(source__in=["manual", "import", "concern", "review", "ehc_plan"]),
                 name="entry_source_valid",
             ),
         ]

@@ -81,6 +81,20 @@ class RegisterEntryQuerySet(PupilRecordQuerySet):
             .filter(stage__in=off, previous_stage__in=codes.REGISTER_STAGES)
         )
 
+    def off_e_without_plan_record(self):
+        """
+        In-force entries that took a pupil off E (or corrected an E entry away) other than
+        the EHC plan record's own: a school action the law does not allow (docs/register.md).
+        """
+        ehcp = SenStage.EHCP
+        return (
+            self.in_force()
+            .with_previous_stage()
+            .filter(Q(previous_stage=ehcp) | Q(corrects__stage=ehcp))
+            .exclude(stage=ehcp)
+            .exclude(source=RegisterEntry.Source.EHC_PLAN)
+        )
+
     def between(self, start=None, end=None):
         qs = self
         if start:

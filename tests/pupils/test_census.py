@@ -163,7 +163,9 @@ def on_register(world, when):
 
 def test_who_was_on_the_register_on_each_date(world, history):
     """Worked dates over Kit's, Lee's, Mo's and Nia's histories."""
-    cease_plan(history["kit"], world.user(Role.SENCO), on=date(2026, 2, 1), stage=SenStage.NONE)  # plan ceased
+    cease_plan(
+        history["kit"], world.user(Role.SENCO), on=date(2026, 2, 1), stage=SenStage.NONE
+    )  # plan ceased
     assert on_register(world, date(2024, 2, 29)) == {}
     assert on_register(world, date(2024, 3, 1)) == {"Kit": ("sen_support", ["SPLD"])}
     assert on_register(world, date(2024, 10, 1)) == {

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pupils.codes import SenStage
 from pupils.models import (
     Concern,
+    ParentInformed,
     Referral,
     RegisterEntry,
     RoundRobinRequest,
@@ -172,8 +173,9 @@ def decide_concern(
     name = pupil.full_name
     tasks = []
     if decision in REGISTER_DECISIONS and has_plan:
+        entry = None
         if needs and needs != current:
-            record_register_change(
+            entry = record_register_change(
                 pupil=pupil,
                 stage=SenStage.EHCP,
                 needs=needs,
@@ -184,6 +186,8 @@ def decide_concern(
                 recorded_by=decided_by,
                 source=RegisterEntry.Source.CONCERN,
             )
+        if parent_informed:  # what the SENCO entered is kept, with the entry if there is one
+            ParentInformed.objects.create(pupil=pupil, entry=entry, **parent_informed)
         if decision == Concern.Decision.EHC_REQUEST:
             tasks.append(
                 task(

@@ -314,3 +314,10 @@ def test_check_register_ignores_pupils_never_on_e(world):
     change(world, pupil, SenStage.SEN_SUPPORT, ["MLD"], on=date(2025, 9, 1))
     change(world, pupil, SenStage.NONE, [], on=date(2025, 12, 1))
     assert run_check()[0] == 0
+
+
+def test_parents_told_on_a_decision_for_a_pupil_on_e_is_kept(senco_client, world, on_plan):
+    today = date.today().isoformat()
+    decide(senco_client, world, on_plan, "sen_support", informed_on=today, informed_method="phone")
+    told = on_plan.parents_informed.get()
+    assert (told.method, told.entry, told.informed_by) == ("phone", None, world.user(Role.SENCO))

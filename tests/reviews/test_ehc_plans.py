@@ -218,3 +218,13 @@ def test_plan_page_query_count_does_not_grow(login, world):
     one = count(client, reverse("reviews:ehc_plan", args=[world.taught.pk]))
     many = count(client, reverse("reviews:ehc_plan", args=[world.untaught.pk]))
     assert one == many
+
+
+def test_the_plan_and_its_cessation_are_on_the_pupils_history(senco_client, world):
+    senco = world.user(Role.SENCO)
+    issue_plan(world.taught, senco, needs=["ASD"])
+    cease_plan(world.taught, senco, on=date(2026, 1, 5), reason="Outcomes met.")
+    response = senco_client.get(reverse("pupils:history", args=[world.taught.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "EHC plan ceased" in html and "EHC plan issued" in html and "Outcomes met." in html

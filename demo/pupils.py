@@ -17,6 +17,7 @@ from pupils.models import (
     TeachingGroup,
 )
 from pupils.register.services import record_register_change
+from reviews.ehc_plans.services import record_plan_issued
 from sendhub.models import Membership, User
 from sendhub.roles import Role
 
@@ -213,6 +214,14 @@ def build_register(rng, school, pupils, *, senco, today, k_share=0.14, e_share=0
             decided_by=senco, recorded_by=senco, **extra,
         )  # fmt: skip
 
+    def plan_issued(pupil, needs, when, notes):
+        # Only the EHC plan record puts a pupil on E (Children and Families Act 2014 s37).
+        when = min(max(when, pupil.joined_on), today)
+        return record_plan_issued(
+            pupil=pupil, issued_on=when, local_authority=school.local_authority, by=senco,
+            needs=needs, notes=notes, today=today,
+        )  # fmt: skip
+
     def told(pupil, entry, when):
         if rng.random() < 0.9:
             ParentInformed.objects.create(
@@ -237,9 +246,9 @@ def build_register(rng, school, pupils, *, senco, today, k_share=0.14, e_share=0
     for pupil in e_pupils:
         needs = _needs(rng, E_NEEDS)
         if rng.random() < 0.5:
-            entry = change(pupil, SenStage.EHCP, needs, pupil.joined_on,
-                           "EHC plan issued before transfer; named this school.")  # fmt: skip
-            told(pupil, entry, pupil.joined_on)
+            plan = plan_issued(pupil, needs, pupil.joined_on,
+                               "Issued before transfer; names this school (section I).")  # fmt: skip
+            told(pupil, plan.issue_entry, pupil.joined_on)
             continue
         start = pupil.joined_on + timedelta(days=rng.randrange(0, 200))
         entry = change(
@@ -252,8 +261,8 @@ def build_register(rng, school, pupils, *, senco, today, k_share=0.14, e_share=0
         if requested > start:
             change(pupil, SenStage.ASSESSMENT_REQUESTED, needs, requested,
                    "Graduated approach over three cycles; progress remains limited.")  # fmt: skip
-            change(pupil, SenStage.EHCP, needs, requested + timedelta(weeks=20),
-                   "Final EHC plan issued by the local authority.")  # fmt: skip
+            plan_issued(pupil, needs, requested + timedelta(weeks=20),
+                        "Final plan issued 20 weeks after the school's request.")  # fmt: skip
     for pupil in removed:
         start = pupil.joined_on + timedelta(days=rng.randrange(0, 200))
         entry = change(pupil, SenStage.SEN_SUPPORT, _needs(rng, K_NEEDS), start,

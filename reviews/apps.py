@@ -17,6 +17,10 @@ class ReviewsConfig(AppConfig):
         grant((Role.SENCO,), "reviews.manage_plans")
         grant((Role.PARENT,), "reviews.take_part_as_parent")
 
+        # EHC plans: the SENCO records what the local authority decided; senior leaders read.
+        grant(SEN_TEAM, "reviews.view_ehcplan")
+        grant((Role.SENCO,), "reviews.record_ehc_plan")
+
         # Plans and reviews belong on the pupil's history page; pupils cannot import them.
         history.register(models.SupportPlan, "pupil")
         history.register(models.PlanTarget, "plan__pupil", name_field="outcome")
@@ -25,6 +29,7 @@ class ReviewsConfig(AppConfig):
         history.register(models.PlanReview, "plan__pupil", name_field="held_on")
         history.register(models.TargetProgress, "review__plan__pupil", name_field="target")
         history.register(models.ReviewView, "plan__pupil", name_field="party")
+        history.register(models.EHCPlan, "pupil", name_field="issued_on")
 
         # "My targets" on a passport are the current plan's outcomes.
         register_target_source(models.current_plan_outcomes)

@@ -1,13 +1,13 @@
 """Support-plan workflows that change several rows; each runs in one transaction."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from pupils.codes import SenStage
-from pupils.models import RegisterEntry
+from pupils.models import RegisterEntry, Task
 from pupils.register.services import record_register_change
 from reviews.models import (
     PlanAgreement,
@@ -22,6 +22,7 @@ from reviews.models import (
 
 Status = SupportPlan.Status
 Decision = PlanReview.Decision
+INTERIM_REVIEW_DAYS = 14
 
 
 def _copy_plan(plan, *, by, cycle, version, review_due_on, targets, assess_summary=None):
@@ -241,7 +242,10 @@ def close_review(
 
     progress is {target id: (rating, evidence)} for every target. The plan becomes
     reviewed; "exit" takes the pupil off SEN support and "escalate" records that an EHC
-    needs assessment is requested, both on the register. Unless the pupil exits, the
+    needs assessment is requested, both on the register. A pupil with an EHC plan stays
+    on E (only the local authority ceases a plan, Children and Families Act 2014 s45):
+    "exit" and "reduce" leave the register as it is, and "escalate" becomes a task to ask
+    the local authority for an interim annual review. Unless the pupil exits, the
     next cycle opens as a draft pre-filled from this one: targets not met or partly met
     carry over and the strategies are copied. Returns the new draft (None on exit).
     """
@@ -281,6 +285,18 @@ def close_review(
     pupil = plan.pupil
     needs = [need.code for need in pupil.needs.order_by("rank")]
     reason = f"Support plan review on {held_on:%d/%m/%Y}: {review.get_decision_display()}."
+    has_plan = pupil.sen_stage == SenStage.EHCP
+    if decision == Decision.ESCALATE and has_plan:
+        Task.objects.create(
+            school_id=pupil.school_id,
+            pupil=pupil,
+            assigned_to=recorded_by,
+            title=f"Ask the local authority for an interim annual review of "
+            f"{pupil.full_name}'s EHC plan",
+            due_on=today + timedelta(days=INTERIM_REVIEW_DAYS),
+        )
+    if decision == Decision.EXIT and has_plan:
+        return None
     if decision == Decision.EXIT:
         record_register_change(
             pupil=pupil, stage=SenStage.NONE, needs=[], effective_on=held_on, reason=reason,
@@ -288,7 +304,11 @@ def close_review(
             source=RegisterEntry.Source.REVIEW,
         )  # fmt: skip
         return None
-    if decision == Decision.ESCALATE and pupil.sen_stage != SenStage.ASSESSMENT_REQUESTED:
+    if (
+        decision == Decision.ESCALATE
+        and not has_plan
+        and pupil.sen_stage != SenStage.ASSESSMENT_REQUESTED
+    ):
         record_register_change(
             pupil=pupil, stage=SenStage.ASSESSMENT_REQUESTED, needs=needs, effective_on=held_on,
             reason=reason, evidence=summary, decided_by=recorded_by, recorded_by=recorded_by,

@@ -1,12 +1,16 @@
 from django.urls import path
 
 from reviews import views
+from reviews.ehc_plans import views as ehc_plan_views
 
 app_name = "reviews"
 
 urlpatterns = [
     path("pupil/<int:pk>/", views.pupil_plans, name="pupil_plans"),
     path("pupil/<int:pk>/new/", views.plan_create, name="plan_create"),
+    path("pupil/<int:pk>/ehc-plan/", ehc_plan_views.ehc_plan, name="ehc_plan"),
+    path("pupil/<int:pk>/ehc-plan/issued/", ehc_plan_views.ehc_plan_issue, name="ehc_plan_issue"),
+    path("ehc-plan/<int:pk>/ceased/", ehc_plan_views.ehc_plan_cease, name="ehc_plan_cease"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("<int:pk>/strategies/", views.plan_strategies, name="plan_strategies"),

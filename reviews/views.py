@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from provision.filters import LIBRARY_PAGE_SIZE, StrategyFilter
 from provision.models import Strategy
+from pupils.codes import SenStage
 from pupils.models import Pupil, ReadReceipt
 from reviews import services
 from reviews.forms import (
@@ -354,6 +355,13 @@ def plan_review(request, pk):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            if following is None and plan.pupil.sen_stage == SenStage.EHCP:
+                messages.success(
+                    request,
+                    "Review recorded. No further support plan cycle opens; the pupil keeps "
+                    "the EHC plan (E) until the local authority ceases it.",
+                )
+                return redirect(plan)
             if following is None:
                 messages.success(request, "Review recorded. The pupil has left SEN support.")
                 return redirect(plan)

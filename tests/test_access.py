@@ -26,6 +26,7 @@ from tests.pupils.concern_data import (
 from tests.pupils.import_files import batch_kwargs
 from tests.pupils.passport_data import with_documents, with_photos
 from tests.pupils.relationship_data import group_kwargs, parent_link_kwargs, support_kwargs
+from tests.reviews.ehc_plan_data import ehc_plan_kwargs
 from tests.reviews.plan_data import (
     active_plan_kwargs,
     agreed_plan_kwargs,
@@ -220,6 +221,20 @@ ACCESS = {
     "reviews:review_pdf": Access(
         statuses(PLAN_READERS | {Role.PARENT}), kwargs=reviewed_plan_kwargs
     ),
+    # The EHC plan record: the SENCO records the LA's decisions, senior leaders read.
+    "reviews:ehc_plan": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
+    "reviews:ehc_plan_issue": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=pupil_kwargs,
+        method="post",
+        data={"local_authority": "Kent", "issued_on": "2025-09-01", "primary_need": "ASD"},
+    ),
+    "reviews:ehc_plan_cease": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=ehc_plan_kwargs,
+        method="post",
+        data={"ceased_on": "2026-07-01", "reason": "Outcomes met.", "stage": "sen_support"},
+    ),
     # MIS import (tests/pupils/test_import.py covers another school's batch: 404).
     "pupils:import": Access(statuses(IMPORTERS)),
     "pupils:import_preview": Access(statuses(IMPORTERS), kwargs=batch_kwargs()),
@@ -311,7 +326,7 @@ PUBLIC = {"login", "logout", "health"}
 # kwargs functions naming a pupil: each URL using one is walked with an out-of-scope pupil.
 SCOPED_KWARGS = {pupil_kwargs, document_kwargs, version_kwargs}
 SCOPED_KWARGS |= {draft_plan_kwargs, agreed_plan_kwargs, active_plan_kwargs}
-SCOPED_KWARGS |= {reviewed_plan_kwargs}
+SCOPED_KWARGS |= {reviewed_plan_kwargs, ehc_plan_kwargs}
 SCOPED_KWARGS |= {concern_kwargs, evidence_kwargs, round_robin_kwargs, referral_kwargs, task_kwargs}
 SCOPED_KWARGS |= {parent_link_kwargs, support_kwargs, group_kwargs}
 # ...or naming a person, where out of scope is someone known only at another school.

@@ -16,6 +16,7 @@ from pupils.models import (
     SpecialistService,
 )
 from pupils.register.forms import DateInput
+from pupils.register.services import rerank_needs
 
 AREA_CHOICES = [(a.value, a.label) for a in codes.BroadArea if a != codes.BroadArea.OTHER] + [
     ("unsure", "Not sure yet")
@@ -220,6 +221,12 @@ class DecisionForm(forms.Form):
         required=False,
         label="Primary need (SEN support or EHC request)",
     )
+    add_need = forms.ChoiceField(
+        choices=[("", "—")] + list(codes.NeedType.choices),
+        required=False,
+        label="Add a need (optional)",
+        help_text="It goes after the needs already recorded.",
+    )
     service = forms.ModelChoiceField(
         queryset=SpecialistService.objects.none(), required=False, label="Refer to (referral)"
     )
@@ -232,9 +239,23 @@ class DecisionForm(forms.Form):
         label="How parents were told",
     )
 
-    def __init__(self, *args, school, **kwargs):
+    def __init__(self, *args, pupil, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = SpecialistService.objects.filter(school=school)
+        self.fields["service"].queryset = SpecialistService.objects.filter(school=pupil.school_id)
+        self.current_needs = [need.code for need in pupil.needs.order_by("rank")]
+        if self.current_needs:
+            # Show the ranking the decision starts from; nothing on it is dropped.
+            ranking = "; ".join(
+                f"{rank}. {codes.NeedType(code).label}"
+                for rank, code in enumerate(self.current_needs, 1)
+            )
+            primary = self.fields["primary_need"]
+            primary.label = "Primary need"
+            primary.choices = [("", "Keep the current ranking")] + list(codes.NeedType.choices)
+            primary.help_text = (
+                f"Current ranking: {ranking}. Choosing another need makes it the primary need; "
+                "the others keep their order."
+            )
 
     def clean_informed_on(self):
         value = self.cleaned_data["informed_on"]
@@ -246,4 +267,10 @@ class DecisionForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("informed_on") and not cleaned.get("informed_method"):
             self.add_error("informed_method", "Say how the parents were told.")
+        primary, added = cleaned.get("primary_need", ""), cleaned.get("add_need", "")
+        cleaned["needs"] = (
+            rerank_needs(self.current_needs, primary=primary, added=added)
+            if primary or added
+            else None
+        )
         return cleaned

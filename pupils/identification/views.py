@@ -114,7 +114,6 @@ def _workspace(request, concern, **forms):
         }
         for source in EvidenceSource
     ]
-    school = concern.pupil.school
     return {
         "concern": concern,
         "checklist": checklist,
@@ -134,7 +133,7 @@ def _workspace(request, concern, **forms):
         "observation_form": forms.get("observation_form") or ObservationForm(),
         "view_form": forms.get("view_form") or ConcernViewForm(),
         "decision_form": forms.get("decision_form")
-        or DecisionForm(school=school, initial={"decision": concern.decision or None}),
+        or DecisionForm(pupil=concern.pupil, initial={"decision": concern.decision or None}),
     }
 
 
@@ -266,7 +265,7 @@ def concern_view(request, pk):
 def concern_decide(request, pk):
     """Record the decision and everything that follows from it (one transaction)."""
     concern = _concern(request, pk)
-    form = DecisionForm(request.POST, school=concern.pupil.school)
+    form = DecisionForm(request.POST, pupil=concern.pupil)
     if form.is_valid():
         data = form.cleaned_data
         informed = None
@@ -283,7 +282,7 @@ def concern_decide(request, pk):
                 rationale=data["rationale"],
                 decided_by=request.user,
                 look_again_on=data["look_again_on"],
-                needs=[data["primary_need"]] if data["primary_need"] else None,
+                needs=data["needs"],
                 parent_informed=informed,
                 service=data["service"],
             )

@@ -13,6 +13,7 @@ from pupils import codes
 from pupils.codes import SenStage
 from pupils.models import (
     Concern,
+    ParentInformed,
     Referral,
     RegisterEntry,
     RoundRobinRequest,
@@ -28,6 +29,7 @@ PLAN_DRAFT_DAYS = 14
 TELL_STAFF_DAYS = 5
 TELL_PARENTS_DAYS = 5
 EHC_REQUEST_DAYS = 14
+INTERIM_REVIEW_DAYS = 14
 SEND_REFERRAL_DAYS = 5
 
 # The decisions that put a pupil on the register, and the stage each one sets.
@@ -120,6 +122,11 @@ def decide_concern(
     parents were told, Children and Families Act 2014 s68) and the follow-up tasks:
     draft a support plan, tell the pupil's teachers, tell parents if not yet told.
     Monitoring marks the pupil as monitored; a referral opens a Referral.
+
+    needs is the whole ranking the SENCO chose; it may add needs or re-rank them but never
+    drops one. A pupil with an EHC plan stays on E whatever the decision (Children and
+    Families Act 2014 s37, s45): SEN support records only a changed ranking, and a request
+    for assessment becomes a task to ask the local authority for an interim annual review.
     """
     today = today or date.today()
     errors = {}
@@ -133,14 +140,24 @@ def decide_concern(
         errors["service"] = "Choose the service to refer to."
     if concern.status == Concern.Status.DECIDED and not concern.is_due_to_look_again:
         errors["decision"] = "This concern has already been decided."
-    if decision in REGISTER_DECISIONS:
-        needs = needs or pupil_needs_or_unassessed(concern.pupil)
-        if problems := codes.need_errors(REGISTER_DECISIONS[decision], needs):
+    pupil = concern.pupil
+    current = [need.code for need in pupil.needs.order_by("rank")]
+    dropped = [c for c in current if c != "NSA" and needs is not None and c not in needs]
+    if dropped and decision in REGISTER_DECISIONS:
+        errors["primary_need"] = (
+            f"A decision adds or re-ranks needs but never removes one (would drop "
+            f"{', '.join(dropped)}). Remove a need on the register form, with the reason."
+        )
+    elif decision in REGISTER_DECISIONS:
+        on_plan = pupil.sen_stage == SenStage.EHCP
+        stage = SenStage.EHCP if on_plan else REGISTER_DECISIONS[decision]
+        ranking = needs or (current if on_plan else pupil_needs_or_unassessed(pupil))
+        if ranking and (problems := codes.need_errors(stage, ranking)):
             errors["primary_need"] = problems
     if errors:
         raise ValidationError(errors)
 
-    pupil = concern.pupil
+    has_plan = pupil.sen_stage == SenStage.EHCP
     concern.decision = decision
     concern.rationale = rationale
     concern.decided_by = decided_by
@@ -162,7 +179,32 @@ def decide_concern(
 
     name = pupil.full_name
     tasks = []
-    if decision in REGISTER_DECISIONS:
+    if decision in REGISTER_DECISIONS and has_plan:
+        entry = None
+        if needs and needs != current:
+            entry = record_register_change(
+                pupil=pupil,
+                stage=SenStage.EHCP,
+                needs=needs,
+                effective_on=today,
+                reason=rationale,
+                evidence=f"Concern raised by {concern.raised_by} on {concern.raised_at:%d/%m/%Y}",
+                decided_by=decided_by,
+                recorded_by=decided_by,
+                source=RegisterEntry.Source.CONCERN,
+            )
+        if parent_informed:  # what the SENCO entered is kept, with the entry if there is one
+            ParentInformed.objects.create(pupil=pupil, entry=entry, **parent_informed)
+        if decision == Concern.Decision.EHC_REQUEST:
+            tasks.append(
+                task(
+                    f"Ask the local authority for an interim annual review of {name}'s EHC plan",
+                    INTERIM_REVIEW_DAYS,
+                )
+            )
+        else:
+            tasks.append(task(f"Tell {name}'s teachers about the support", TELL_STAFF_DAYS))
+    elif decision in REGISTER_DECISIONS:
         record_register_change(
             pupil=pupil,
             stage=REGISTER_DECISIONS[decision],

@@ -81,6 +81,20 @@ class RegisterEntryQuerySet(PupilRecordQuerySet):
             .filter(stage__in=off, previous_stage__in=codes.REGISTER_STAGES)
         )
 
+    def off_e_without_plan_record(self):
+        """
+        In-force entries that took a pupil off E (or corrected an E entry away) other than
+        the EHC plan record's own: a school action the law does not allow (docs/register.md).
+        """
+        ehcp = SenStage.EHCP
+        return (
+            self.in_force()
+            .with_previous_stage()
+            .filter(Q(previous_stage=ehcp) | Q(corrects__stage=ehcp))
+            .exclude(stage=ehcp)
+            .exclude(source=RegisterEntry.Source.EHC_PLAN)
+        )
+
     def between(self, start=None, end=None):
         qs = self
         if start:
@@ -112,6 +126,9 @@ class RegisterEntry(models.Model):
         IMPORT = "import", "MIS import"
         CONCERN = "concern", "Concern decision"
         REVIEW = "review", "Review decision"
+        # The only source that may put a pupil onto E or take them off it: the record of
+        # the local authority's plan (Children and Families Act 2014 s37, s45).
+        EHC_PLAN = "ehc_plan", "EHC plan record"
 
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="register_entries")
     effective_on = models.DateField("takes effect on")
@@ -141,7 +158,7 @@ class RegisterEntry(models.Model):
                 condition=Q(stage__in=[s.value for s in SenStage]), name="entry_stage_valid"
             ),
             models.CheckConstraint(
-                condition=Q(source__in=["manual", "import", "concern", "review"]),
+                condition=Q(source__in=["manual", "import", "concern", "review", "ehc_plan"]),
                 name="entry_source_valid",
             ),
         ]

@@ -1,11 +1,15 @@
 from datetime import date
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 
 from pupils import codes
 from pupils.models import ParentInformed, RegisterEntry
 
 NEED_CHOICES = [("", "—")] + list(codes.NeedType.choices)
+# E is written only by the EHC plan record (Children and Families Act 2014 s37, s45).
+SCHOOL_STAGE_CHOICES = [c for c in codes.SenStage.choices if c[0] != codes.SenStage.EHCP]
 
 
 class DateInput(forms.DateInput):
@@ -18,7 +22,12 @@ class DateInput(forms.DateInput):
 class RegisterChangeForm(forms.Form):
     """A SENCO's decision about a pupil's SEN stage and needs."""
 
-    stage = forms.ChoiceField(label="SEN stage", choices=codes.SenStage.choices)
+    stage = forms.ChoiceField(
+        label="SEN stage",
+        choices=SCHOOL_STAGE_CHOICES,
+        help_text="An EHC plan (E) is recorded on the pupil's EHC plan page, when the local "
+        "authority issues it.",
+    )
     primary_need = forms.ChoiceField(
         label="Primary need (rank 1)", choices=NEED_CHOICES, required=False
     )
@@ -65,6 +74,17 @@ class RegisterChangeForm(forms.Form):
         initial.setdefault("secondary_need", current[1] if len(current) > 1 else "")
         initial.setdefault("other_needs", current[2:])
         super().__init__(*args, **kwargs)
+        if pupil.sen_stage == codes.SenStage.EHCP:
+            # The plan record owns the stage: needs may be re-ranked here, E stays.
+            stage = self.fields["stage"]
+            stage.choices = [(codes.SenStage.EHCP, codes.SenStage.EHCP.label)]
+            stage.disabled = True
+            stage.help_text = format_html(
+                "{} has an EHC plan, so the stage belongs to the plan record: only the local "
+                'authority ceases a plan. See the <a href="{}">EHC plan page</a>.',
+                pupil.full_name,
+                reverse("reviews:ehc_plan", args=[pupil.pk]),
+            )
         self.fields["corrects"].queryset = pupil.register_entries.in_force().order_by(
             "-effective_on"
         )

@@ -9,6 +9,7 @@ from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.browser.conftest import PHONE, check_accessibility, screenshot, sign_in
 from tests.factories import PupilFactory
+from tests.reviews.ehc_plan_data import issue_plan
 
 pytestmark = pytest.mark.browser
 
@@ -33,13 +34,15 @@ def populated(world):
     for index, pupil in enumerate(pupils):
         record_register_change(
             pupil=pupil,
-            stage=SenStage.EHCP if index % 4 == 0 else SenStage.SEN_SUPPORT,
+            stage=SenStage.SEN_SUPPORT,
             needs=[needs[index % len(needs)]],
             effective_on=date(2025, 9, 10),
             reason="Demo",
             decided_by=senco,
             recorded_by=senco,
         )
+        if index % 4 == 0:
+            issue_plan(pupil, senco, on=date(2025, 9, 10))
     return world
 
 

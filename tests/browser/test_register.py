@@ -9,6 +9,7 @@ from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import PupilFactory, TeachingGroupFactory
+from tests.reviews.ehc_plan_data import issue_plan
 
 pytestmark = pytest.mark.browser
 NEEDS = ["SLCN", "ASD", "SPLD", "SEMH", "MLD", "HI"]
@@ -23,13 +24,15 @@ def register(world):
     for index, pupil in enumerate(pupils):
         record_register_change(
             pupil=pupil,
-            stage=SenStage.EHCP if index % 4 == 0 else SenStage.SEN_SUPPORT,
+            stage=SenStage.SEN_SUPPORT,
             needs=[NEEDS[index % 6], NEEDS[(index + 3) % 6]],
             effective_on=date(2025, 9, 1),
             reason="Screening, observation and a teacher round robin",
             decided_by=senco,
             recorded_by=senco,
         )
+        if index % 4 == 0:
+            issue_plan(pupil, senco, on=date(2025, 9, 1))
     return world
 
 

@@ -14,6 +14,7 @@ from pupils.register.census import census_rows, movement
 from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.factories import PupilFactory
+from tests.reviews.ehc_plan_data import cease_plan, issue_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def history(world):
     ola = PupilFactory(school=world.school, first_name="Ola", joined_on=date(2026, 1, 1))
     decide(world, kit, SenStage.SEN_SUPPORT, ["SPLD"], date(2024, 3, 1))
     decide(world, kit, SenStage.ASSESSMENT_REQUESTED, ["SPLD"], date(2025, 3, 10))
-    decide(world, kit, SenStage.EHCP, ["SPLD", "SEMH"], date(2025, 6, 10))
+    issue_plan(kit, world.user(Role.SENCO), on=date(2025, 6, 10), needs=["SPLD", "SEMH"])
     decide(world, lee, SenStage.SEN_SUPPORT, ["SEMH", "SLCN"], date(2024, 9, 5))
     decide(world, lee, SenStage.NONE, [], date(2025, 6, 2))
     wrong = decide(world, mo, SenStage.SEN_SUPPORT, ["MLD"], date(2024, 10, 1))
@@ -93,7 +94,7 @@ def test_autumn_2025_census_excludes_leavers_and_includes_only_pupils_on_roll(wo
 def test_later_changes_do_not_alter_a_past_census(world, history):
     before = extract(world, date(2025, 10, 2))
     decide(world, history["lee"], SenStage.SEN_SUPPORT, ["SEMH"], date(2025, 11, 5))
-    decide(world, history["kit"], SenStage.NONE, [], date(2026, 2, 1))
+    cease_plan(history["kit"], world.user(Role.SENCO), on=date(2026, 2, 1), stage=SenStage.NONE)
     assert extract(world, date(2025, 10, 2)) == before
 
 
@@ -162,7 +163,9 @@ def on_register(world, when):
 
 def test_who_was_on_the_register_on_each_date(world, history):
     """Worked dates over Kit's, Lee's, Mo's and Nia's histories."""
-    decide(world, history["kit"], SenStage.NONE, [], date(2026, 2, 1))  # plan ceased
+    cease_plan(
+        history["kit"], world.user(Role.SENCO), on=date(2026, 2, 1), stage=SenStage.NONE
+    )  # plan ceased
     assert on_register(world, date(2024, 2, 29)) == {}
     assert on_register(world, date(2024, 3, 1)) == {"Kit": ("sen_support", ["SPLD"])}
     assert on_register(world, date(2024, 10, 1)) == {
@@ -205,7 +208,7 @@ def test_the_extract_for_a_past_date_is_the_register_as_it_stood(client, world, 
     }
     # After the census day: Lee rejoins, Kit's plan ends, Mo leaves, a new pupil joins on K.
     decide(world, history["lee"], SenStage.SEN_SUPPORT, ["SEMH"], date(2025, 11, 5))
-    decide(world, history["kit"], SenStage.NONE, [], date(2026, 2, 1))
+    cease_plan(history["kit"], world.user(Role.SENCO), on=date(2026, 2, 1), stage=SenStage.NONE)
     Pupil.objects.filter(pk=history["mo"].pk).update(left_on=date(2026, 3, 31))
     newcomer = PupilFactory(school=world.school, joined_on=date(2025, 10, 3))
     decide(world, newcomer, SenStage.SEN_SUPPORT, ["SLCN"], date(2025, 10, 3))

@@ -14,6 +14,7 @@ from reports.dashboards import parent_meetings_tile
 from sendhub.models import School
 from sendhub.roles import Role
 from tests.factories import PupilFactory
+from tests.reviews.ehc_plan_data import issue_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,9 @@ def test_school_year_runs_from_1_september_to_31_august(day, start, end):
 
 
 def on_sen_support(pupil, senco, stage=SenStage.SEN_SUPPORT):
+    if stage == SenStage.EHCP:
+        issue_plan(pupil, senco, needs=["SLCN"])
+        return
     record_register_change(
         pupil=pupil, stage=stage, needs=["SLCN"], effective_on=date(2025, 9, 1),
         reason="Meetings test", decided_by=senco, recorded_by=senco,

@@ -20,6 +20,7 @@ from reviews.models import SupportPlan
 from sendhub.roles import Role
 from tests.factories import ParentLinkFactory, PupilFactory, TeachingGroupFactory
 from tests.pupils.passport_data import give_passport
+from tests.reviews.ehc_plan_data import issue_plan
 from tests.reviews.plan_data import make_plan
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def add_pupils(world, count, *, start=0):
         pupil = PupilFactory(school=world.school, form=form, free_school_meals=index % 2 == 0)
         record_register_change(
             pupil=pupil,
-            stage=SenStage.EHCP if index % 3 == 0 else SenStage.SEN_SUPPORT,
+            stage=SenStage.SEN_SUPPORT,
             needs=[NEEDS[index % 6], NEEDS[(index + 2) % 6]],
             effective_on=date(2025, 9, 1),
             reason="Query-count data",
@@ -49,6 +50,8 @@ def add_pupils(world, count, *, start=0):
             parent_informed={"informed_on": date(2025, 9, 2), "method": "phone",
                              "informed_by": senco},
         )  # fmt: skip
+        if index % 3 == 0:
+            issue_plan(pupil, senco, on=date(2025, 9, 1))
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from pupils.models import ParentInformed, Pupil, RegisterEntry
 from pupils.register.services import record_register_change
 from sendhub.roles import Role
 from tests.factories import PupilFactory, TeachingGroupFactory
+from tests.reviews.ehc_plan_data import issue_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +175,7 @@ def build_register(world):
     decide(world, alice, SenStage.SEN_SUPPORT, ["SPLD", "SLCN"], date(2025, 3, 3),
            parent_informed={"informed_on": date(2025, 3, 4), "method": "phone",
                             "informed_by": world.user(Role.SENCO)})  # fmt: skip
-    decide(world, ben, SenStage.EHCP, ["ASD"], date(2024, 9, 5))
+    issue_plan(ben, world.user(Role.SENCO), on=date(2024, 9, 5), needs=["ASD"])
     decide(world, cara, SenStage.SEN_SUPPORT, ["SEMH"], date(2024, 10, 1))
     decide(world, cara, SenStage.NONE, [], date(2025, 6, 1))
     decide(world, dan, SenStage.SEN_SUPPORT, ["MLD"], date(2024, 9, 5))

@@ -11,6 +11,7 @@ from reports.anonymise import suppress, suppressed_percent
 from sendhub.roles import Role
 from tests.conftest import make_member
 from tests.factories import PupilFactory
+from tests.reviews.ehc_plan_data import issue_plan
 
 
 @pytest.mark.parametrize(
@@ -29,6 +30,9 @@ def test_percent_of_a_suppressed_count_is_suppressed_too():
 def put_on_register(world, pupils, stage):
     senco = world.user(Role.SENCO)
     for pupil in pupils:
+        if stage == SenStage.EHCP:
+            issue_plan(pupil, senco, needs=["SEMH"])
+            continue
         record_register_change(
             pupil=pupil,
             stage=stage,

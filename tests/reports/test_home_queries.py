@@ -14,6 +14,7 @@ from tests.factories import (
     SupportAssignmentFactory,
     TeachingGroupFactory,
 )
+from tests.reviews.ehc_plan_data import issue_plan
 
 NEEDS = ["SLCN", "ASD", "SPLD", "SEMH", "MLD", "HI", "VI", "PD"]
 
@@ -25,13 +26,15 @@ def grow(world, extra):
         pupil = PupilFactory(school=world.school)
         record_register_change(
             pupil=pupil,
-            stage=SenStage.SEN_SUPPORT if index % 3 else SenStage.EHCP,
+            stage=SenStage.SEN_SUPPORT,
             needs=[NEEDS[index % len(NEEDS)], NEEDS[(index + 1) % len(NEEDS)]],
             effective_on=date(2025, 9, 1),
             reason="Grown for a query-count test",
             decided_by=senco,
             recorded_by=senco,
         )
+        if index % 3 == 0:
+            issue_plan(pupil, senco, on=date(2025, 9, 1))
         group = TeachingGroupFactory(school=world.school)
         group.teachers.add(world.user(Role.TEACHER))
         group.pupils.add(pupil)

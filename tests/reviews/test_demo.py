@@ -7,6 +7,7 @@ import pytest
 
 from demo.plans import seed_plans
 from pupils.codes import SenStage
+from pupils.models import Pupil, RegisterEntry
 from pupils.register.services import record_register_change
 from reviews.models import PlanReview, ReviewView, SupportPlan
 from sendhub.roles import Role
@@ -32,3 +33,20 @@ def test_demo_plans_cover_every_state_and_give_the_named_child_an_active_plan(wo
     assert child_plans[2].previous == child_plans[1]
     assert ReviewView.objects.filter(party="parent", received_on__isnull=False).exists()
     assert SupportPlan.history.count() == SupportPlan.objects.count()
+
+
+def test_every_demo_pupil_on_e_has_a_plan_issued_when_their_register_says(world):
+    """The demo keeps E with the plan record: one plan in force, issued on the E entry's date."""
+    from demo.pupils import build_register
+
+    pupils = [PupilFactory(school=world.school, joined_on=date(2022, 9, 1)) for _ in range(40)]
+    build_register(random.Random(7), world.school, pupils, senco=world.user(Role.SENCO),
+                   today=date.today(), e_share=0.25)  # fmt: skip
+    on_e = Pupil.objects.filter(school=world.school, sen_stage=SenStage.EHCP)
+    assert on_e.count() == 10
+    for pupil in on_e:
+        plan = pupil.ehc_plans.in_force().get()
+        first_e = pupil.register_entries.in_force().filter(stage=SenStage.EHCP).earliest("pk")
+        assert plan.issue_entry == first_e and plan.issued_on == first_e.effective_on
+        assert plan.local_authority == world.school.local_authority
+    assert not RegisterEntry.objects.off_e_without_plan_record().exists()

@@ -1,0 +1,28 @@
+"""Models of the reviews app, one module per feature; import them from here."""
+
+from reviews.models.ehcp import (  # noqa: F401
+    EHCPlan,
+    EHCPlanQuerySet,
+)
+from reviews.models.plans import (  # noqa: F401
+    DUE_SOON_DAYS,
+    MAX_WEEKS_TO_REVIEW,
+    TARGETS_ADVISED,
+    TARGETS_MAX,
+    TARGETS_MIN,
+    Layer,
+    PlanAgreement,
+    PlanReview,
+    PlanStrategy,
+    PlanTarget,
+    ReviewView,
+    StandingAgreementManager,
+    SupportPlan,
+    SupportPlanQuerySet,
+    TargetProgress,
+    current_plan_outcomes,
+    current_plans_prefetch,
+    default_review_date,
+    latest_review_date,
+    with_plan_unread_by,
+)

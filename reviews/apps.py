@@ -33,3 +33,10 @@ class ReviewsConfig(AppConfig):
 
         # "My targets" on a passport are the current plan's outcomes.
         register_target_source(models.current_plan_outcomes)
+
+        # The MIS import records the plans a school's MIS already holds through the plan
+        # record, the only way onto stage E.
+        from pupils.register.ehc_plans import register_plan_recorder
+        from reviews.ehc_plans.services import record_plan_from_mis
+
+        register_plan_recorder(record_plan_from_mis)

@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pupils import codes
+from pupils.codes import SenStage
 from pupils.mis_import.cells import split_name
 from pupils.mis_import.reading import KEEP_WHEN_BLANK, PUPIL_FIELDS
 from pupils.mis_import.rows import chunks
@@ -52,6 +53,7 @@ def apply_preview(preview, *, user=None, source="", today=None):
     classes, parent links, leavers (archived, never deleted) and register changes through
     record_register_change.
     """
+    from pupils.register.ehc_plans import record_plan_from_mis
     from pupils.register.services import record_register_change
 
     today = today or date.today()
@@ -129,6 +131,15 @@ def apply_preview(preview, *, user=None, source="", today=None):
         if planned.register is None:
             continue
         stage, needs = planned.register
+        if stage == SenStage.EHCP and planned.pupil.sen_stage != SenStage.EHCP:
+            record_plan_from_mis(
+                pupil=planned.pupil,
+                needs=needs,
+                on=today,
+                by=user,
+                source_note=f"The {reason} shows an EHC plan (SEN provision code E).",
+            )
+            continue
         record_register_change(
             pupil=planned.pupil,
             stage=stage,

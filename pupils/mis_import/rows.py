@@ -470,8 +470,32 @@ def _register_target(planned, pupil, mapping, current_needs, errors):
             return None
         needs = list(current_needs)
     new_stage = stage if codes.census_code_for_stage(stage) == code else STAGE_FOR_CODE[code]
+    if stage == SenStage.EHCP and new_stage != SenStage.EHCP:
+        # Only the local authority ceases a plan (Children and Families Act 2014 s45): the
+        # pupil stays on E and only their needs follow the file.
+        planned.extra.append(
+            (
+                "EHC plan",
+                f"The file says {code}, but this pupil has an EHC plan in force: they stay "
+                "on E until the plan is recorded as ceased on their EHC plan page.",
+            )
+        )
+        new_stage, needs = SenStage.EHCP, needs or list(current_needs)
+    problems = codes.need_errors(new_stage, needs)
+    for problem in problems:
+        errors.append(RowError(planned.row, _need_column(mapping), problem))
+    if problems:
+        return None
     if new_stage == stage and needs == list(current_needs):
         return None
+    if new_stage == SenStage.EHCP and stage != SenStage.EHCP:
+        planned.extra.append(
+            (
+                "EHC plan",
+                "Recorded as in force from today, from the file: complete the local "
+                "authority and the plan's issue date on the pupil's EHC plan page.",
+            )
+        )
     return new_stage, needs
 
 

@@ -160,3 +160,20 @@ def record_plan_ceased(
     plan._change_reason = "EHC plan ceased"
     plan.save()
     return plan
+
+
+MIS_AUTHORITY = "Not yet recorded (from the MIS import)"
+
+
+def record_plan_from_mis(*, pupil, needs, on, by, source_note):
+    """A plan the school's MIS already shows: recorded as in force from `on`, for the
+    SENCO to complete (the local authority and the real issue date) on the plan page."""
+    return record_plan_issued(
+        pupil=pupil,
+        issued_on=on,
+        local_authority=MIS_AUTHORITY,
+        by=by,
+        needs=needs,
+        notes=f"{source_note} Check the issuing local authority and the plan's issue date.",
+        today=on,
+    )

@@ -41,8 +41,9 @@ class EHCPlan(models.Model):
         "final plan issued on", help_text="The date on the final plan the local authority sent."
     )
     notes = models.TextField(blank=True)
+    # Empty when a command-line MIS import recorded it.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     issue_entry = models.OneToOneField(

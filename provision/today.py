@@ -20,6 +20,7 @@ class DueSession:
     day: date
     slots: list
     members: list
+    is_today: bool = True
     session: object = None  # the Session once logged
     token: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -53,6 +54,7 @@ def sessions_due(user, today=None):
                     slots=group.slots_on(day),
                     members=[m for m in group.week_members if m.is_current_on(day)],
                     session=logged.get(day),
+                    is_today=day == today,
                 )
                 (due_today if day == today else catch_up).append(item)
             day += timedelta(days=1)

@@ -46,7 +46,7 @@ def session_log(request, pk):
     if not form.is_valid():
         if request.htmx:
             day = form.cleaned_data.get("day") or today
-            item = _item(group, day, token=form.data.get("token"))
+            item = _item(group, day, today, token=form.data.get("token"))
             return render(request, TEMPLATE + "#due", {"item": item, "form": form, "today": today})
         messages.error(request, "The session was not logged: " + _first_error(form))
         return redirect("provision:today")
@@ -70,7 +70,7 @@ def session_log(request, pk):
         register_count=Count("attendance"),
     ).get(pk=session.pk)
     if request.htmx:
-        item = _item(group, session.date, session=session)
+        item = _item(group, session.date, today, session=session)
         return render(
             request, TEMPLATE + "#due", {"item": item, "today": today, "already_by": already_by}
         )
@@ -81,8 +81,9 @@ def session_log(request, pk):
     return redirect("provision:today")
 
 
-def _item(group, day, *, session=None, token=None):
+def _item(group, day, today, *, session=None, token=None):
     item = DueSession(
+        is_today=day == today,
         group=group,
         day=day,
         slots=group.slots_on(day),

@@ -16,7 +16,7 @@ class ProvisionConfig(AppConfig):
 
 
 def grant_permissions():
-    """What each role may do with provision (docs/provision.md)."""
+    """What each role may do with provision (docs/provision.md, "Who sees and does what")."""
     from sendhub.roles import SEN_TEAM, SUPPORTING_STAFF, Role, grant
 
     senco, ta = (Role.SENCO,), (Role.TEACHING_ASSISTANT,)

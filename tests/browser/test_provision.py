@@ -75,3 +75,14 @@ def test_ta_marks_a_pupil_absent_before_logging(page, world, ta_group):
     assert "2 of 3 present" in page.locator(".session-card").first.inner_text()
     absent = Session.objects.get().attendance.get(present=False)
     assert absent.pupil.first_name == "Kwame"
+
+
+def test_senco_starts_the_catalogue_from_the_provision_menu(page, world):
+    sign_in(page, world.user(Role.SENCO))
+    page.get_by_role("button", name="Provision").click()
+    page.get_by_role("link", name="Intervention catalogue").click()
+    page.get_by_role("button", name="Add the 12 starter interventions").click()
+    page.get_by_role("heading", name="Precision teaching").wait_for()
+    screenshot(page, "provision-catalogue")
+    check_accessibility(page)
+    assert page.console_errors == []

@@ -5,9 +5,32 @@ class ProvisionConfig(AppConfig):
     name = "provision"
 
     def ready(self):
-        from sendhub.roles import SEN_TEAM, SUPPORTING_STAFF, Role, grant
+        from provision import models
+        from pupils import history
 
-        # The strategy library holds no pupil data: every member of staff who plans
-        # support reads it; the SENCO adds the school's own strategies.
-        grant(SEN_TEAM + SUPPORTING_STAFF, "provision.view_strategy")
-        grant((Role.SENCO,), "provision.add_strategy")
+        grant_permissions()
+
+        # Provision a pupil receives is part of their record (docs/access.md).
+        history.register(models.GroupMember, "pupil", name_field="group")
+        history.register(models.SessionAttendance, "pupil", name_field="session")
+
+
+def grant_permissions():
+    """What each role may do with provision (docs/provision.md, "Who sees and does what")."""
+    from sendhub.roles import SEN_TEAM, SUPPORTING_STAFF, Role, grant
+
+    senco, ta = (Role.SENCO,), (Role.TEACHING_ASSISTANT,)
+    # The strategy library holds no pupil data: every member of staff who plans
+    # support reads it; the SENCO adds the school's own strategies.
+    grant(SEN_TEAM + SUPPORTING_STAFF, "provision.view_strategy")
+    grant(senco, "provision.add_strategy")
+    # The catalogue and the groups: the SEN team reads everything; teachers and TAs read
+    # the groups they run or whose pupils they can see (the querysets scope which).
+    grant(
+        SEN_TEAM + SUPPORTING_STAFF, "provision.view_intervention", "provision.view_provisiongroup"
+    )
+    grant(senco, "provision.add_intervention", "provision.change_intervention")
+    grant(senco, "provision.add_provisiongroup")
+    # Logging sessions and keeping members and their scores: the SENCO for any group, a
+    # TA for the groups they run (ProvisionGroup.objects.managed_by).
+    grant(senco + ta, "provision.add_session", "provision.change_groupmember")

@@ -1,7 +1,24 @@
+from datetime import date
+
 from django import forms
 
-from provision.models import Strategy
+from provision.models import (
+    GroupMember,
+    GroupSlot,
+    Intervention,
+    MissedReason,
+    ProvisionGroup,
+    Session,
+    Strategy,
+)
+from pupils.codes import BroadArea
+from pupils.register.forms import DateInput
+from pupils.relationships.forms import StaffMultipleChoiceField, staff_at
 from sendhub.forms import use_school_layers
+from sendhub.roles import Role
+
+# Who may be named as one of a group's staff.
+GROUP_STAFF_ROLES = (Role.TEACHING_ASSISTANT, Role.TEACHER, Role.SENCO)
 
 
 class StrategyForm(forms.ModelForm):
@@ -13,3 +30,204 @@ class StrategyForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         use_school_layers(self, school)
+
+
+class InterventionForm(forms.ModelForm):
+    """One entry of the school's catalogue (Code of Practice 6.76)."""
+
+    areas = forms.MultipleChoiceField(
+        label="Areas of need",
+        choices=BroadArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one area of need."},
+    )
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "name",
+            "areas",
+            "layer",
+            "delivery",
+            "group_size",
+            "sessions_per_week",
+            "minutes_per_session",
+            "typical_weeks",
+            "staff_role",
+            "measure_kind",
+            "measure_name",
+            "entry_criteria",
+            "exit_criteria",
+            "evidence_base",
+            "resource_cost",
+            "is_active",
+        ]
+        widgets = {
+            "entry_criteria": forms.Textarea(attrs={"rows": 2}),
+            "exit_criteria": forms.Textarea(attrs={"rows": 2}),
+            "evidence_base": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.school = school
+        use_school_layers(self, school)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = Intervention.objects.for_school(self.instance.school).exclude(pk=self.instance.pk)
+        if others.filter(name__iexact=name).exists():
+            raise forms.ValidationError("Your catalogue already has an intervention of that name.")
+        return name
+
+
+class ProvisionGroupForm(forms.ModelForm):
+    """Start a running group of one of the school's interventions."""
+
+    staff = StaffMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Run by"
+    )
+
+    class Meta:
+        model = ProvisionGroup
+        fields = [
+            "intervention",
+            "name",
+            "staff",
+            "start_on",
+            "end_on",
+            "planned_sessions",
+            "notes",
+        ]
+        widgets = {
+            "start_on": DateInput(),
+            "end_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.school = school
+        self.fields["intervention"].queryset = Intervention.objects.for_school(school).active()
+        self.fields["staff"].queryset = staff_at(school, GROUP_STAFF_ROLES)
+        self.fields["planned_sessions"].required = False
+        self.fields[
+            "planned_sessions"
+        ].help_text = "Leave blank for the intervention's sessions a week × typical weeks."
+
+    def clean(self):
+        cleaned = super().clean()
+        intervention = cleaned.get("intervention")
+        if not cleaned.get("planned_sessions") and intervention:
+            cleaned["planned_sessions"] = intervention.planned_sessions
+            self.instance.planned_sessions = intervention.planned_sessions
+        return cleaned
+
+
+class GroupSlotForm(forms.ModelForm):
+    class Meta:
+        model = GroupSlot
+        fields = ["weekday", "starts_at", "location"]
+        widgets = {"starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+
+GroupSlotFormSet = forms.inlineformset_factory(
+    ProvisionGroup,
+    GroupSlot,
+    form=GroupSlotForm,
+    extra=3,
+    max_num=10,
+    can_delete=False,
+    min_num=1,
+    validate_min=True,
+)
+
+
+class MemberAddForm(forms.ModelForm):
+    """Add a pupil to a group from a date, with their entry score if it is known."""
+
+    class Meta:
+        model = GroupMember
+        fields = ["pupil", "joined_on", "entry_score", "entry_on"]
+        widgets = {"joined_on": DateInput(), "entry_on": DateInput()}
+
+    def __init__(self, *args, group, pupils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.group = group
+        current = group.members.filter(left_on__isnull=True).values("pupil_id")
+        self.fields["pupil"].queryset = pupils.on_roll().exclude(pk__in=current)
+        self.fields["joined_on"].initial = date.today()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("entry_score") is not None and not cleaned.get("entry_on"):
+            self.add_error("entry_on", "Enter the date of the entry test.")
+        return cleaned
+
+
+class MemberLeaveForm(forms.ModelForm):
+    class Meta:
+        model = GroupMember
+        fields = ["left_on", "reached_exit"]
+        widgets = {"left_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["left_on"].required = True
+        self.fields["left_on"].initial = date.today()
+
+
+class MemberScoresForm(forms.ModelForm):
+    """Entry and exit scores on the intervention's measure."""
+
+    class Meta:
+        model = GroupMember
+        fields = ["entry_score", "entry_on", "exit_score", "exit_on", "reached_exit"]
+        widgets = {"entry_on": DateInput(), "exit_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("entry_score", "exit_score"):
+            self.fields[name].widget.attrs["inputmode"] = "decimal"
+
+    def clean(self):
+        cleaned = super().clean()
+        for score, on in (("entry_score", "entry_on"), ("exit_score", "exit_on")):
+            if cleaned.get(score) is not None and not cleaned.get(on):
+                self.add_error(on, "Enter the date of the test.")
+        return cleaned
+
+
+class SessionLogForm(forms.Form):
+    """One tap: delivered (everyone present unless marked absent) or missed with a reason."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    day = forms.DateField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=Session.Status.choices)
+    missed_reason = forms.ChoiceField(
+        label="Why was it missed?", choices=MissedReason.choices, required=False
+    )
+    note = forms.CharField(max_length=500, required=False)
+    absent = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args, group, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.today = today or date.today()
+        self.fields["absent"].choices = [
+            (member.pupil_id, member.pupil_id) for member in group.members.all()
+        ]
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > self.today:
+            raise forms.ValidationError("A session cannot be logged before it happens.")
+        if day < self.group.start_on or (self.group.end_on and day > self.group.end_on):
+            raise forms.ValidationError("The group was not running that day.")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Session.Status.MISSED and not cleaned.get("missed_reason"):
+            self.add_error("missed_reason", "Say why the session was missed.")
+        return cleaned

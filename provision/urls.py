@@ -1,11 +1,24 @@
 from django.urls import path
 
-from provision import views
+from provision.views import catalogue, groups, sessions, strategies
 
 app_name = "provision"
 
-# The library keeps the addresses it had beside support plans.
 urlpatterns = [
-    path("plans/strategies/", views.strategy_list, name="strategy_list"),
-    path("plans/strategies/new/", views.strategy_create, name="strategy_create"),
+    # The library keeps the addresses it had beside support plans.
+    path("plans/strategies/", strategies.strategy_list, name="strategy_list"),
+    path("plans/strategies/new/", strategies.strategy_create, name="strategy_create"),
+    # Provision mapping (Code of Practice 6.76).
+    path("provision/catalogue/", catalogue.catalogue, name="catalogue"),
+    path("provision/catalogue/starter/", catalogue.catalogue_starter, name="catalogue_starter"),
+    path("provision/catalogue/new/", catalogue.intervention_create, name="intervention_create"),
+    path("provision/catalogue/<int:pk>/", catalogue.intervention_edit, name="intervention_edit"),
+    path("provision/groups/", groups.group_list, name="group_list"),
+    path("provision/groups/new/", groups.group_create, name="group_create"),
+    path("provision/groups/<int:pk>/", groups.group_detail, name="group_detail"),
+    path("provision/groups/<int:pk>/members/", groups.member_add, name="member_add"),
+    path("provision/members/<int:pk>/leave/", groups.member_leave, name="member_leave"),
+    path("provision/members/<int:pk>/scores/", groups.member_scores, name="member_scores"),
+    path("provision/today/", sessions.session_today, name="today"),
+    path("provision/groups/<int:pk>/sessions/", sessions.session_log, name="session_log"),
 ]

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
+from provision.today import sessions_due
 from pupils import codes
 from pupils.models import Pupil, TeachingGroup
 from reports.anonymise import suppress, suppressed_percent
@@ -99,7 +100,12 @@ def teacher_home(request):
 
 
 def ta_home(request):
-    return {"pupils": Pupil.objects.visible_to(request.user).for_register()}
+    """Today's sessions to log first (provision/today.py), then the pupils they support."""
+    return {
+        "due": sessions_due(request.user),
+        "today": date.today(),
+        "pupils": Pupil.objects.visible_to(request.user).for_register(),
+    }
 
 
 def parent_home(request):

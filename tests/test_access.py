@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from sendhub.roles import Role
 from tests.factories import MembershipFactory
+from tests.provision import provision_data as provision
 from tests.pupils.concern_data import (
     concern_kwargs,
     evidence_kwargs,
@@ -73,6 +74,10 @@ SEN_SUMMARY_READERS = {Role.SENCO, Role.SENIOR_LEADER, Role.TEACHER, Role.TEACHI
 
 
 PLAN_READERS = SEN_SUMMARY_READERS
+
+# Provision: the SEN team and staff read; the SENCO and the TAs who run groups keep them.
+PROVISION_READERS = SEN_SUMMARY_READERS
+PROVISION_KEEPERS = {Role.SENCO, Role.TEACHING_ASSISTANT}
 
 
 def document_kwargs(world, role, in_scope):
@@ -320,6 +325,29 @@ ACCESS = {
     "pupils:support_end": Access(statuses(RELATIONSHIP_MANAGERS), kwargs=support_kwargs),
     "pupils:classes": Access(statuses(RELATIONSHIP_READERS)),
     "pupils:class_detail": Access(statuses(RELATIONSHIP_READERS), kwargs=group_kwargs),
+    # Provision: the catalogue, running groups, members and session logs. Out of scope is
+    # another school's group (SEN team) or another TA's group at the same school (staff).
+    "provision:catalogue": Access(statuses(PROVISION_READERS)),
+    "provision:catalogue_starter": Access(statuses({Role.SENCO}, ok=302), method="post"),
+    "provision:intervention_create": Access(statuses({Role.SENCO})),
+    "provision:intervention_edit": Access(
+        statuses({Role.SENCO}), kwargs=provision.intervention_kwargs
+    ),
+    "provision:group_list": Access(statuses(PROVISION_READERS)),
+    "provision:group_create": Access(statuses({Role.SENCO})),
+    "provision:group_detail": Access(statuses(PROVISION_READERS), kwargs=provision.group_kwargs),
+    "provision:member_add": Access(
+        statuses(PROVISION_KEEPERS, ok=400), kwargs=provision.group_kwargs, method="post"
+    ),  # an empty form comes back with its errors
+    "provision:member_leave": Access(statuses(PROVISION_KEEPERS), kwargs=provision.member_kwargs),
+    "provision:member_scores": Access(statuses(PROVISION_KEEPERS), kwargs=provision.member_kwargs),
+    "provision:today": Access(statuses(PROVISION_KEEPERS)),
+    "provision:session_log": Access(
+        statuses(PROVISION_KEEPERS, ok=302),
+        kwargs=provision.group_kwargs,
+        method="post",
+        data=provision.log_data(),
+    ),
 }
 
 PUBLIC = {"login", "logout", "health"}
@@ -329,6 +357,8 @@ SCOPED_KWARGS |= {draft_plan_kwargs, agreed_plan_kwargs, active_plan_kwargs}
 SCOPED_KWARGS |= {reviewed_plan_kwargs, ehc_plan_kwargs}
 SCOPED_KWARGS |= {concern_kwargs, evidence_kwargs, round_robin_kwargs, referral_kwargs, task_kwargs}
 SCOPED_KWARGS |= {parent_link_kwargs, support_kwargs, group_kwargs}
+# Provision
+SCOPED_KWARGS |= {provision.group_kwargs, provision.member_kwargs, provision.intervention_kwargs}
 # ...or naming a person, where out of scope is someone known only at another school.
 SCOPED_KWARGS |= {person_kwargs, invited_person_kwargs, role_kwargs}
 

@@ -9,6 +9,7 @@ from demo import mis_import as import_demo
 from demo import passports as demo_passports
 from demo import people as sendhub_demo
 from demo import plans as reviews_demo
+from demo import provision as provision_demo
 from demo import pupils as pupils_demo
 from sendhub.models import School
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             counts |= reviews_demo.seed_demo_plans(rng, people)
             import_demo.seed_imports(rng, people)
             demo_identification.seed_identification(rng, people)
+            # Last, so the random draws of the seeds above stay as they were.
+            counts |= provision_demo.seed_demo_provision(rng, people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {people.school.name}: {counts['pupils']} pupils on roll, "

@@ -1,8 +1,10 @@
 """Shared actors: one school with a person in every role, pupils in and out of their scope."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
+from django.db import transaction
+from django.test.utils import override_settings
 
 from pupils.models import Pupil
 from sendhub.roles import Role
@@ -17,10 +19,12 @@ from tests.factories import (
     UserFactory,
 )
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -43,6 +47,27 @@ class World:
     def user(self, role):
         return self.users[role]
 
+    def fresh(self):
+        """The same rows as new instances, so no cached attribute outlives one test."""
+        schools = _in_bulk(self.school, self.other_school)
+        users = _in_bulk(*self.users.values())
+        pupils = _in_bulk(self.taught, self.untaught, self.elsewhere)
+        return replace(
+            self,
+            school=schools[self.school.pk],
+            other_school=schools[self.other_school.pk],
+            users={role: users[user.pk] for role, user in self.users.items()},
+            taught=pupils[self.taught.pk],
+            untaught=pupils[self.untaught.pk],
+            elsewhere=pupils[self.elsewhere.pk],
+            group=_in_bulk(self.group)[self.group.pk],
+        )
+
+
+def _in_bulk(*instances):
+    model = type(instances[0])
+    return model._default_manager.in_bulk([instance.pk for instance in instances])
+
 
 def make_member(role, *, school=None, trust=None, **user_fields):
     user = UserFactory(**user_fields)
@@ -55,6 +80,10 @@ def make_member(role, *, school=None, trust=None, **user_fields):
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world():
     trust = TrustFactory()
     school = SchoolFactory(trust=trust, name="Oakfield Academy")
     other = SchoolFactory(trust=trust, name="Beechwood Primary")
@@ -79,6 +108,36 @@ def world(db):
         elsewhere=elsewhere,
         group=group,
     )
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """One world for a whole module, built once in a transaction rolled back at the module's end.
+
+    A module opts in by overriding `world` to return `shared_world` (below): each test then
+    runs in a savepoint inside that transaction (pytest-django's `db`), so whatever a test
+    writes is rolled back before the next one, and it gets fresh instances of the shared rows.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                shared = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield shared
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_world(module_world, db):
+    """The module's world, as fresh instances for one test."""
+    return module_world.fresh()
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 from dataclasses import dataclass, replace
 
 import pytest
-from django.db import transaction
-from django.test.utils import override_settings
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from pupils.models import Pupil
 from sendhub.roles import Role
@@ -138,6 +138,22 @@ def module_world(django_db_setup, django_db_blocker):
 def shared_world(module_world, db):
     """The module's world, as fresh instances for one test."""
     return module_world.fresh()
+
+
+def get_counting_queries(client, url, params=None, *, warm=False, **headers):
+    """GET url (after one warming GET when warm=True, for the session and per-process caches),
+    assert a 200, and return the number of queries that GET ran and the response."""
+    if warm:
+        client.get(url, params or {}, **headers)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {}, **headers)
+    assert response.status_code == 200, url
+    return len(captured), response
+
+
+def count_queries(client, url, params=None, *, warm=False, **headers):
+    """The number of queries one GET of url runs (a 200); see get_counting_queries."""
+    return get_counting_queries(client, url, params, warm=warm, **headers)[0]
 
 
 @pytest.fixture

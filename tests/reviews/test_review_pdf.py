@@ -8,8 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.pdf import render_pdf, review_context
@@ -17,7 +15,7 @@ from reviews import services
 from reviews.models import ReviewView, SupportPlan
 from sendhub.models import AccessLog
 from sendhub.roles import Role
-from tests.conftest import make_member
+from tests.conftest import count_queries, make_member
 from tests.factories import ParentLinkFactory
 from tests.reports.test_pdf import pdf_text
 from tests.reviews.plan_data import make_plan, reviewed_plan
@@ -137,14 +135,6 @@ def test_staff_reads_are_logged_like_the_plan_pdf(client, world):
     )
 
 
-def _queries(client, url):
-    client.get(url)  # warm the session
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
-
-
 def test_queries_do_not_grow_with_targets_and_views(client, world):
     client.force_login(world.user(Role.SENCO))
     small = review_with_views(world, targets=2, views=2)
@@ -152,8 +142,8 @@ def test_queries_do_not_grow_with_targets_and_views(client, world):
         status=SupportPlan.Status.SUPERSEDED
     )
     large = review_with_views(world, targets=4, views=4, cycle=5)
-    one = _queries(client, reverse("reports:review_pdf", args=[small.pk]))
-    many = _queries(client, reverse("reports:review_pdf", args=[large.pk]))
+    one = count_queries(client, reverse("reports:review_pdf", args=[small.pk]), warm=True)
+    many = count_queries(client, reverse("reports:review_pdf", args=[large.pk]), warm=True)
     assert one == many, f"{one} queries with 2 targets and views, {many} with 4"
 
 

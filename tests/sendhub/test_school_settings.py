@@ -5,13 +5,12 @@ school may word differently ... is configuration with these defaults")."""
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews.models import Strategy, SupportPlan, default_review_date
 from sendhub.models import MAX_WEEKS_TO_REVIEW, Layer, School
 from sendhub.roles import Role
+from tests.conftest import count_queries
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.test_class_view import put_on_register
 from tests.reports.test_pdf import pdf_text
@@ -188,11 +187,7 @@ def test_a_layer_name_cleared_shows_as_the_standard_name(senco_client, world):
 
 def test_settings_page_queries_do_not_grow_with_changes(senco_client, world):
     def count():
-        senco_client.get(URL)
-        with CaptureQueriesContext(connection) as captured:
-            response = senco_client.get(URL)
-        assert response.status_code == 200
-        return len(captured)
+        return count_queries(senco_client, URL, warm=True)
 
     senco_client.post(URL, settings_post(world.school, plan_label="IEP"))
     one = count()

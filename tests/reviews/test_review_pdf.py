@@ -3,7 +3,6 @@ The review record as a PDF (issue 5 item 6; SEND-reference.md §4 "Review", §7 
 documents"): progress per target, the views gathered, the decision and what happens next.
 """
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -82,16 +81,13 @@ def test_exit_says_there_is_no_new_plan(client, world):
     assert "carried into the next plan" not in text
 
 
-def test_review_record_renders_in_under_a_second(world):
+def test_review_record_renders(world):
+    """Its time budget (under a second) is kept in docs/speed-budgets.md, not asserted here."""
     plan = review_with_views(world, targets=4)
     plan = SupportPlan.objects.for_review_record().get(pk=plan.pk)
     context = review_context(plan)
-    render_pdf("reports/pdf/review.html", context)  # warm up fonts and styles
-    started = time.perf_counter()
     pdf = render_pdf("reports/pdf/review.html", context)
-    elapsed = time.perf_counter() - started
     assert pdf.startswith(b"%PDF")
-    assert elapsed < 1.0, f"review record PDF took {elapsed:.2f}s"
 
 
 def test_plan_not_yet_reviewed_has_no_review_record(client, world):

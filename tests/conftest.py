@@ -1,5 +1,6 @@
 """Shared actors: one school with a person in every role, pupils in and out of their scope."""
 
+import os
 from dataclasses import dataclass, replace
 
 import pytest
@@ -20,6 +21,21 @@ from tests.factories import (
 )
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run_slow_tests():
+    """Slow tests run in CI (CI=true) or when asked for with SENDHUB_SLOW_TESTS=1."""
+    ci = os.environ.get("CI", "").strip().lower()
+    return ci not in ("", "0", "false", "no") or os.environ.get("SENDHUB_SLOW_TESTS") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    if run_slow_tests():
+        return
+    skip = pytest.mark.skip(reason="slow: runs in CI (CI=true) or with SENDHUB_SLOW_TESTS=1")
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

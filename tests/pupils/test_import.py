@@ -441,6 +441,7 @@ def test_command_can_use_the_mapping_the_school_chose(tmp_path, school):
     assert Pupil.objects.get(upn=valid_upn(1)).last_name == "Ahmed"
 
 
+@pytest.mark.slow
 def test_a_2500_pupil_file_imports_and_reimports_unchanged(tmp_path, school):
     """Its time budget (30 s each way) is kept in docs/speed-budgets.md, not asserted here."""
     statuses = ["N"] * 8 + ["K", "E"]

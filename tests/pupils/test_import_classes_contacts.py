@@ -398,6 +398,7 @@ def _rows_with_links(count, start=0, la=383):
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_2500_pupil_file_with_classes_and_contacts_imports(tmp_path, school):
     """Its time budget (30 s each way) is kept in docs/speed-budgets.md, not asserted here."""
     content = roll(*_rows_with_links(2500))
@@ -432,6 +433,7 @@ def test_preview_runs_a_fixed_number_of_queries_with_classes_and_contacts(
     assert "Parent links not in the file" in response.content.decode()
 
 
+@pytest.mark.slow
 def test_demo_exports_carry_classes_and_parent_contacts_and_reimport_cleanly():
     from django.core.management import call_command
 

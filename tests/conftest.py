@@ -151,8 +151,10 @@ def module_world(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def shared_world(module_world, db):
+def shared_world(request, module_world, db):
     """The module's world, as fresh instances for one test."""
+    if {"live_server", "transactional_db"} & set(request.fixturenames):
+        pytest.fail("a transactional test flushes the database: give it its own `world`")
     return module_world.fresh()
 
 

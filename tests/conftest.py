@@ -1,9 +1,12 @@
 """Shared actors: one school with a person in every role, pupils in and out of their scope."""
 
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from pupils.models import Pupil
 from sendhub.middleware import SESSION_LAST_SEEN_KEY
@@ -19,10 +22,27 @@ from tests.factories import (
     UserFactory,
 )
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run_slow_tests():
+    """Slow tests run in CI (CI=true) or when asked for with SENDHUB_SLOW_TESTS=1."""
+    ci = os.environ.get("CI", "").strip().lower()
+    return ci not in ("", "0", "false", "no") or os.environ.get("SENDHUB_SLOW_TESTS") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    if run_slow_tests():
+        return
+    skip = pytest.mark.skip(reason="slow: runs in CI (CI=true) or with SENDHUB_SLOW_TESTS=1")
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(skip)
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -45,6 +65,27 @@ class World:
     def user(self, role):
         return self.users[role]
 
+    def fresh(self):
+        """The same rows as new instances, so no cached attribute outlives one test."""
+        schools = _in_bulk(self.school, self.other_school)
+        users = _in_bulk(*self.users.values())
+        pupils = _in_bulk(self.taught, self.untaught, self.elsewhere)
+        return replace(
+            self,
+            school=schools[self.school.pk],
+            other_school=schools[self.other_school.pk],
+            users={role: users[user.pk] for role, user in self.users.items()},
+            taught=pupils[self.taught.pk],
+            untaught=pupils[self.untaught.pk],
+            elsewhere=pupils[self.elsewhere.pk],
+            group=_in_bulk(self.group)[self.group.pk],
+        )
+
+
+def _in_bulk(*instances):
+    model = type(instances[0])
+    return model._default_manager.in_bulk([instance.pk for instance in instances])
+
 
 def make_member(role, *, school=None, trust=None, **user_fields):
     user = UserFactory(**user_fields)
@@ -57,6 +98,10 @@ def make_member(role, *, school=None, trust=None, **user_fields):
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world():
     trust = TrustFactory()
     school = SchoolFactory(trust=trust, name="Oakfield Academy")
     other = SchoolFactory(trust=trust, name="Beechwood Primary")
@@ -81,6 +126,54 @@ def world(db):
         elsewhere=elsewhere,
         group=group,
     )
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """One world for a whole module, built once in a transaction rolled back at the module's end.
+
+    A module opts in by overriding `world` to return `shared_world` (below): each test then
+    runs in a savepoint inside that transaction (pytest-django's `db`), so whatever a test
+    writes is rolled back before the next one, and it gets fresh instances of the shared rows.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                shared = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield shared
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_world(request, module_world, db):
+    """The module's world, as fresh instances for one test."""
+    if {"live_server", "transactional_db"} & set(request.fixturenames):
+        pytest.fail("a transactional test flushes the database: give it its own `world`")
+    return module_world.fresh()
+
+
+def get_counting_queries(client, url, params=None, *, warm=False, **headers):
+    """GET url (after one warming GET when warm=True, for the session and per-process caches),
+    assert a 200, and return the number of queries that GET ran and the response."""
+    if warm:
+        client.get(url, params or {}, **headers)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {}, **headers)
+    assert response.status_code == 200, url
+    return len(captured), response
+
+
+def count_queries(client, url, params=None, *, warm=False, **headers):
+    """The number of queries one GET of url runs (a 200); see get_counting_queries."""
+    return get_counting_queries(client, url, params, warm=warm, **headers)[0]
 
 
 @pytest.fixture

@@ -363,6 +363,12 @@ SCOPED_KWARGS |= {provision.group_kwargs, provision.member_kwargs, provision.int
 SCOPED_KWARGS |= {person_kwargs, invited_person_kwargs, role_kwargs}
 
 
+@pytest.fixture
+def world(shared_world):
+    """One world for the whole walk, each test in its own savepoint (tests/conftest.py)."""
+    return shared_world
+
+
 def named_urls(patterns=None, namespace=""):
     patterns = get_resolver().url_patterns if patterns is None else patterns
     for entry in patterns:

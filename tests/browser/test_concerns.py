@@ -1,7 +1,5 @@
 """A teacher raises a concern on a phone; the SENCO sees it in the queue."""
 
-import time
-
 import pytest
 
 from pupils.models import Concern
@@ -24,7 +22,6 @@ def test_teacher_raises_a_concern_on_a_phone_and_the_senco_triages_it(
 ):
     page.resize(PHONE)
     sign_in(page, world.user(Role.TEACHER))
-    started = time.monotonic()
     page.get_by_role("link", name="Raise a concern").first.click()
     page.wait_for_selector("h1:has-text('Raise a concern')")
     page.select_option("#id_pupil", str(world.taught.pk))
@@ -38,9 +35,6 @@ def test_teacher_raises_a_concern_on_a_phone_and_the_senco_triages_it(
     check_accessibility(page)
     with page.expect_navigation():
         page.click("button[type=submit]:has-text('Send to the SENCO')")
-    elapsed = time.monotonic() - started
-    assert elapsed < 60, f"raising a concern took {elapsed:.1f}s"
-    print(f"\nraised a concern at 390px in {elapsed:.2f}s")
     assert "has gone to the SENCO" in page.locator(".alert").first.inner_text()
     assert page.locator("text=Taught Pupil").count() >= 1
     screenshot(page, "concern-mine-phone")

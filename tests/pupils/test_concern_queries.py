@@ -3,8 +3,6 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pupils.identification.workflow import decide_concern, send_round_robin
@@ -17,15 +15,9 @@ from pupils.models import (
     RoundRobinResponse,
 )
 from sendhub.roles import Role
-from tests.conftest import make_member
+from tests.conftest import count_queries, make_member
 from tests.factories import PupilFactory, TeachingGroupFactory
 from tests.pupils.concern_data import make_service, raise_concern, referral_kwargs
-
-
-def count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 def grow_concerns(world, n):
@@ -51,9 +43,9 @@ def test_concern_lists_do_not_grow(client, world, role, name):
     client.force_login(world.user(role))
     url = reverse(name)
     client.get(url)
-    small = count(client, url)
+    small = count_queries(client, url)
     grow_concerns(world, 7)
-    assert count(client, url) == small
+    assert count_queries(client, url) == small
 
 
 def test_queue_filtered_by_who_raised_does_not_grow(client, world):
@@ -61,9 +53,9 @@ def test_queue_filtered_by_who_raised_does_not_grow(client, world):
     client.force_login(world.user(Role.SENCO))
     url = reverse("pupils:concern_queue") + "?raised_by=staff"
     client.get(url)
-    small = count(client, url)
+    small = count_queries(client, url)
     grow_concerns(world, 7)
-    assert count(client, url) == small
+    assert count_queries(client, url) == small
 
 
 def test_round_robin_list_on_my_concerns_does_not_grow(client, world):
@@ -71,11 +63,11 @@ def test_round_robin_list_on_my_concerns_does_not_grow(client, world):
     send_round_robin(concern=raise_concern(world.taught, senco), sent_by=senco)
     client.force_login(teacher)
     url = reverse("pupils:concern_mine")
-    small = count(client, url)
+    small = count_queries(client, url)
     for concern in grow_concerns(world, 5):
         asked = send_round_robin(concern=concern, sent_by=senco)[0]
         RoundRobinResponse.objects.create(request=asked, level="some")
-    assert count(client, url) == small
+    assert count_queries(client, url) == small
 
 
 def add_workspace_rows(world, concern, n, instrument):
@@ -114,10 +106,10 @@ def test_evidence_workspace_does_not_grow(client, world):
     add_workspace_rows(world, concern, 1, instrument)
     client.force_login(senco)
     url = reverse("pupils:concern_detail", args=[concern.pk])
-    small = count(client, url)
+    small = count_queries(client, url)
     add_workspace_rows(world, concern, 4, instrument)
     make_service(world.school, "CAMHS Leeds")
-    assert count(client, url) == small
+    assert count_queries(client, url) == small
 
 
 def test_decided_concern_with_tasks_does_not_grow(client, world):
@@ -125,11 +117,11 @@ def test_decided_concern_with_tasks_does_not_grow(client, world):
     one = raise_concern(world.taught, senco)
     decide_concern(concern=one, decision="no_further_action", rationale="r", decided_by=senco)
     client.force_login(senco)
-    small = count(client, reverse("pupils:concern_detail", args=[one.pk]))
+    small = count_queries(client, reverse("pupils:concern_detail", args=[one.pk]))
     many = raise_concern(world.untaught, senco)
     decide_concern(concern=many, decision="ehc_request", rationale="r", decided_by=senco)
     assert many.tasks.count() == 4
-    assert count(client, reverse("pupils:concern_detail", args=[many.pk])) == small
+    assert count_queries(client, reverse("pupils:concern_detail", args=[many.pk])) == small
 
 
 def test_raisers_view_of_a_concern_is_fixed(client, world):
@@ -137,9 +129,9 @@ def test_raisers_view_of_a_concern_is_fixed(client, world):
     concern = raise_concern(world.taught, teacher)
     client.force_login(teacher)
     url = reverse("pupils:concern_detail", args=[concern.pk])
-    small = count(client, url)
+    small = count_queries(client, url)
     grow_concerns(world, 4)
-    assert count(client, url) == small
+    assert count_queries(client, url) == small
 
 
 def test_pupil_assessments_referrals_and_directories_do_not_grow(client, world):
@@ -166,9 +158,9 @@ def test_pupil_assessments_referrals_and_directories_do_not_grow(client, world):
             referral_kwargs(world, Role.SENCO, True)
 
     add(1)
-    small = [count(client, url) for url in urls]
+    small = [count_queries(client, url) for url in urls]
     add(6)
-    assert [count(client, url) for url in urls] == small
+    assert [count_queries(client, url) for url in urls] == small
 
 
 def test_referral_edit_and_round_robin_answer_are_fixed(client, world):
@@ -176,26 +168,26 @@ def test_referral_edit_and_round_robin_answer_are_fixed(client, world):
     referral_pk = referral_kwargs(world, Role.SENCO, True)["pk"]
     client.force_login(senco)
     url = reverse("pupils:referral_edit", args=[referral_pk])
-    small = count(client, url)
+    small = count_queries(client, url)
     for index in range(4):
         make_service(world.school, f"Other {index}")
-    assert count(client, url) == small
+    assert count_queries(client, url) == small
 
     concern = raise_concern(world.taught, senco)
     asked = send_round_robin(concern=concern, sent_by=senco)[0]
     client.force_login(world.user(Role.TEACHER))
     url = reverse("pupils:round_robin_answer", args=[asked.pk])
-    small = count(client, url)
+    small = count_queries(client, url)
     RoundRobinResponse.objects.create(request=asked, level="none")
-    assert count(client, url) <= small
+    assert count_queries(client, url) <= small
 
 
 def test_referral_report_download_is_fixed(client, world):
     """Opening a specialist report costs the same with one referral as with many."""
     client.force_login(world.user(Role.SENCO))
     url = reverse("pupils:referral_report", args=[referral_kwargs(world, Role.SENCO, True)["pk"]])
-    small = count(client, url)
+    small = count_queries(client, url)
     for _ in range(5):
         referral_kwargs(world, Role.SENCO, True)
         referral_kwargs(world, Role.SENCO, False)
-    assert count(client, url) == small
+    assert count_queries(client, url) == small

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from pupils.models import MedicalCondition, Pupil
 from sendhub.roles import Role
+from tests.conftest import count_queries
 from tests.factories import PupilFactory
-from tests.pupils.test_queries import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -237,8 +237,8 @@ def test_page_runs_a_fixed_number_of_queries(senco_client, world):
 
     add_conditions(1, 0)
     senco_client.get(url(pupil))
-    small = queries(senco_client, url(pupil))
+    small = count_queries(senco_client, url(pupil))
     add_conditions(12, 1)
-    large = queries(senco_client, url(pupil))
+    large = count_queries(senco_client, url(pupil))
     assert small == large
     assert Pupil.objects.filter(school=world.school).count() > 12

@@ -20,6 +20,7 @@ from pupils.models import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_seed_demo_has_identification_in_every_state():
     call_command("seed_demo")
     statuses = set(Concern.objects.values_list("status", flat=True))

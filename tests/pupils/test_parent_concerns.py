@@ -9,8 +9,6 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pupils.identification.workflow import decide_concern, send_round_robin
@@ -22,7 +20,7 @@ from pupils.models import (
     RoundRobinResponse,
 )
 from sendhub.roles import Role
-from tests.conftest import make_member
+from tests.conftest import count_queries, make_member
 from tests.factories import ParentLinkFactory, PupilFactory
 from tests.pupils.concern_data import PDF, raise_concern
 
@@ -311,12 +309,6 @@ def test_the_portal_child_page_links_to_the_worry_form(client, world, parent):
 # Query counts -------------------------------------------------------------------
 
 
-def count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def grow(world, parent, n):
     """n more children of this parent, each with a worry in a different state."""
     senco = world.user(Role.SENCO)
@@ -332,15 +324,15 @@ def test_parent_list_queries_do_not_grow(client, world, parent):
     grow(world, parent, 1)
     url = reverse("portal:concerns")
     client.get(url)
-    small = count(client, url)
+    small = count_queries(client, url)
     grow(world, parent, 6)
-    assert count(client, url) == small
+    assert count_queries(client, url) == small
 
 
 def test_parent_form_queries_do_not_grow(client, world, parent):
     grow(world, parent, 1)
     url = worry_url(world.taught)
     client.get(url)
-    small = count(client, url)
+    small = count_queries(client, url)
     grow(world, parent, 6)
-    assert count(client, url) == small
+    assert count_queries(client, url) == small

@@ -9,13 +9,12 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
 from pupils.models import Passport
 from sendhub.roles import Role
+from tests.conftest import get_counting_queries
 from tests.factories import (
     MembershipFactory,
     ParentLinkFactory,
@@ -268,25 +267,19 @@ def test_passport_pdf_without_a_photo_has_no_image(client, world):
     assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured), response.content.decode()
-
-
 def test_passport_page_query_count_is_flat_with_photos(client, world):
     senco = world.user(Role.SENCO)
     give_passport(world.taught, senco)
     client.force_login(senco)
     url = reverse("pupils:passport", args=[world.taught.pk])
     client.get(url)
-    without, _ = _count(client, url)
+    without, _ = get_counting_queries(client, url)
     with_photo(world)
     for n in range(4):
         give_passport(world.taught, senco, enjoy=f"Change {n}")
     client.get(url)  # the first read after a change records the read receipt
-    count, page = _count(client, url)
+    count, response = get_counting_queries(client, url)
+    page = response.content.decode()
     assert 'alt="Photo of Taught"' in page
     assert count == without
 
@@ -298,7 +291,8 @@ def test_class_view_query_count_is_flat_with_photos(client, world):
     client.force_login(teacher)
     url = reverse("reports:class_view")
     client.get(url)
-    small, page = _count(client, url)
+    small, response = get_counting_queries(client, url)
+    page = response.content.decode()
     assert page.count('alt="Photo of ') == 1
     for index in range(6):
         pupil = PupilFactory(school=world.school)
@@ -309,7 +303,8 @@ def test_class_view_query_count_is_flat_with_photos(client, world):
         else:
             give_passport(pupil, senco)
     client.get(url)
-    large, page = _count(client, url)
+    large, response = get_counting_queries(client, url)
+    page = response.content.decode()
     assert page.count('alt="Photo of ') == 4
     assert large == small
 

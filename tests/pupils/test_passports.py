@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from pupils.models import Passport, PassportVersion, ReadReceipt
 from sendhub.roles import Role
+from tests.conftest import count_queries
 from tests.pupils.passport_data import SECTIONS, give_passport, give_profile
 
 pytestmark = pytest.mark.django_db
@@ -189,15 +190,6 @@ def test_one_page_profile_is_saved_with_history(client, world):
     assert "My cat and my bike." in html
 
 
-def _count(client, url, django_assert_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize("name", ["pupils:passport", "pupils:profile"])
 def test_passport_pages_query_count_does_not_grow_with_versions(
     client, world, name, django_assert_num_queries
@@ -208,8 +200,8 @@ def test_passport_pages_query_count_does_not_grow_with_versions(
     client.force_login(senco)
     url = reverse(name, args=[world.taught.pk])
     client.get(url)
-    small = _count(client, url, django_assert_num_queries)
+    small = count_queries(client, url)
     for n in range(6):
         give_passport(world.taught, senco, enjoy=f"Change {n}")
     client.get(url)
-    assert _count(client, url, django_assert_num_queries) == small
+    assert count_queries(client, url) == small

@@ -3,8 +3,6 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pupils.codes import SenStage
@@ -18,6 +16,7 @@ from pupils.models import (
 from pupils.register.services import record_register_change
 from reviews.models import SupportPlan
 from sendhub.roles import Role
+from tests.conftest import count_queries
 from tests.factories import ParentLinkFactory, PupilFactory, TeachingGroupFactory
 from tests.pupils.passport_data import give_passport
 from tests.reviews.ehc_plan_data import issue_plan
@@ -25,13 +24,6 @@ from tests.reviews.plan_data import make_plan
 
 pytestmark = pytest.mark.django_db
 NEEDS = ["SLCN", "ASD", "SPLD", "SEMH", "MLD", "HI"]
-
-
-def queries(client, url, params=None, **headers):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params or {}, **headers)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 def add_pupils(world, count, *, start=0):
@@ -68,18 +60,18 @@ def test_register_pages_do_not_grow(client, world, url_name, params, headers):
     client.force_login(world.user(Role.SENCO))
     add_pupils(world, 1)
     client.get(reverse("reports:home"))
-    small = queries(client, reverse(url_name), params, **headers)
+    small = count_queries(client, reverse(url_name), params, **headers)
     add_pupils(world, 30, start=1)
-    large = queries(client, reverse(url_name), params, **headers)
+    large = count_queries(client, reverse(url_name), params, **headers)
     assert large == small, f"{url_name}: {small} queries with 1 pupil, {large} with 31"
 
 
 def test_register_export_does_not_grow(client, world):
     client.force_login(world.user(Role.SENCO))
     add_pupils(world, 1)
-    small = queries(client, reverse("pupils:register_export", args=["csv"]))
+    small = count_queries(client, reverse("pupils:register_export", args=["csv"]))
     add_pupils(world, 20, start=1)
-    assert queries(client, reverse("pupils:register_export", args=["csv"])) == small
+    assert count_queries(client, reverse("pupils:register_export", args=["csv"])) == small
 
 
 def enrich(world, pupil, times, start=0):
@@ -137,9 +129,9 @@ def test_pupil_pages_do_not_grow(client, world, url_name, role):
     client.force_login(world.user(role))
     url = reverse(url_name, args=[pupil.pk])
     client.get(url)
-    small = queries(client, url)
+    small = count_queries(client, url)
     enrich(world, pupil, 8, start=1)
-    large = queries(client, url)
+    large = count_queries(client, url)
     assert large == small, f"{url_name} as {role}: {small} then {large}"
 
 
@@ -157,11 +149,13 @@ def test_downloads_and_movement_do_not_grow(client, world, url_name, args, param
     add_pupils(world, 1)
     url = reverse(url_name, args=args)
     client.get(url, params)
-    small = queries(client, url, params)
+    small = count_queries(client, url, params)
     add_pupils(world, 20, start=1)
     # Later decisions and leavers give the movement table more to count, not more queries.
     for pupil in Pupil.objects.filter(school=world.school, sen_stage="sen_support")[:5]:
         record_register_change(pupil=pupil, stage=SenStage.NONE, needs=[],
                                effective_on=date(2025, 12, 1), reason="Off",
                                decided_by=world.user(Role.SENCO), recorded_by=None)  # fmt: skip
-    assert queries(client, url, params) == small, f"{url_name} {args}: {small} queries at first"
+    assert count_queries(client, url, params) == small, (
+        f"{url_name} {args}: {small} queries at first"
+    )

@@ -10,16 +10,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pupils.codes import SenStage
 from pupils.models import ParentLink, Pupil, SupportAssignment, TeachingGroup
 from sendhub.models import Membership, User
 from sendhub.roles import Role
-from tests.conftest import make_member
+from tests.conftest import count_queries, make_member
 from tests.factories import (
     ParentLinkFactory,
     PupilFactory,
@@ -57,13 +55,6 @@ def add_parent(client, pupil, **fields):
         "phone": "07700 900123",
     } | fields
     return client.post(reverse("pupils:parent_add", args=[pupil.pk]), data)
-
-
-def queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 # Reading ---------------------------------------------------------------------------
@@ -583,9 +574,9 @@ def enrich_pupil(world, pupil, times):
 def test_people_and_profile_pages_do_not_grow(senco_client, world, url_name):
     url = reverse(url_name, args=[world.taught.pk])
     senco_client.get(url)
-    small = queries(senco_client, url)
+    small = count_queries(senco_client, url)
     enrich_pupil(world, world.taught, 8)
-    assert queries(senco_client, url) == small
+    assert count_queries(senco_client, url) == small
 
 
 def add_classes(world, count):
@@ -600,17 +591,17 @@ def test_classes_page_does_not_grow(senco_client, world):
     url = reverse("pupils:classes")
     add_classes(world, 1)
     senco_client.get(url)
-    small = queries(senco_client, url)
+    small = count_queries(senco_client, url)
     add_classes(world, 55)  # past one page of 50: a page of rows costs the same queries
-    assert queries(senco_client, url) == small
+    assert count_queries(senco_client, url) == small
 
 
 def test_class_page_does_not_grow(senco_client, world):
     url = world.group.get_absolute_url()
     senco_client.get(url)
-    small = queries(senco_client, url)
+    small = count_queries(senco_client, url)
     for _ in range(6):
         world.group.pupils.add(PupilFactory(school=world.school))
         teacher = make_member(Role.TEACHER, school=world.school)
         senco_client.post(url, {"teachers": [teacher.pk, world.user(Role.TEACHER).pk]})
-    assert queries(senco_client, url) == small
+    assert count_queries(senco_client, url) == small

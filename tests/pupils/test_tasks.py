@@ -3,14 +3,13 @@
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from pupils.identification.workflow import decide_concern
 from pupils.models import Task
 from sendhub.roles import Role
+from tests.conftest import count_queries
 from tests.factories import PupilFactory
 from tests.pupils.concern_data import raise_concern
 
@@ -123,12 +122,6 @@ def test_senior_leader_dashboard_has_no_triage_or_task_tiles(client, world):
     assert f'href="{reverse("pupils:tasks")}"' not in html
 
 
-def count(client, url, params=None):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url, params or {}).status_code == 200
-    return len(captured)
-
-
 def grow_tasks(world, n):
     for index in range(n):
         pupil = PupilFactory(school=world.school)
@@ -148,9 +141,9 @@ def test_task_pages_do_not_grow(client, world, url_name, params):
     grow_tasks(world, 1)
     url = reverse(url_name)
     client.get(url, params)
-    small = count(client, url, params)
+    small = count_queries(client, url, params)
     grow_tasks(world, 8)
-    assert count(client, url, params) == small
+    assert count_queries(client, url, params) == small
 
 
 def test_done_tasks_page_links_keep_the_done_tab(senco_client, world):

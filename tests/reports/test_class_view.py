@@ -3,13 +3,12 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pupils.codes import SenStage
 from pupils.register.services import record_register_change
 from sendhub.roles import Role
+from tests.conftest import get_counting_queries
 from tests.factories import PupilFactory, TeachingGroupFactory
 from tests.pupils.passport_data import give_passport
 
@@ -28,13 +27,6 @@ def put_on_register(pupil, senco, need="SPLD"):
     )
 
 
-def queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured), response
-
-
 @pytest.mark.parametrize("url_name", ["reports:class_view", "reports:class_view_pdf"])
 def test_class_view_query_count_does_not_grow_with_classes_or_pupils(client, world, url_name):
     """1 class with 1 pupil, then 3 classes with 15 pupils: the same number of queries."""
@@ -44,7 +36,7 @@ def test_class_view_query_count_does_not_grow_with_classes_or_pupils(client, wor
     client.force_login(teacher)
     url = reverse(url_name)
     client.get(url)
-    small, _ = queries(client, url)
+    small, _ = get_counting_queries(client, url)
     for index in range(2):
         group = TeachingGroupFactory(school=world.school, name=f"9 Ma{index}")
         group.teachers.add(teacher)
@@ -55,7 +47,7 @@ def test_class_view_query_count_does_not_grow_with_classes_or_pupils(client, wor
         if index % 2:
             give_passport(pupil, senco)
         groups[index % 3].pupils.add(pupil)
-    large, response = queries(client, url)
+    large, response = get_counting_queries(client, url)
     assert large == small, f"{small} queries for 1 class/1 pupil, {large} for 3 classes/15"
     if url_name.endswith("_pdf"):
         assert response.content.startswith(b"%PDF")

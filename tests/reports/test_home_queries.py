@@ -8,6 +8,7 @@ from django.urls import reverse
 from pupils.codes import SenStage
 from pupils.register.services import record_register_change
 from sendhub.roles import Role
+from tests.conftest import count_queries
 from tests.factories import (
     ParentLinkFactory,
     PupilFactory,
@@ -40,16 +41,6 @@ def grow(world, extra):
         group.pupils.add(pupil)
         SupportAssignmentFactory(staff=world.user(Role.TEACHING_ASSISTANT), pupil=pupil)
         ParentLinkFactory(parent=world.user(Role.PARENT), pupil=pupil)
-
-
-def count_queries(client, path):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(captured)
 
 
 @pytest.mark.parametrize("role", list(Role))

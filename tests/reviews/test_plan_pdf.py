@@ -1,6 +1,5 @@
 """The support plan as a PDF: the same wording as the page, school and date on it."""
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -26,10 +25,7 @@ def test_plan_pdf_shows_targets_strategies_and_review(client, world):
                           summary="Keep going.", progress=progress, recorded_by=senco)  # fmt: skip
     client.force_login(world.user(Role.PARENT))
     url = reverse("reviews:plan_pdf", args=[plan.pk])
-    client.get(url)  # warm up fonts
-    started = time.perf_counter()
     response = client.get(url)
-    elapsed = time.perf_counter() - started
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -42,7 +38,6 @@ def test_plan_pdf_shows_targets_strategies_and_review(client, world):
     # The review is the shared record (reviews/includes/_review_record.html), as in its own PDF.
     assert "How each target went" in text and "What everyone said" in text
     assert "The plan carries on in a new plan for cycle 2." in text
-    assert elapsed < 2, f"plan PDF took {elapsed:.2f}s"
 
 
 def test_passport_my_targets_come_from_the_plan_in_force(client, world):

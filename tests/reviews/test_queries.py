@@ -3,8 +3,6 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from provision.models import Strategy
@@ -13,18 +11,11 @@ from pupils.register.services import record_register_change
 from reviews import services
 from reviews.models import PlanAgreement, PlanStrategy, ReviewView, SupportPlan
 from sendhub.roles import Role
+from tests.conftest import count_queries
 from tests.reviews.plan_data import make_plan
 
 pytestmark = pytest.mark.django_db
 Status = SupportPlan.Status
-
-
-def count(client, url):
-    client.get(url)  # warm the session and anything cached per process
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 def rich_plan(world, rows, *, status=Status.ACTIVE, cycle=1):
@@ -72,27 +63,31 @@ STAFF_PAGES = {
 @pytest.mark.parametrize("name", sorted(STAFF_PAGES))
 def test_plan_page_queries_do_not_grow_with_targets(client, world, name):
     client.force_login(world.user(STAFF_PAGES[name]))
-    one = count(client, reverse(name, args=[rich_plan(world, 1).pk]))
+    one = count_queries(client, reverse(name, args=[rich_plan(world, 1).pk]), warm=True)
     SupportPlan.objects.update(status=Status.REVIEWED)
-    many = count(client, reverse(name, args=[rich_plan(world, 4, cycle=2).pk]))
+    many = count_queries(client, reverse(name, args=[rich_plan(world, 4, cycle=2).pk]), warm=True)
     assert one == many, f"{name}: {one} queries with 1 row, {many} with 4"
 
 
 @pytest.mark.parametrize("name", ["reviews:plan_edit", "reviews:plan_strategies"])
 def test_draft_page_queries_do_not_grow(client, world, name):
     client.force_login(world.user(Role.SENCO))
-    one = count(client, reverse(name, args=[rich_plan(world, 1, status=Status.DRAFT).pk]))
+    one = count_queries(
+        client, reverse(name, args=[rich_plan(world, 1, status=Status.DRAFT).pk]), warm=True
+    )
     SupportPlan.objects.update(status=Status.REVIEWED)
     plan = rich_plan(world, 5, status=Status.DRAFT, cycle=2)
-    many = count(client, reverse(name, args=[plan.pk]))
+    many = count_queries(client, reverse(name, args=[plan.pk]), warm=True)
     assert one == many
 
 
 def test_reviewed_plan_detail_queries_do_not_grow_with_progress_rows(client, world):
     client.force_login(world.user(Role.SENCO))
     first = reviewed_plans(world, 1).previous
-    one = count(client, reverse("reviews:plan_detail", args=[first.pk]))
-    many = count(client, reverse("reviews:plan_detail", args=[reviewed_plans_more(world).pk]))
+    one = count_queries(client, reverse("reviews:plan_detail", args=[first.pk]), warm=True)
+    many = count_queries(
+        client, reverse("reviews:plan_detail", args=[reviewed_plans_more(world).pk]), warm=True
+    )
     assert one == many
 
 
@@ -115,7 +110,7 @@ def test_pupil_plan_list_queries_do_not_grow_with_cycles(client, world):
     client.force_login(world.user(Role.SENCO))
     url = reverse("reviews:pupil_plans", args=[world.taught.pk])
     reviewed_plans(world, 1)
-    one = count(client, url)
+    one = count_queries(client, url, warm=True)
     SupportPlan.objects.filter(pupil=world.taught, status=Status.DRAFT).update(
         status=Status.SUPERSEDED
     )
@@ -123,19 +118,19 @@ def test_pupil_plan_list_queries_do_not_grow_with_cycles(client, world):
     for cycle in range(3, 7):
         make_plan(world.taught, world.user(Role.SENCO), status=Status.REVIEWED, cycle=cycle,
                   previous=plan)  # fmt: skip
-    many = count(client, url)
+    many = count_queries(client, url, warm=True)
     assert one == many
 
 
 def test_strategy_library_queries_do_not_grow(client, world):
     client.force_login(world.user(Role.SENCO))
     url = reverse("provision:strategy_list")
-    one = count(client, url + "?q=zzz-none")
+    one = count_queries(client, url + "?q=zzz-none", warm=True)
     Strategy.objects.bulk_create(
         Strategy(school=world.school, broad_area="CL", title=f"Ours {n}", text="t")
         for n in range(10)
     )
-    many = count(client, url)
+    many = count_queries(client, url, warm=True)
     assert one == many
 
 
@@ -148,7 +143,7 @@ def test_parent_pages_queries_do_not_grow(client, world):
         reverse("portal:plan_views", args=[draft.pk]),
         reverse("portal:child", args=[world.taught.pk]),
     ]
-    small = [count(client, url) for url in urls]
+    small = [count_queries(client, url, warm=True) for url in urls]
     SupportPlan.objects.update(status=Status.REVIEWED)
     draft = rich_plan(world, 5, status=Status.DRAFT, cycle=2)
     draft.agreements.filter(party="parent").delete()
@@ -158,7 +153,7 @@ def test_parent_pages_queries_do_not_grow(client, world):
         reverse("portal:plan_views", args=[draft.pk]),
         reverse("portal:child", args=[world.taught.pk]),
     ]
-    large = [count(client, url) for url in urls]
+    large = [count_queries(client, url, warm=True) for url in urls]
     assert small == large
 
 
@@ -171,9 +166,9 @@ def test_home_and_class_view_queries_do_not_grow_with_plans(client, world):
     )  # fmt: skip
     rich_plan(world, 1)
     client.force_login(senco)
-    home_one = count(client, reverse("reports:home"))
+    home_one = count_queries(client, reverse("reports:home"), warm=True)
     client.force_login(world.user(Role.TEACHER))
-    class_one = count(client, reverse("reports:class_view"))
+    class_one = count_queries(client, reverse("reports:class_view"), warm=True)
     from tests.factories import PupilFactory
 
     for _ in range(4):
@@ -186,6 +181,6 @@ def test_home_and_class_view_queries_do_not_grow_with_plans(client, world):
         make_plan(pupil, senco, status=Status.ACTIVE, targets=4, review_due_on=date.today())
         make_plan(pupil, senco, cycle=2)
     client.force_login(senco)
-    assert count(client, reverse("reports:home")) == home_one
+    assert count_queries(client, reverse("reports:home"), warm=True) == home_one
     client.force_login(world.user(Role.TEACHER))
-    assert count(client, reverse("reports:class_view")) == class_one
+    assert count_queries(client, reverse("reports:class_view"), warm=True) == class_one

@@ -3,13 +3,10 @@ The review record as a PDF: progress per target, the views gathered, the decisio
 what happens next.
 """
 
-import time
 from datetime import date
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews import services
@@ -18,7 +15,7 @@ from reviews.views import review_context
 from sendhub.models import AccessLog
 from sendhub.pdf import render_pdf
 from sendhub.roles import Role
-from tests.conftest import make_member
+from tests.conftest import count_queries, make_member
 from tests.factories import ParentLinkFactory
 from tests.reports.test_pdf import pdf_text
 from tests.reviews.plan_data import make_plan, reviewed_plan
@@ -85,16 +82,13 @@ def test_exit_says_there_is_no_new_plan(client, world):
     assert "carried into the next plan" not in text
 
 
-def test_review_record_renders_in_under_a_second(world):
+def test_review_record_renders(world):
+    """Its time budget (under a second) is kept in docs/speed-budgets.md, not asserted here."""
     plan = review_with_views(world, targets=4)
     plan = SupportPlan.objects.for_review_record().get(pk=plan.pk)
     context = review_context(plan)
-    render_pdf("reviews/pdf/review.html", context)  # warm up fonts and styles
-    started = time.perf_counter()
     pdf = render_pdf("reviews/pdf/review.html", context)
-    elapsed = time.perf_counter() - started
     assert pdf.startswith(b"%PDF")
-    assert elapsed < 1.0, f"review record PDF took {elapsed:.2f}s"
 
 
 def test_plan_not_yet_reviewed_has_no_review_record(client, world):
@@ -138,14 +132,6 @@ def test_staff_reads_are_logged_like_the_plan_pdf(client, world):
     )
 
 
-def _queries(client, url):
-    client.get(url)  # warm the session
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
-
-
 def test_queries_do_not_grow_with_targets_and_views(client, world):
     client.force_login(world.user(Role.SENCO))
     small = review_with_views(world, targets=2, views=2)
@@ -153,8 +139,8 @@ def test_queries_do_not_grow_with_targets_and_views(client, world):
         status=SupportPlan.Status.SUPERSEDED
     )
     large = review_with_views(world, targets=4, views=4, cycle=5)
-    one = _queries(client, reverse("reviews:review_pdf", args=[small.pk]))
-    many = _queries(client, reverse("reviews:review_pdf", args=[large.pk]))
+    one = count_queries(client, reverse("reviews:review_pdf", args=[small.pk]), warm=True)
+    many = count_queries(client, reverse("reviews:review_pdf", args=[large.pk]), warm=True)
     assert one == many, f"{one} queries with 2 targets and views, {many} with 4"
 
 

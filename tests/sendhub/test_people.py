@@ -10,8 +10,6 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -19,7 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from sendhub.models import Membership, User
 from sendhub.roles import ROLE_PERMISSIONS, Role
-from tests.conftest import make_member
+from tests.conftest import count_queries, make_member
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -488,13 +486,6 @@ def test_password_reset_lifts_a_sign_in_lockout(client, world):
 
 
 # Query counts ----------------------------------------------------------------------------
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def grow(world, extra):

@@ -5,14 +5,13 @@ is configuration with defaults, not a constant in code."""
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from provision.models import Strategy
 from reviews.models import SupportPlan, default_review_date
 from sendhub.models import MAX_WEEKS_TO_REVIEW, TERM_END_FIELDS, Layer, School
 from sendhub.roles import Role
+from tests.conftest import count_queries
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.test_class_view import put_on_register
 from tests.reports.test_pdf import pdf_text
@@ -256,11 +255,7 @@ def test_a_layer_name_cleared_shows_as_the_standard_name(senco_client, world):
 
 def test_settings_page_queries_do_not_grow_with_changes(senco_client, world):
     def count():
-        senco_client.get(URL)
-        with CaptureQueriesContext(connection) as captured:
-            response = senco_client.get(URL)
-        assert response.status_code == 200
-        return len(captured)
+        return count_queries(senco_client, URL, warm=True)
 
     senco_client.post(URL, settings_post(world.school, plan_label="IEP"))
     one = count()

@@ -73,3 +73,9 @@ def idle_limit_seconds(membership):
     if membership is not None and membership.role == Role.PARENT:
         return settings.SENDHUB_PARENT_SESSION_IDLE_MINUTES * 60
     return settings.SENDHUB_SESSION_IDLE_MINUTES * 60
+
+
+def start_idle_clock(sender, request, user, **kwargs):
+    """Signing in starts the idle clock, so the first page read writes no session row."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_LAST_SEEN_KEY] = time.time()

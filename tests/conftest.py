@@ -1,7 +1,6 @@
 """Shared actors: one school with a person in every role, pupils in and out of their scope."""
 
 import os
-import time
 from dataclasses import dataclass, replace
 
 import pytest
@@ -9,7 +8,6 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from pupils.models import Pupil
-from sendhub.middleware import SESSION_LAST_SEEN_KEY
 from sendhub.roles import Role
 from tests.factories import (
     MembershipFactory,
@@ -182,11 +180,6 @@ def login(client):
 
     def _login(user):
         client.force_login(user)
-        # Start the idle clock now, as signing in does, so that the first page read is
-        # like every other (the clock is written at most once a minute).
-        session = client.session
-        session[SESSION_LAST_SEEN_KEY] = time.time()
-        session.save()
         return client
 
     return _login

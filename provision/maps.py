@@ -231,3 +231,15 @@ def map_totals(sections):
         "planned_hours": sum((row.planned_hours for row in rows), Decimal(0)),
         "cost": sum((row.cost or 0 for row in rows), Decimal("0.00")),
     }
+
+
+def classes_for_map(user):
+    """Classes whose map this person may open: the SEN team every class of their school,
+    a teacher the classes they teach."""
+    from pupils.models import TeachingGroup
+    from sendhub.roles import SEN_TEAM
+
+    classes = TeachingGroup.objects.at_school_of(user)
+    if user.membership.role in SEN_TEAM:
+        return classes
+    return classes.filter(teachers=user)

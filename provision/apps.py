@@ -34,3 +34,7 @@ def grant_permissions():
     # Logging sessions and keeping members and their scores: the SENCO for any group, a
     # TA for the groups they run (ProvisionGroup.objects.managed_by).
     grant(senco + ta, "provision.add_session", "provision.change_groupmember")
+    # Provision maps: staff who teach read their classes' and pupils' provision without
+    # costs; costs, and the settings behind them, are for the SEN team (docs/provision-costs.md).
+    grant(SEN_TEAM + (Role.TEACHER,), "provision.view_provision_map")
+    grant(SEN_TEAM, "provision.view_costs", "provision.change_costsettings")

@@ -3,10 +3,12 @@ from datetime import date
 from django import forms
 
 from provision.models import (
+    CostSettings,
     GroupMember,
     GroupSlot,
     Intervention,
     MissedReason,
+    NotionalBudget,
     ProvisionGroup,
     Session,
     Strategy,
@@ -15,6 +17,7 @@ from pupils.codes import BroadArea
 from pupils.register.forms import DateInput
 from pupils.relationships.forms import StaffMultipleChoiceField, staff_at
 from sendhub.forms import use_school_layers
+from sendhub.models import School
 from sendhub.roles import Role
 
 # Who may be named as one of a group's staff.
@@ -231,3 +234,24 @@ class SessionLogForm(forms.Form):
         if cleaned.get("status") == Session.Status.MISSED and not cleaned.get("missed_reason"):
             self.add_error("missed_reason", "Say why the session was missed.")
         return cleaned
+
+
+class CostSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CostSettings
+        fields = [
+            "ta_hourly_rate",
+            "ta_on_cost_percent",
+            "teacher_hourly_rate",
+            "teacher_on_cost_percent",
+            "specialist_hourly_rate",
+            "specialist_on_cost_percent",
+            "other_hourly_rate",
+            "other_on_cost_percent",
+            "element_2_threshold",
+        ]
+
+
+NotionalBudgetFormSet = forms.inlineformset_factory(
+    School, NotionalBudget, fields=["starts_in", "amount"], extra=1, can_delete=True
+)

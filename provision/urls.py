@@ -1,6 +1,6 @@
 from django.urls import path
 
-from provision.views import catalogue, groups, sessions, strategies
+from provision.views import catalogue, groups, maps, sessions, strategies
 
 app_name = "provision"
 
@@ -19,6 +19,15 @@ urlpatterns = [
     path("provision/groups/<int:pk>/members/", groups.member_add, name="member_add"),
     path("provision/members/<int:pk>/leave/", groups.member_leave, name="member_leave"),
     path("provision/members/<int:pk>/scores/", groups.member_scores, name="member_scores"),
+    path("provision/map/", maps.map_school, name="map"),
+    path("provision/map/export.xlsx", maps.map_xlsx, name="map_xlsx"),
+    path("provision/map/export.pdf", maps.map_pdf, name="map_pdf"),
+    path("provision/map/classes/<int:pk>/", maps.map_class, name="map_class"),
+    path("provision/map/classes/<int:pk>/pdf/", maps.map_class_pdf, name="map_class_pdf"),
+    path("provision/map/pupils/<int:pk>/", maps.map_pupil, name="map_pupil"),
+    path("provision/map/pupils/<int:pk>/costed/", maps.map_pupil_costed, name="map_pupil_costed"),
+    path("provision/map/pupils/<int:pk>/costed/pdf/", maps.map_pupil_pdf, name="map_pupil_pdf"),
+    path("provision/costs/", maps.cost_settings, name="cost_settings"),
     path("provision/today/", sessions.session_today, name="today"),
     path("provision/groups/<int:pk>/sessions/", sessions.session_log, name="session_log"),
 ]

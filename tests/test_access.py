@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_encode
 
 from sendhub.roles import Role
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, TeachingGroupFactory
 from tests.provision import provision_data as provision
 from tests.pupils.concern_data import (
     concern_kwargs,
@@ -78,6 +78,16 @@ PLAN_READERS = SEN_SUMMARY_READERS
 # Provision: the SEN team and staff read; the SENCO and the TAs who run groups keep them.
 PROVISION_READERS = SEN_SUMMARY_READERS
 PROVISION_KEEPERS = {Role.SENCO, Role.TEACHING_ASSISTANT}
+MAP_READERS = SEN_TEAM | {Role.TEACHER}
+
+
+def class_kwargs(world, role, in_scope):
+    """The teacher's class, or (for the teacher) another class of the school and (for the
+    SEN team) a class of another school."""
+    if in_scope:
+        return {"pk": world.group.pk}
+    school = world.other_school if role in SEN_TEAM else world.school
+    return {"pk": TeachingGroupFactory(school=school, name="9 Ma3").pk}
 
 
 def document_kwargs(world, role, in_scope):
@@ -341,6 +351,16 @@ ACCESS = {
     ),  # an empty form comes back with its errors
     "provision:member_leave": Access(statuses(PROVISION_KEEPERS), kwargs=provision.member_kwargs),
     "provision:member_scores": Access(statuses(PROVISION_KEEPERS), kwargs=provision.member_kwargs),
+    # Provision maps: costs for the SEN team; a teacher's class and pupils without costs.
+    "provision:map": Access(statuses(SEN_TEAM)),
+    "provision:map_xlsx": Access(statuses(SEN_TEAM)),
+    "provision:map_pdf": Access(statuses(SEN_TEAM)),
+    "provision:map_class": Access(statuses(MAP_READERS), kwargs=class_kwargs),
+    "provision:map_class_pdf": Access(statuses(MAP_READERS), kwargs=class_kwargs),
+    "provision:map_pupil": Access(statuses(MAP_READERS), kwargs=pupil_kwargs),
+    "provision:map_pupil_costed": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
+    "provision:map_pupil_pdf": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
+    "provision:cost_settings": Access(statuses(SEN_TEAM)),
     "provision:today": Access(statuses(PROVISION_KEEPERS)),
     "provision:session_log": Access(
         statuses(PROVISION_KEEPERS, ok=302),
@@ -359,6 +379,7 @@ SCOPED_KWARGS |= {concern_kwargs, evidence_kwargs, round_robin_kwargs, referral_
 SCOPED_KWARGS |= {parent_link_kwargs, support_kwargs, group_kwargs}
 # Provision
 SCOPED_KWARGS |= {provision.group_kwargs, provision.member_kwargs, provision.intervention_kwargs}
+SCOPED_KWARGS |= {class_kwargs}
 # ...or naming a person, where out of scope is someone known only at another school.
 SCOPED_KWARGS |= {person_kwargs, invited_person_kwargs, role_kwargs}
 

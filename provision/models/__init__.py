@@ -7,6 +7,7 @@ from provision.models.catalogue import (  # noqa: F401
     MeasureKind,
     StaffRole,
 )
+from provision.models.costs import CostSettings, NotionalBudget  # noqa: F401
 from provision.models.groups import (  # noqa: F401
     GroupMember,
     GroupMemberQuerySet,

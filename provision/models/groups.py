@@ -88,6 +88,37 @@ class ProvisionGroupQuerySet(models.QuerySet):
     def running_between(self, first, last):
         return self.filter(Q(end_on__isnull=True) | Q(end_on__gte=first), start_on__lte=last)
 
+    def with_costing(self, first, last):
+        """
+        Annotate what costing a group between two dates needs, counted in SQL: sessions
+        delivered, the adults who run it by the rate they are costed at, and whether its
+        resources fall in these dates (they count once, in the year the group starts).
+        """
+        from provision.models.costs import TA_RATE_ROLES, TEACHER_RATE_ROLES
+        from provision.models.sessions import Session
+        from sendhub.models import Membership
+
+        delivered = Session.objects.filter(
+            group_id=OuterRef("pk"), status=Session.Status.DELIVERED, date__range=(first, last)
+        )
+
+        def holds(roles):
+            return Exists(
+                Membership.objects.current().filter(
+                    user_id=OuterRef("user_id"),
+                    school_id=OuterRef(OuterRef("school_id")),
+                    role__in=roles,
+                )
+            )
+
+        staff = ProvisionGroup.staff.through.objects.filter(provisiongroup_id=OuterRef("pk"))
+        return self.annotate(
+            delivered_in_period=_count(delivered),
+            teacher_adults=_count(staff.filter(holds(TEACHER_RATE_ROLES))),
+            ta_adults=_count(staff.filter(holds(TA_RATE_ROLES) & ~holds(TEACHER_RATE_ROLES))),
+            starts_in_period=Q(start_on__range=(first, last)),
+        )
+
     def with_counts(self):
         """Annotate current members and sessions delivered and missed."""
         from provision.models.sessions import Session
@@ -168,6 +199,14 @@ class ProvisionGroupQuerySet(models.QuerySet):
             )
             .order_by("name", "pk")
         )
+
+
+def _count(queryset):
+    """A correlated COUNT(*) of a queryset, as a subquery annotation (0 when empty)."""
+    counted = queryset.order_by().annotate(n=models.Func(models.Value(1), function="COUNT"))
+    return models.functions.Coalesce(
+        models.Subquery(counted.values("n")[:1]), 0, output_field=models.IntegerField()
+    )
 
 
 def _staff_names():
@@ -277,6 +316,72 @@ class GroupMemberQuerySet(PupilRecordQuerySet):
 
     def current_on(self, day):
         return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=day), joined_on__lte=day)
+
+    def during(self, first, last):
+        """Places held on at least one day between two dates."""
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=first), joined_on__lte=last)
+
+    def with_delivery(self, first, last):
+        """
+        Annotate each place's sessions between two dates, while the pupil was a member:
+        sessions_planned (the group's logged sessions, delivered or missed),
+        sessions_attended (delivered ones the pupil was at) and the same in minutes.
+        """
+        from provision.models.sessions import Session, SessionAttendance
+
+        last_day = models.functions.Coalesce(
+            OuterRef("left_on"), models.Value(last), output_field=models.DateField()
+        )
+        logged = Session.objects.filter(
+            group_id=OuterRef("group_id"),
+            date__gte=OuterRef("joined_on"),
+            date__range=(first, last),
+        ).filter(date__lte=last_day)
+        attended = SessionAttendance.objects.filter(
+            pupil_id=OuterRef("pupil_id"),
+            session__group_id=OuterRef("group_id"),
+            session__status=Session.Status.DELIVERED,
+            session__date__gte=OuterRef("joined_on"),
+            session__date__range=(first, last),
+            present=True,
+        ).filter(session__date__lte=last_day)
+        minutes = models.F("group__intervention__minutes_per_session")
+        return self.annotate(
+            sessions_planned=_count(logged),
+            sessions_attended=_count(attended),
+        ).annotate(
+            minutes_planned=models.F("sessions_planned") * minutes,
+            minutes_attended=models.F("sessions_attended") * minutes,
+        )
+
+    def for_map(self, first, last):
+        """The rows of a provision map: each place held between two dates, with delivery."""
+        return (
+            self.during(first, last)
+            .with_delivery(first, last)
+            .select_related("pupil__form", "group__intervention")
+            .order_by("pupil__last_name", "pupil__first_name", "pupil_id", "group__name", "pk")
+        )
+
+    def planned_and_delivered(self, first, last):
+        """
+        Each pupil's provision between two dates, planned against delivered, in sessions and
+        minutes, summed over their places in SQL: one row per pupil (for EHCP section F).
+        """
+        return (
+            self.during(first, last)
+            .with_delivery(first, last)
+            .order_by()
+            .values("pupil_id")
+            .annotate(
+                places=Count("pk"),
+                planned_sessions=models.Sum("sessions_planned"),
+                delivered_sessions=models.Sum("sessions_attended"),
+                planned_minutes=models.Sum("minutes_planned"),
+                delivered_minutes=models.Sum("minutes_attended"),
+            )
+            .order_by("pupil_id")
+        )
 
     def with_attendance(self):
         """Annotate sessions_attended: delivered sessions of the group this pupil was at."""

@@ -121,3 +121,38 @@ def log_data(**extra):
         "status": "missed",
         "missed_reason": "room",
     } | extra
+
+
+def deliver(group, first_day, count, *, by, absent=None, missed=0):
+    """Log `count` delivered sessions on consecutive days from `first_day` (then `missed`
+    missed ones), each member of the day present unless listed in absent[pupil] (days)."""
+    import uuid
+
+    from provision.models import Session, SessionAttendance
+
+    absent = absent or {}
+    members = list(group.members.all())
+    days = [first_day + timedelta(days=n) for n in range(count + missed)]
+    sessions = Session.objects.bulk_create(
+        Session(
+            group=group,
+            date=day,
+            status="delivered" if n < count else "missed",
+            missed_reason="" if n < count else "room",
+            logged_by=by,
+            token=uuid.uuid4(),
+        )
+        for n, day in enumerate(days)
+    )
+    SessionAttendance.objects.bulk_create(
+        SessionAttendance(
+            session=session,
+            pupil_id=member.pupil_id,
+            present=session.date not in absent.get(member.pupil_id, ()),
+        )
+        for session in sessions
+        if session.status == "delivered"
+        for member in members
+        if member.is_current_on(session.date)
+    )
+    return sessions

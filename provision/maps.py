@@ -1,0 +1,245 @@
+"""
+Provision maps (Code of Practice 6.76): who receives what, for how long, and at what cost.
+
+Counting happens in SQL (ProvisionGroupQuerySet.with_costing, GroupMemberQuerySet.
+with_delivery); this module feeds those counts to provision/costing.py, which owns the
+money arithmetic and its rounding, and lays the rows out by the section a map is read in.
+docs/provision-costs.md explains the rules.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from provision import costing
+from provision.models import CostSettings, GroupMember, NotionalBudget, ProvisionGroup, StaffRole
+from pupils.codes import BroadArea
+
+FINANCIAL, ACADEMIC = "fy", "ay"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A financial year (April to March) or an academic year (September to August)."""
+
+    kind: str
+    first: date
+    last: date
+
+    @classmethod
+    def holding(cls, day, kind=ACADEMIC):
+        bounds = costing.financial_year if kind == FINANCIAL else costing.academic_year
+        return cls(kind, *bounds(day))
+
+    @classmethod
+    def from_key(cls, key, today=None):
+        """The period a key such as "fy-2025" or "ay-2025" names; this academic year otherwise."""
+        kind, _, year = (key or "").partition("-")
+        if kind in (FINANCIAL, ACADEMIC) and year.isdigit() and 2000 <= int(year) <= 2100:
+            month = 4 if kind == FINANCIAL else 9
+            return cls.holding(date(int(year), month, 1), kind)
+        return cls.holding(today or date.today())
+
+    @property
+    def first_last(self):
+        return self.first, self.last
+
+    @property
+    def key(self):
+        return f"{self.kind}-{self.first.year}"
+
+    @property
+    def label(self):
+        name = "Financial year" if self.kind == FINANCIAL else "Academic year"
+        return f"{name} {self.first.year}-{str(self.last.year)[-2:]}"
+
+    @classmethod
+    def choices(cls, today=None):
+        today = today or date.today()
+        periods = []
+        for kind in (ACADEMIC, FINANCIAL):
+            current = cls.holding(today, kind)
+            for back in range(3):
+                start = current.first.replace(year=current.first.year - back)
+                periods.append(cls.holding(start, kind))
+        return [(period.key, period.label) for period in periods]
+
+
+@dataclass
+class SchoolCosts:
+    """What a school's provision cost over a period: each group, each place, each pupil."""
+
+    period: Period
+    settings: CostSettings
+    group_costs: dict = field(default_factory=dict)
+    group_hours: dict = field(default_factory=dict)
+    place_costs: dict = field(default_factory=dict)
+    pupil_totals: dict = field(default_factory=dict)
+    budget: Decimal | None = None
+
+    @property
+    def total(self):
+        return sum(self.group_costs.values(), Decimal("0.00"))
+
+    @property
+    def threshold(self):
+        return self.settings.element_2_threshold
+
+    def is_over_element_2(self, pupil_id):
+        return costing.over_element_2(self.pupil_totals.get(pupil_id, 0), self.threshold)
+
+    @property
+    def pupils_over_element_2(self):
+        return sum(1 for pupil_id in self.pupil_totals if self.is_over_element_2(pupil_id))
+
+    @property
+    def budget_left(self):
+        return None if self.budget is None else self.budget - self.total
+
+
+def school_costs(school, period):
+    """
+    Cost every group of a school over a period and share each group's cost among its
+    places by the sessions attended (four queries, whatever the size of the school).
+    """
+    settings = CostSettings.for_school(school)
+    rates = settings.hourly_costs
+    groups = (
+        ProvisionGroup.objects.filter(school=school)
+        .running_between(period.first, period.last)
+        .with_costing(period.first, period.last)
+        .select_related("intervention")
+    )
+    attended = defaultdict(dict)
+    places = (
+        GroupMember.objects.filter(group__school=school)
+        .during(period.first, period.last)
+        .with_delivery(period.first, period.last)
+        .order_by("pk")
+        .values_list("pk", "group_id", "pupil_id", "sessions_attended")
+    )
+    pupil_of = {}
+    for pk, group_id, pupil_id, sessions in places:
+        attended[group_id][pk] = sessions
+        pupil_of[pk] = pupil_id
+
+    costs = SchoolCosts(period=period, settings=settings)
+    for group in groups:
+        hours = Decimal(group.delivered_in_period * group.intervention.minutes_per_session) / 60
+        adults = [rates[StaffRole.TEACHER]] * group.teacher_adults
+        adults += [rates[StaffRole.TEACHING_ASSISTANT]] * group.ta_adults
+        if not adults:
+            # No member of staff named: cost one adult of the kind who usually delivers it.
+            adults = [rates[group.intervention.staff_role]]
+        resources = group.intervention.resource_cost if group.starts_in_period else 0
+        cost = costing.group_cost(hours, adults, resources)
+        costs.group_costs[group.pk] = cost
+        costs.group_hours[group.pk] = hours
+        for pk, share in costing.pupil_shares(cost, attended.get(group.pk, {})).items():
+            costs.place_costs[pk] = share
+            pupil_id = pupil_of[pk]
+            costs.pupil_totals[pupil_id] = costs.pupil_totals.get(pupil_id, 0) + share
+
+    if period.kind == FINANCIAL:
+        budget = NotionalBudget.objects.filter(school=school, starts_in=period.first.year).first()
+        costs.budget = budget.amount if budget else None
+    return costs
+
+
+# The ways a map is read: the section each row falls in.
+SECTIONS = {
+    "": "Whole school",
+    "year": "Year group",
+    "form": "Class",
+    "area": "Area of need",
+    "layer": "Layer",
+    "stage": "SEN support or EHC plan",
+}
+
+
+def _section_keys(place, by, school):
+    pupil, intervention = place.pupil, place.group.intervention
+    if by == "year":
+        return [f"Year {pupil.year_group}" if pupil.year_group > 0 else "Reception"]
+    if by == "form":
+        return [pupil.form.name if pupil.form else "No form"]
+    if by == "area":
+        return [BroadArea(code).label for code in intervention.areas] or ["No area given"]
+    if by == "layer":
+        return [school.layer_label(intervention.layer)]
+    if by == "stage":
+        return [pupil.get_sen_stage_display()]
+    return [SECTIONS[""]]
+
+
+@dataclass
+class MapRow:
+    place: GroupMember
+    cost: Decimal | None = None
+    pupil_total: Decimal | None = None
+    over_element_2: bool = False
+
+    @property
+    def hours(self):
+        return Decimal(self.place.minutes_attended) / 60
+
+    @property
+    def planned_hours(self):
+        return Decimal(self.place.minutes_planned) / 60
+
+
+@dataclass
+class MapSection:
+    name: str
+    rows: list = field(default_factory=list)
+
+    @property
+    def hours(self):
+        return sum((row.hours for row in self.rows), Decimal(0))
+
+    @property
+    def cost(self):
+        return sum((row.cost or 0 for row in self.rows), Decimal("0.00"))
+
+    @property
+    def pupil_count(self):
+        return len({row.place.pupil_id for row in self.rows})
+
+
+def provision_map(places, *, by="", school, costs=None):
+    """Lay out a map's places (GroupMemberQuerySet.for_map) in sections, costed if given."""
+    sections = {}
+    for place in places:
+        row = MapRow(place)
+        if costs is not None:
+            row.cost = costs.place_costs.get(place.pk, Decimal("0.00"))
+            row.pupil_total = costs.pupil_totals.get(place.pupil_id, Decimal("0.00"))
+            row.over_element_2 = costs.is_over_element_2(place.pupil_id)
+        for key in _section_keys(place, by, school):
+            sections.setdefault(key, MapSection(key)).rows.append(row)
+    return sorted(sections.values(), key=lambda section: section.name)
+
+
+def map_totals(sections):
+    """Totals over distinct places (a place in two areas of need is counted once)."""
+    rows = {id(row.place): row for section in sections for row in section.rows}.values()
+    return {
+        "places": len(rows),
+        "pupils": len({row.place.pupil_id for row in rows}),
+        "hours": sum((row.hours for row in rows), Decimal(0)),
+        "planned_hours": sum((row.planned_hours for row in rows), Decimal(0)),
+        "cost": sum((row.cost or 0 for row in rows), Decimal("0.00")),
+    }
+
+
+def classes_for_map(user):
+    """Classes whose map this person may open: the SEN team every class of their school,
+    a teacher the classes they teach."""
+    from pupils.models import TeachingGroup
+    from sendhub.roles import SEN_TEAM
+
+    classes = TeachingGroup.objects.at_school_of(user)
+    if user.membership.role in SEN_TEAM:
+        return classes
+    return classes.filter(teachers=user)

@@ -188,6 +188,7 @@ def add_old_layout_data(apps):
     return plan, {starter.pk: starter.title, ours.pk: ours.title}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_old_layout_with_data_upgrades_without_losing_a_row():
     restore_starter_strategies()  # a live-server test earlier in the session may have flushed it

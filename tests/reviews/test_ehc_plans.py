@@ -13,8 +13,8 @@ from pupils.register.services import record_register_change, refresh_register_st
 from reviews.ehc_plans.services import record_plan_ceased, record_plan_issued
 from reviews.models import EHCPlan
 from sendhub.roles import Role
+from tests.conftest import count_queries as count
 from tests.reviews.ehc_plan_data import cease_plan, issue_plan
-from tests.reviews.test_queries import count
 
 pytestmark = pytest.mark.django_db
 

@@ -203,13 +203,19 @@ def test_restricted_records_are_left_out_for_readers_without_the_restricted_tier
 
 
 # Kept history that is not about one pupil: the school, people's roles, the strategy
-# library and teaching groups (their own history is on the school's pages).
+# library, teaching groups, the intervention catalogue, provision groups and their
+# sessions, and national figures (their own history is on the school's pages; a pupil's
+# places in groups and attendance are on the pupil's page).
 NOT_ABOUT_ONE_PUPIL = {
     "School",
     "Membership",
     "Strategy",
     "TeachingGroup",
     "TeachingGroup_teachers",
+    "Intervention",
+    "ProvisionGroup",
+    "Session",
+    "NationalComparison",
 }
 
 

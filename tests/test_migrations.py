@@ -1,8 +1,8 @@
 """
 An existing database upgrades without losing a row.
 
-The strategy library moved from reviews to provision (provision 0001, reviews 0004) and
-pupils 0012 changed Pupil's Meta; all three change Django's state only. This test takes a
+The strategy library moved from reviews to provision (provision 0001, reviews 0004); both
+change Django's state only. This test takes a
 database full of demo data back to the layout before them (later migrations that depend
 on them go back too, taking their own new tables), adds data through the OLD
 models (a school, a pupil, a plan, a school strategy and its history), migrates forward
@@ -27,13 +27,11 @@ from tests.reviews.plan_data import restore_starter_strategies
 OLD_LAYOUT = [
     ("reviews", "0003_agreements_withdrawn_when_draft_changes"),
     ("provision", None),
-    ("pupils", "0011_passport_photo_versions"),
 ]
 # What migrating back must unapply, and nothing more.
 MOVE_MIGRATIONS = {
     ("reviews", "0004_strategy_library_moves_to_provision"),
     ("provision", "0001_strategy_library"),
-    ("pupils", "0012_drop_unused_view_roll_permission"),
 }
 # Tables whose every value (not only their count) must come through unchanged.
 STRATEGY_TABLES = [
@@ -203,8 +201,12 @@ def test_old_layout_with_data_upgrades_without_losing_a_row():
         # later ones that depend on them (their own new tables go with them).
         executor.migrate(OLD_LAYOUT)
         assert at_start - applied_migrations() >= MOVE_MIGRATIONS
-        # Every table still there keeps its rows.
-        assert kept_tables_changed(demo_counts, row_counts()) == {}
+        # Every table still there keeps its rows (later features' own tables go back too).
+        assert {
+            table: counts
+            for table, counts in kept_tables_changed(demo_counts, row_counts()).items()
+            if counts[1] is not None
+        } == {}
         # (Not migrate()'s return value: after this backwards run it still holds
         # provision.Strategy.)
         old_state = executor.loader.project_state(sorted(applied_migrations()))

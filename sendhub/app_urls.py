@@ -8,6 +8,7 @@ urlpatterns = [
     path("switch-role/", views.switch_role, name="switch_role"),
     path("school/settings/", views.school_settings, name="school_settings"),
     path("school/people/", views.people, name="people"),
+    path("school/access-grants/", views.access_grants, name="access_grants"),
     path("school/people/add/", views.person_add, name="person_add"),
     path("school/people/<int:pk>/", views.person, name="person"),
     path("school/people/<int:pk>/invite/", views.person_invite, name="person_invite"),

@@ -15,3 +15,5 @@ class SendhubConfig(AppConfig):
         # People: adding staff and parents and giving their roles. The office keeps the
         # list; a head answers for who can see children's records (least privilege).
         grant((Role.SENIOR_LEADER, Role.ADMIN), "sendhub.manage_people")
+        # Who gave whom access: the head answers for who can see children's records.
+        grant((Role.SENIOR_LEADER,), "sendhub.view_access_grants")

@@ -12,7 +12,7 @@ from sendhub.accounts import invitation_days, send_invitation
 from sendhub.filters import PeopleFilter
 from sendhub.forms import EndRoleForm, PersonForm, RoleForm, SchoolSettingsForm
 from sendhub.middleware import SESSION_MEMBERSHIP_KEY
-from sendhub.models import Membership, User
+from sendhub.models import AccessGrant, Membership, User
 
 
 @require_POST
@@ -87,6 +87,7 @@ def person_add(request):
     form = PersonForm(
         request.POST if request.method == "POST" else None,
         school=school,
+        by=request.user,
         granter_role=request.membership.role,
     )
     if request.method == "POST" and form.is_valid():
@@ -123,6 +124,7 @@ def person(request, pk):
         request.POST if request.method == "POST" else None,
         person=person,
         school=school,
+        by=request.user,
         granter_role=request.membership.role,
     )
     if request.method == "POST" and form.is_valid():
@@ -155,7 +157,10 @@ def role_end(request, pk, membership_pk):
         user_id=pk,
     )
     form = EndRoleForm(
-        request.POST if request.method == "POST" else None, membership=membership, by=request.user
+        request.POST if request.method == "POST" else None,
+        membership=membership,
+        by=request.user,
+        granter_role=request.membership.role,
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -186,3 +191,16 @@ def person_invite(request, pk):
         send_invitation(person, school=school, request=request)
         messages.success(request, f"A new invitation was emailed to {person.email}.")
     return redirect("sendhub:person", pk=pk)
+
+
+ACCESS_GRANTS_PAGE_SIZE = 50
+
+
+@require_GET
+@permission_required("sendhub.view_access_grants", raise_exception=True)
+def access_grants(request):
+    """Who gave whom access to pupils' records at this school, newest first."""
+    school = request.user.school
+    grants = AccessGrant.objects.at_school(school).for_log()
+    page = Paginator(grants, ACCESS_GRANTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "sendhub/access_grants.html", {"page": page, "school": school})

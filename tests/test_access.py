@@ -140,6 +140,8 @@ ACCESS = {
         statuses(PEOPLE_MANAGERS, ok=302), kwargs=invited_person_kwargs, method="post"
     ),
     "sendhub:role_end": Access(statuses(PEOPLE_MANAGERS), kwargs=role_kwargs),
+    # Who gave whom access: the head (tests/sendhub/test_people.py).
+    "sendhub:access_grants": Access(statuses({Role.SENIOR_LEADER})),
     # Choosing a password from an emailed link: open to everyone, signed in or not.
     "password_reset": Access(statuses(set(ALL_ROLES)), anonymous=200),
     "password_reset_done": Access(statuses(set(ALL_ROLES)), anonymous=200),
@@ -281,20 +283,18 @@ ACCESS = {
     "pupils:referrals": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
     "pupils:referral_edit": Access(statuses({Role.SENCO}), kwargs=referral_kwargs),
     "pupils:referral_report": Access(statuses(SEN_TEAM), kwargs=referral_kwargs),
-    # Who sees whom: the SENCO and the office change it, senior leaders
-    # check it. Out-of-scope POSTs are walked in tests/pupils/test_relationships.py.
+    # Who sees whom: the SENCO and the office keep parent links, only the SENCO gives
+    # TA support and class teachers, senior leaders check it. Out-of-scope POSTs are walked in tests/pupils/test_relationships.py.
     "pupils:people": Access(statuses(RELATIONSHIP_READERS), kwargs=pupil_kwargs),
     "pupils:parent_add": Access(
         statuses(RELATIONSHIP_MANAGERS), kwargs=pupil_kwargs, method="post"
     ),  # an empty form is shown again with its errors
-    "pupils:support_add": Access(
-        statuses(RELATIONSHIP_MANAGERS), kwargs=pupil_kwargs, method="post"
-    ),
+    "pupils:support_add": Access(statuses({Role.SENCO}), kwargs=pupil_kwargs, method="post"),
     "pupils:parent_end": Access(statuses(RELATIONSHIP_MANAGERS), kwargs=parent_link_kwargs),
     "pupils:parent_invite": Access(
         statuses(RELATIONSHIP_MANAGERS, ok=302), kwargs=parent_link_kwargs, method="post"
     ),
-    "pupils:support_end": Access(statuses(RELATIONSHIP_MANAGERS), kwargs=support_kwargs),
+    "pupils:support_end": Access(statuses({Role.SENCO}), kwargs=support_kwargs),
     "pupils:classes": Access(statuses(RELATIONSHIP_READERS)),
     "pupils:class_detail": Access(statuses(RELATIONSHIP_READERS), kwargs=group_kwargs),
 }

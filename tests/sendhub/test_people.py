@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from sendhub.models import Membership, User
+from sendhub.models import AccessGrant, Grant, Membership, User
 from sendhub.roles import ROLE_PERMISSIONS, Role
 from tests.conftest import make_member
 from tests.factories import MembershipFactory, UserFactory
@@ -326,7 +326,7 @@ def test_an_administrator_cannot_give_roles_that_open_every_sen_file(client, wor
     )
     assert not User.objects.filter(email="sam.okafor@oakfield.sch.uk").exists()
     on_self = client.post(person_url(admin), {"role": role})
-    assert "Only a senior leader can give" in on_self.content.decode()
+    assert on_self.context["form"].errors["role"][0].startswith("Choose one of the roles listed")
     assert not admin.memberships.filter(role=role).exists()
     offered = [value for value, _ in client.get(ADD).context["form"].fields["role"].choices]
     assert role not in offered and Role.TEACHER in offered
@@ -432,6 +432,106 @@ def test_end_role_refuses_an_already_ended_role(client, world):
     membership.end()
     client.force_login(world.user(Role.ADMIN))
     assert client.post(end_url(membership)).status_code == 404
+
+
+# Nobody gives themselves access (docs/access.md "Who gives access") -----------------
+
+
+@pytest.mark.parametrize(("acting", "role"), [
+    (Role.ADMIN, Role.TEACHER),  # then add themselves to a class and switch role
+    (Role.ADMIN, Role.TEACHING_ASSISTANT),
+    (Role.SENIOR_LEADER, Role.SENCO),
+    (Role.SENIOR_LEADER, Role.TEACHER),
+])  # fmt: skip
+def test_nobody_gives_themselves_a_role(client, world, acting, role):
+    me = world.user(acting)
+    client.force_login(me)
+
+    on_page = client.post(person_url(me), {"role": role})
+    by_email = add(client, email=me.email.upper(), role=role)
+
+    assert on_page.status_code == 200 and by_email.status_code == 200
+    assert "You cannot give yourself a role" in on_page.content.decode()
+    assert "You cannot give yourself a role" in by_email.content.decode()
+    assert list(me.memberships.values_list("role", flat=True)) == [acting]
+    assert not AccessGrant.objects.exists()
+    assert "Give role" not in client.get(person_url(me)).content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.SENCO, Role.SENIOR_LEADER])
+def test_an_administrator_cannot_end_a_role_only_a_senior_leader_gives(client, world, role):
+    membership = world.user(role).memberships.get()
+    client.force_login(world.user(Role.ADMIN))
+
+    response = client.post(end_url(membership), {"reason": "Taking over"})
+
+    assert response.status_code == 200
+    assert "Only a senior leader can end the role" in response.content.decode()
+    assert Membership.objects.current().filter(pk=membership.pk).exists()
+
+
+def test_a_senior_leader_ends_a_senco_role(client, world):
+    membership = world.user(Role.SENCO).memberships.get()
+    client.force_login(world.user(Role.SENIOR_LEADER))
+    assert client.post(end_url(membership)).status_code == 302
+    assert not Membership.objects.current().filter(pk=membership.pk).exists()
+
+
+def test_every_role_given_or_ended_is_in_the_access_grants_log(client, world):
+    head, admin = world.user(Role.SENIOR_LEADER), world.user(Role.ADMIN)
+    teacher = world.user(Role.TEACHER)
+    client.force_login(head)
+    add(client, role=Role.SENCO)
+    client.post(person_url(teacher), {"role": Role.PARENT})
+    client.force_login(admin)
+    client.post(end_url(teacher.memberships.get(role=Role.TEACHER)), {"reason": "Left"})
+
+    sam = User.objects.get(email="sam.okafor@oakfield.sch.uk")
+    rows = list(AccessGrant.objects.order_by("pk").values_list("by", "to", "what", "detail"))
+    assert rows == [
+        (head.pk, sam.pk, Grant.ROLE_GIVEN, "SENCO"),
+        (head.pk, teacher.pk, Grant.ROLE_GIVEN, "Parent or carer"),
+        (admin.pk, teacher.pk, Grant.ROLE_ENDED, "Teacher"),
+    ]
+    assert {g.school for g in AccessGrant.objects.all()} == {world.school}
+
+
+def test_the_head_reads_who_gave_whom_access_and_nobody_else_does(client, world):
+    AccessGrant.objects.create(
+        by=world.user(Role.ADMIN), to=world.user(Role.TEACHER), school=world.school,
+        what=Grant.ROLE_GIVEN, detail="Teacher",
+    )  # fmt: skip
+    AccessGrant.objects.create(
+        by=world.user(Role.ADMIN), to=world.user(Role.TEACHER), school=world.other_school,
+        what=Grant.ROLE_GIVEN, detail="Other school's governor",
+    )  # fmt: skip
+    url = reverse("sendhub:access_grants")
+    client.force_login(world.user(Role.SENIOR_LEADER))
+
+    html = client.get(url).content.decode()
+
+    assert "Role given: Teacher" in html and str(world.user(Role.ADMIN)) in html
+    assert "Other school" not in html
+    for role in set(Role) - {Role.SENIOR_LEADER}:
+        client.force_login(world.user(role))
+        assert client.get(url).status_code == 403, role
+
+
+def test_access_grants_page_query_count_does_not_grow(client, world):
+    url = reverse("sendhub:access_grants")
+    client.force_login(world.user(Role.SENIOR_LEADER))
+
+    def grant_some(count):
+        for _ in range(count):
+            AccessGrant.objects.create(
+                by=UserFactory(), to=UserFactory(), school=world.school,
+                what=Grant.CLASS_TEACHER_ADDED, detail="8 En1",
+            )  # fmt: skip
+
+    grant_some(1)
+    small = count_queries(client, url)
+    grant_some(10)
+    assert count_queries(client, url) == small
 
 
 # "Forgot your password?" ----------------------------------------------------------------

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After authentication, so it knows who is signed in; after WhiteNoise, so static
+    # files stay cacheable.
+    "sendhub.middleware.NoStoreWhenSignedInMiddleware",
     "sendhub.middleware.CurrentMembershipMiddleware",
     "sendhub.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -156,6 +156,27 @@ def test_deploy_check_warns_behind_a_proxy_without_a_proxy_count(settings):
     assert proxy_count_behind_a_proxy(None) == []
 
 
+# Browser cache ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        (Role.SENCO, lambda world: reverse("pupils:detail", args=[world.taught.pk])),
+        (Role.TEACHER, lambda world: reverse("reports:class_view_pdf")),
+        (Role.SENCO, lambda world: reverse("pupils:register_export", args=["csv"])),
+        (Role.SENCO, lambda world: reverse("pupils:register_export", args=["xlsx"])),
+        (Role.PARENT, lambda world: reverse("reports:home")),
+    ],
+)
+def test_nothing_shown_to_a_signed_in_person_is_kept_in_a_cache(client, world, role, url):
+    client.force_login(world.user(role))
+    response = client.get(url(world))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, private"
+
+
 @pytest.mark.django_db
 def test_lock_lifts_after_the_cool_off(client, world):
     user = world.user(Role.TEACHER)

@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendhub.accounts import invitation_days, send_invitation
@@ -13,6 +12,7 @@ from sendhub.filters import PeopleFilter
 from sendhub.forms import EndRoleForm, PersonForm, RoleForm, SchoolSettingsForm
 from sendhub.middleware import SESSION_MEMBERSHIP_KEY
 from sendhub.models import AccessGrant, Membership, User
+from sendhub.redirects import redirect_to_next
 
 
 @require_POST
@@ -23,10 +23,7 @@ def switch_role(request):
     except (ValueError, request.user.memberships.model.DoesNotExist):
         raise Http404("No such role.") from None
     request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = settings.LOGIN_REDIRECT_URL
-    return redirect(next_url)
+    return redirect_to_next(request, settings.LOGIN_REDIRECT_URL)
 
 
 @login_not_required

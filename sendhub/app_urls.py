@@ -6,6 +6,7 @@ app_name = "sendhub"
 
 urlpatterns = [
     path("switch-role/", views.switch_role, name="switch_role"),
+    path("roles/offer/<str:token>/", views.role_offer, name="role_offer"),
     path("school/settings/", views.school_settings, name="school_settings"),
     path("school/people/", views.people, name="people"),
     path("school/access-grants/", views.access_grants, name="access_grants"),

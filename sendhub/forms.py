@@ -156,7 +156,11 @@ class PersonForm(GrantRoleMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.school, self.by = school, by
         self.existing = None
+        self.needs_acceptance = False
         self.limit_roles(granter_role)
+
+    def is_known_here(self, user):
+        return User.objects.known_at(self.school).filter(pk=user.pk).exists()
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -168,6 +172,11 @@ class PersonForm(GrantRoleMixin, forms.Form):
             self.existing = User.objects.filter(email__iexact=email).first()
         if self.existing is not None and self.existing.pk == self.by.pk:
             raise forms.ValidationError(NOT_TO_YOURSELF)
+        if self.existing is not None and not self.is_known_here(self.existing):
+            # An account only other schools know: nothing here may show that it exists,
+            # and it gets a role only when its owner accepts (docs/access.md).
+            self.needs_acceptance = True
+            return cleaned
         if self.existing and role:
             held = self.existing.memberships.current().filter(school=self.school, role=role)
             if held.exists():
@@ -176,8 +185,14 @@ class PersonForm(GrantRoleMixin, forms.Form):
 
     @transaction.atomic
     def save(self):
-        """Find or create the person and give them the role here; returns the membership."""
+        """Find or create the person and give them the role here; returns the membership.
+
+        Returns None for an account known only elsewhere: it is offered the role instead
+        (sendhub.accounts.send_role_offer).
+        """
         data = self.cleaned_data
+        if self.needs_acceptance:
+            return None
         user = self.existing or User.objects.create_user(
             data["email"],
             first_name=data["first_name"].strip(),

@@ -7,12 +7,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sendhub.accounts import invitation_days, send_invitation
+from sendhub.accounts import invitation_days, read_role_offer, send_invitation, send_role_offer
 from sendhub.filters import PeopleFilter
-from sendhub.forms import EndRoleForm, PersonForm, RoleForm, SchoolSettingsForm
+from sendhub.forms import (
+    EndRoleForm,
+    PersonForm,
+    RoleForm,
+    SchoolSettingsForm,
+    may_give,
+    record_role_grant,
+)
 from sendhub.middleware import SESSION_MEMBERSHIP_KEY
-from sendhub.models import AccessGrant, Membership, User
+from sendhub.models import AccessGrant, Grant, Membership, School, User
 from sendhub.redirects import redirect_to_next
+from sendhub.roles import Role, roles_with
 
 
 @require_POST
@@ -89,21 +97,31 @@ def person_add(request):
     )
     if request.method == "POST" and form.is_valid():
         membership = form.save()
-        person = membership.user
-        if person.has_usable_password():
+        data = form.cleaned_data
+        if membership is not None and membership.user.has_usable_password():
+            # Someone this school already knows: nothing new is revealed.
             messages.success(
                 request,
-                f"{person} now has the role {membership.get_role_display().lower()} here. "
-                "They already use SENDhub, so they sign in with their own password.",
+                f"{membership.user} now has the role {membership.get_role_display().lower()} "
+                "here. They already use SENDhub, so they sign in with their own password.",
             )
+            return redirect("sendhub:person", pk=membership.user_id)
+        # A new account, or one known only at other schools: the same words and the same
+        # next page either way, so the form cannot tell which emails use SENDhub.
+        if membership is None:
+            send_role_offer(
+                form.existing, school=school, role=data["role"],
+                job_title=data["job_title"].strip(), by=request.user, request=request,
+            )  # fmt: skip
         else:
-            send_invitation(person, school=school, request=request)
-            messages.success(
-                request,
-                f"{person} was added as {membership.get_role_display().lower()}. "
-                f"An invitation to set a password was emailed to {person.email}.",
-            )
-        return redirect("sendhub:person", pk=person.pk)
+            send_invitation(membership.user, school=school, request=request)
+        messages.success(
+            request,
+            f"{data['first_name'].strip()} {data['last_name'].strip()} was invited as "
+            f"{Role(data['role']).label.lower()}. An invitation was emailed to {data['email']}. "
+            "They have the role once they accept it.",
+        )
+        return redirect("sendhub:people")
     return render(
         request,
         "sendhub/person_add.html",
@@ -201,3 +219,36 @@ def access_grants(request):
     grants = AccessGrant.objects.at_school(school).for_log()
     page = Paginator(grants, ACCESS_GRANTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "sendhub/access_grants.html", {"page": page, "school": school})
+
+
+@require_http_methods(["GET", "POST"])
+def role_offer(request, token):
+    """Accept a role a school offered this account: the only way it joins a new school."""
+    offer = read_role_offer(token)
+    if offer is None or offer["user_id"] != request.user.pk:
+        raise Http404("No such offer.")
+    school = get_object_or_404(School, pk=offer["school_id"])
+    role = Role(offer["role"])
+    granter = (
+        Membership.objects.current()
+        .filter(user_id=offer["by_id"], school=school, role__in=roles_with("sendhub.manage_people"))
+        .select_related("user")
+    )
+    granter = next((m for m in granter if may_give(m.role, role)), None)
+    # Used once: an account with any role here, even ended, joined already (or was
+    # removed since); the person who offered must still be able to give the role.
+    spent = Membership.objects.filter(user=request.user, school=school).exists()
+    if spent or granter is None:
+        return render(request, "sendhub/role_offer.html", {"school": school, "spent": True})
+    if request.method == "POST":
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=request.user, school=school, role=role, job_title=offer["job_title"]
+            )
+            record_role_grant(membership, by=granter.user, what=Grant.ROLE_GIVEN)
+        request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
+        messages.success(request, f"You now have the role {role.label.lower()} at {school}.")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(
+        request, "sendhub/role_offer.html", {"school": school, "role": role, "spent": False}
+    )

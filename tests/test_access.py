@@ -116,6 +116,17 @@ def role_kwargs(world, role, in_scope):
     return {"pk": person.pk, "membership_pk": person.memberships.get().pk}
 
 
+def role_offer_kwargs(world, role, in_scope):
+    """An offer made to a person at another school: nobody in the world may accept it."""
+    from sendhub.accounts import role_offer_token
+
+    token = role_offer_token(
+        user=other_school_teacher(world), school=world.school, role=Role.TEACHER,
+        job_title="", by=world.user(Role.SENIOR_LEADER),
+    )  # fmt: skip
+    return {"token": token}
+
+
 def other_school_teacher(world):
     return MembershipFactory(school=world.other_school, role=Role.TEACHER).user
 
@@ -140,6 +151,9 @@ ACCESS = {
         statuses(PEOPLE_MANAGERS, ok=302), kwargs=invited_person_kwargs, method="post"
     ),
     "sendhub:role_end": Access(statuses(PEOPLE_MANAGERS), kwargs=role_kwargs),
+    # A role offered to an account known only elsewhere: only its owner may accept, so
+    # an offer to someone else is not found (tests/sendhub/test_people.py).
+    "sendhub:role_offer": Access(statuses(set(), denied=404), kwargs=role_offer_kwargs),
     # Who gave whom access: the head (tests/sendhub/test_people.py).
     "sendhub:access_grants": Access(statuses({Role.SENIOR_LEADER})),
     # Choosing a password from an emailed link: open to everyone, signed in or not.

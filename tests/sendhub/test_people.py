@@ -20,7 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from sendhub.models import AccessGrant, Grant, Membership, User
 from sendhub.roles import ROLE_PERMISSIONS, Role
 from tests.conftest import make_member
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, SchoolFactory, TrustFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PEOPLE = reverse("sendhub:people")
@@ -162,7 +162,7 @@ def test_adding_a_person_creates_them_here_and_emails_an_invitation(client, worl
     response = add(client)
 
     person = User.objects.get(email="sam.okafor@oakfield.sch.uk")
-    assert response["Location"] == person_url(person)
+    assert response["Location"] == PEOPLE
     assert person.has_usable_password() is False
     membership = person.memberships.get()
     assert (membership.school, membership.role, membership.job_title) == (
@@ -178,6 +178,68 @@ def test_adding_a_person_creates_them_here_and_emails_an_invitation(client, worl
     assert f"for {settings.PASSWORD_RESET_TIMEOUT // 86400} days" in message.body
     history = membership.history.get()
     assert (history.history_type, history.history_user) == ("+", admin)
+
+
+# Someone who already uses SENDhub at another school or trust (docs/access.md) -----------
+
+
+def flash(response, client):
+    return [str(m) for m in client.get(response["Location"]).context["messages"]]
+
+
+@pytest.mark.parametrize("same_trust", [True, False])
+def test_adding_an_email_used_elsewhere_looks_the_same_as_a_new_one(client, world, same_trust):
+    """Nothing tells the school that the email has an account elsewhere, and no role is
+    given until its owner accepts."""
+    elsewhere = SchoolFactory(trust=world.school.trust if same_trust else TrustFactory())
+    outsider = make_member(Role.SENCO, school=elsewhere, email="kim.lee@elsewhere.sch.uk")
+    client.force_login(world.user(Role.ADMIN))
+
+    new = add(client, email="new.person@oakfield.sch.uk", first_name="Kim", last_name="Lee")
+    said_new = flash(new, client)
+    known = add(client, email="Kim.Lee@Elsewhere.sch.uk", first_name="Kim", last_name="Lee")
+    said_known = flash(known, client)
+
+    assert new.status_code == known.status_code == 302
+    assert new["Location"] == known["Location"] == PEOPLE
+    assert said_new == [m.replace("kim.lee@elsewhere", "new.person@oakfield") for m in said_known]
+    assert not outsider.memberships.filter(school=world.school).exists()
+    assert [m.to for m in mail.outbox] == [["new.person@oakfield.sch.uk"], [outsider.email]]
+    assert "would like to give you the role teaching assistant" in mail.outbox[1].body
+
+
+def test_the_owner_accepts_the_offered_role_and_the_grant_is_logged(client, world):
+    other = SchoolFactory(trust=TrustFactory())
+    outsider = make_member(Role.TEACHER, school=other, email="kim.lee@elsewhere.sch.uk")
+    admin = world.user(Role.ADMIN)
+    client.force_login(admin)
+    add(client, email=outsider.email, role=Role.TEACHER, job_title="Year 4")
+    link = link_in(mail.outbox[0])
+
+    assert client.get(link).status_code == 404  # only the account's owner may accept
+    client.force_login(outsider)
+    assert "Join Oakfield Academy as teacher?" in client.get(link).content.decode()
+    accepted = client.post(link)
+
+    assert accepted.status_code == 302
+    membership = outsider.memberships.current().get(school=world.school)
+    assert (membership.role, membership.job_title) == (Role.TEACHER, "Year 4")
+    grant = AccessGrant.objects.get(to=outsider)
+    assert (grant.by, grant.what, grant.school) == (admin, Grant.ROLE_GIVEN, world.school)
+    again = client.post(link)
+    assert "This link has stopped working" in again.content.decode()
+    assert outsider.memberships.filter(school=world.school).count() == 1
+
+
+def test_an_offer_lapses_with_the_invitation_timeout(client, world):
+    outsider = make_member(Role.TEACHER, school=SchoolFactory(), email="kim@elsewhere.sch.uk")
+    client.force_login(world.user(Role.ADMIN))
+    add(client, email=outsider.email)
+    link = link_in(mail.outbox[0])
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        client.force_login(outsider)
+        assert client.post(link).status_code == 404
+    assert not outsider.memberships.filter(school=world.school).exists()
 
 
 def test_invitation_link_lets_the_person_choose_a_password_and_sign_in(client, world):

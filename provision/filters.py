@@ -4,6 +4,7 @@ from django import forms
 from provision.models import GroupMember, Strategy
 from pupils.codes import BroadArea, SenStage
 from pupils.models import TeachingGroup
+from sendhub.filters import SearchFilter
 from sendhub.models import Layer
 
 # How many strategies a search shows at once.
@@ -13,7 +14,7 @@ LIBRARY_PAGE_SIZE = 60
 class StrategyFilter(django_filters.FilterSet):
     """Search the strategy library by words, broad area of need and layer."""
 
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label="Search",
         method="search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "for example: reading"}),

@@ -65,9 +65,12 @@ def grant_permissions():
     grant(senco, "pupils.change_register", "pupils.triage_concerns")
     # The MIS import: the SENCO and the office.
     grant(senco + office, "pupils.import_pupils")
-    # Who sees whom (parent links, TA support, class teachers) opens records to people:
-    # the SENCO and the office keep it, a senior leader checks it.
+    # Who sees whom opens records to people (docs/access.md). The office keeps the roll
+    # and parent links; class teachers and TA support open pupils' SEN summaries to
+    # staff, so the SENCO, who knows each pupil's needs, gives them; a senior leader
+    # checks it all.
     grant(senco + office, "pupils.view_relationships", "pupils.manage_relationships")
+    grant(senco, "pupils.assign_staff")
     grant((Role.SENIOR_LEADER,), "pupils.view_relationships")
     # A parent sees their own child and shares a worry through the portal only: the
     # staff permission "pupils.raise_concern" would open staff concern pages.

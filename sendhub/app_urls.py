@@ -6,9 +6,11 @@ app_name = "sendhub"
 
 urlpatterns = [
     path("switch-role/", views.switch_role, name="switch_role"),
+    path("roles/offer/<str:token>/", views.role_offer, name="role_offer"),
     path("school/settings/", views.school_settings, name="school_settings"),
     path("school/national-figures/", views.national_figures, name="national_figures"),
     path("school/people/", views.people, name="people"),
+    path("school/access-grants/", views.access_grants, name="access_grants"),
     path("school/people/add/", views.person_add, name="person_add"),
     path("school/people/<int:pk>/", views.person, name="person"),
     path("school/people/<int:pk>/invite/", views.person_invite, name="person_invite"),

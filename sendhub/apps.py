@@ -23,3 +23,5 @@ class SendhubConfig(AppConfig):
         # National figures the dashboards compare with: entered when DfE publishes new
         # ones, by the office or a head, for their own school.
         grant((Role.SENIOR_LEADER, Role.ADMIN), "sendhub.add_nationalcomparison")
+        # Who gave whom access: the head answers for who can see children's records.
+        grant((Role.SENIOR_LEADER,), "sendhub.view_access_grants")

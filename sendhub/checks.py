@@ -1,6 +1,7 @@
 import os
 
-from django.core.checks import Error, Tags, register
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -12,6 +13,21 @@ def secret_key_from_environment(app_configs, **kwargs):
                 "DJANGO_SECRET_KEY is not set.",
                 hint="Set a long random DJANGO_SECRET_KEY in the environment.",
                 id="sendhub.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def proxy_count_behind_a_proxy(app_configs, **kwargs):
+    """Behind a proxy with no proxy count, every sign-in seems to come from the proxy."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and settings.SENDHUB_PROXY_COUNT < 1:
+        return [
+            Warning(
+                "DJANGO_BEHIND_PROXY is set but SENDHUB_PROXY_COUNT is 0: sign-in throttling "
+                "would count every user at the proxy's address.",
+                hint="Set SENDHUB_PROXY_COUNT to the number of proxies in front of the app.",
+                id="sendhub.W001",
             )
         ]
     return []

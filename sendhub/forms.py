@@ -7,6 +7,8 @@ from django.utils import timezone
 from sendhub.models import (
     LAYER_NAME_FIELDS,
     TERM_END_FIELDS,
+    AccessGrant,
+    Grant,
     Layer,
     Membership,
     NationalComparison,
@@ -109,6 +111,29 @@ def grantable_role_choices(granter_role):
     ]
 
 
+def may_give(granter_role, role):
+    """Whether someone acting in `granter_role` may give (and so end) `role`."""
+    return role in {value for value, _ in grantable_role_choices(granter_role)}
+
+
+# Nobody opens records to themselves: a role, a class or a pupil is always given by
+# someone else, so no one person can reach SEN data alone (least privilege).
+NOT_TO_YOURSELF = (
+    "You cannot give yourself a role. Ask another senior leader or administrator, so "
+    "that someone else has agreed to the access."
+)
+
+
+def record_role_grant(membership, *, by, what):
+    return AccessGrant.objects.create(
+        by=by,
+        to=membership.user,
+        school=membership.school,
+        what=what,
+        detail=membership.get_role_display(),
+    )
+
+
 class GrantRoleMixin:
     """Offers only the roles the person acting may give, and says why when one is refused."""
 
@@ -155,11 +180,15 @@ class PersonForm(GrantRoleMixin, forms.Form):
         help_text="For example: Year 3 teacher, Office manager, HLTA.",
     )
 
-    def __init__(self, *args, school, granter_role, **kwargs):
+    def __init__(self, *args, school, by, granter_role, **kwargs):
         super().__init__(*args, **kwargs)
-        self.school = school
+        self.school, self.by = school, by
         self.existing = None
+        self.needs_acceptance = False
         self.limit_roles(granter_role)
+
+    def is_known_here(self, user):
+        return User.objects.known_at(self.school).filter(pk=user.pk).exists()
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -169,6 +198,13 @@ class PersonForm(GrantRoleMixin, forms.Form):
         email, role = cleaned.get("email"), cleaned.get("role")
         if email:
             self.existing = User.objects.filter(email__iexact=email).first()
+        if self.existing is not None and self.existing.pk == self.by.pk:
+            raise forms.ValidationError(NOT_TO_YOURSELF)
+        if self.existing is not None and not self.is_known_here(self.existing):
+            # An account only other schools know: nothing here may show that it exists,
+            # and it gets a role only when its owner accepts (docs/access.md).
+            self.needs_acceptance = True
+            return cleaned
         if self.existing and role:
             held = self.existing.memberships.current().filter(school=self.school, role=role)
             if held.exists():
@@ -177,16 +213,24 @@ class PersonForm(GrantRoleMixin, forms.Form):
 
     @transaction.atomic
     def save(self):
-        """Find or create the person and give them the role here; returns the membership."""
+        """Find or create the person and give them the role here; returns the membership.
+
+        Returns None for an account known only elsewhere: it is offered the role instead
+        (sendhub.accounts.send_role_offer).
+        """
         data = self.cleaned_data
+        if self.needs_acceptance:
+            return None
         user = self.existing or User.objects.create_user(
             data["email"],
             first_name=data["first_name"].strip(),
             last_name=data["last_name"].strip(),
         )
-        return Membership.objects.create(
+        membership = Membership.objects.create(
             user=user, school=self.school, role=data["role"], job_title=data["job_title"].strip()
         )
+        record_role_grant(membership, by=self.by, what=Grant.ROLE_GIVEN)
+        return membership
 
 
 class RoleForm(GrantRoleMixin, forms.Form):
@@ -199,10 +243,15 @@ class RoleForm(GrantRoleMixin, forms.Form):
     )
     job_title = forms.CharField(label="Job title (optional)", max_length=100, required=False)
 
-    def __init__(self, *args, person, school, granter_role, **kwargs):
+    def __init__(self, *args, person, school, by, granter_role, **kwargs):
         super().__init__(*args, **kwargs)
-        self.person, self.school = person, school
+        self.person, self.school, self.by = person, school, by
         self.limit_roles(granter_role)
+
+    def clean(self):
+        if self.person.pk == self.by.pk:
+            raise forms.ValidationError(NOT_TO_YOURSELF)
+        return super().clean()
 
     def clean_role(self):
         role = self.cleaned_data["role"]
@@ -210,13 +259,16 @@ class RoleForm(GrantRoleMixin, forms.Form):
             raise forms.ValidationError(_already_holds(self.person, role, self.school))
         return role
 
+    @transaction.atomic
     def save(self):
-        return Membership.objects.create(
+        membership = Membership.objects.create(
             user=self.person,
             school=self.school,
             role=self.cleaned_data["role"],
             job_title=self.cleaned_data["job_title"].strip(),
         )
+        record_role_grant(membership, by=self.by, what=Grant.ROLE_GIVEN)
+        return membership
 
 
 class EndRoleForm(forms.Form):
@@ -229,12 +281,17 @@ class EndRoleForm(forms.Form):
         help_text="For example: left the school, moved to another class. Kept in the history.",
     )
 
-    def __init__(self, *args, membership, by, **kwargs):
+    def __init__(self, *args, membership, by, granter_role, **kwargs):
         super().__init__(*args, **kwargs)
-        self.membership, self.by = membership, by
+        self.membership, self.by, self.granter_role = membership, by, granter_role
 
     def clean(self):
         membership = self.membership
+        if not may_give(self.granter_role, membership.role):
+            raise forms.ValidationError(
+                f"Only a senior leader can end the role {membership.get_role_display()}, "
+                "as only a senior leader can give it."
+            )
         if membership.user_id == self.by.pk and membership.role in roles_with(
             "sendhub.manage_people"
         ):
@@ -250,8 +307,10 @@ class EndRoleForm(forms.Form):
                 )
         return super().clean()
 
+    @transaction.atomic
     def save(self):
         self.membership.end(reason=self.cleaned_data["reason"])
+        record_role_grant(self.membership, by=self.by, what=Grant.ROLE_ENDED)
         return self.membership
 
 

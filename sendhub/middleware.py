@@ -26,6 +26,25 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+class NoStoreWhenSignedInMiddleware:
+    """Tell browsers and proxies to keep no copy of anything shown to a signed-in person.
+
+    Every page, PDF and download for a signed-in person may carry pupil data (special
+    category data, UK GDPR Art. 9), so none may stay in a shared computer's browser
+    cache or back-button history (OWASP Session Management: "Web content caching").
+    Static files never reach this: WhiteNoise answers them earlier in the chain.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
 class CurrentMembershipMiddleware:
     """Put the role the person chose (or their first) on request.user.membership.
 

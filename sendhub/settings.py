@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After authentication, so it knows who is signed in; after WhiteNoise, so static
+    # files stay cacheable.
+    "sendhub.middleware.NoStoreWhenSignedInMiddleware",
     "sendhub.middleware.CurrentMembershipMiddleware",
     "sendhub.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -138,8 +141,10 @@ PASSWORD_RESET_TIMEOUT = 7 * 24 * 60 * 60
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes). A whole school shares one public IP, so lock the
-# pair (username, IP) and never the IP alone; the lock lifts after the cool-off.
+# Login throttling (django-axes; sendhub/login_throttle.py). A whole school shares one
+# public IP, so the pair (username, IP) is locked after a few failures; the IP alone
+# only after many failures across accounts (password spraying). Locks lift after the
+# cool-off.
 AXES_FAILURE_LIMIT = int(os.environ.get("SENDHUB_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SENDHUB_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -148,8 +153,20 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "sendhub.backends.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SENDHUB_PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
+AXES_HANDLER = "sendhub.login_throttle.AxesHandler"
+# Each failure is kept (without the password) so failures per address can be counted.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+SENDHUB_LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("SENDHUB_LOGIN_ADDRESS_FAILURE_LIMIT", "20")
+)
+SENDHUB_LOGIN_ADDRESS_WINDOW_MINUTES = int(
+    os.environ.get("SENDHUB_LOGIN_ADDRESS_WINDOW_MINUTES", "15")
+)
+# The client's address for throttling: with N proxies of ours in front (e.g. 1 for the
+# TLS proxy), the N-th X-Forwarded-For entry from the right; with 0, REMOTE_ADDR only.
+SENDHUB_PROXY_COUNT = int(os.environ.get("SENDHUB_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "sendhub.login_throttle.client_ip"
 
 # Sessions: idle staff are signed out after SENDHUB_SESSION_IDLE_MINUTES (default 30).
 SENDHUB_SESSION_IDLE_MINUTES = int(os.environ.get("SENDHUB_SESSION_IDLE_MINUTES", "30"))

@@ -5,10 +5,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sendhub.accounts.invitations import invitation_days, send_invitation
+from sendhub.accounts.invitations import (
+    invitation_days,
+    read_role_offer,
+    send_invitation,
+    send_role_offer,
+)
 from sendhub.filters import PeopleFilter
 from sendhub.forms import (
     EndRoleForm,
@@ -16,9 +20,13 @@ from sendhub.forms import (
     PersonForm,
     RoleForm,
     SchoolSettingsForm,
+    may_give,
+    record_role_grant,
 )
 from sendhub.middleware import SESSION_MEMBERSHIP_KEY
-from sendhub.models import Membership, NationalComparison, User
+from sendhub.models import AccessGrant, Grant, Membership, NationalComparison, School, User
+from sendhub.redirects import redirect_to_next
+from sendhub.roles import Role, roles_with
 
 
 @require_POST
@@ -29,10 +37,7 @@ def switch_role(request):
     except (ValueError, request.user.memberships.model.DoesNotExist):
         raise Http404("No such role.") from None
     request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = settings.LOGIN_REDIRECT_URL
-    return redirect(next_url)
+    return redirect_to_next(request, settings.LOGIN_REDIRECT_URL)
 
 
 @login_not_required
@@ -122,25 +127,36 @@ def person_add(request):
     form = PersonForm(
         request.POST if request.method == "POST" else None,
         school=school,
+        by=request.user,
         granter_role=request.membership.role,
     )
     if request.method == "POST" and form.is_valid():
         membership = form.save()
-        person = membership.user
-        if person.has_usable_password():
+        data = form.cleaned_data
+        if membership is not None and membership.user.has_usable_password():
+            # Someone this school already knows: nothing new is revealed.
             messages.success(
                 request,
-                f"{person} now has the role {membership.get_role_display().lower()} here. "
-                "They already use SENDhub, so they sign in with their own password.",
+                f"{membership.user} now has the role {membership.get_role_display().lower()} "
+                "here. They already use SENDhub, so they sign in with their own password.",
             )
+            return redirect("sendhub:person", pk=membership.user_id)
+        # A new account, or one known only at other schools: the same words and the same
+        # next page either way, so the form cannot tell which emails use SENDhub.
+        if membership is None:
+            send_role_offer(
+                form.existing, school=school, role=data["role"],
+                job_title=data["job_title"].strip(), by=request.user, request=request,
+            )  # fmt: skip
         else:
-            send_invitation(person, school=school, request=request)
-            messages.success(
-                request,
-                f"{person} was added as {membership.get_role_display().lower()}. "
-                f"An invitation to set a password was emailed to {person.email}.",
-            )
-        return redirect("sendhub:person", pk=person.pk)
+            send_invitation(membership.user, school=school, request=request)
+        messages.success(
+            request,
+            f"{data['first_name'].strip()} {data['last_name'].strip()} was invited as "
+            f"{Role(data['role']).label.lower()}. An invitation was emailed to {data['email']}. "
+            "They have the role once they accept it.",
+        )
+        return redirect("sendhub:people")
     return render(
         request,
         "sendhub/person_add.html",
@@ -158,6 +174,7 @@ def person(request, pk):
         request.POST if request.method == "POST" else None,
         person=person,
         school=school,
+        by=request.user,
         granter_role=request.membership.role,
     )
     if request.method == "POST" and form.is_valid():
@@ -190,7 +207,10 @@ def role_end(request, pk, membership_pk):
         user_id=pk,
     )
     form = EndRoleForm(
-        request.POST if request.method == "POST" else None, membership=membership, by=request.user
+        request.POST if request.method == "POST" else None,
+        membership=membership,
+        by=request.user,
+        granter_role=request.membership.role,
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -221,3 +241,49 @@ def person_invite(request, pk):
         send_invitation(person, school=school, request=request)
         messages.success(request, f"A new invitation was emailed to {person.email}.")
     return redirect("sendhub:person", pk=pk)
+
+
+ACCESS_GRANTS_PAGE_SIZE = 50
+
+
+@require_GET
+@permission_required("sendhub.view_access_grants", raise_exception=True)
+def access_grants(request):
+    """Who gave whom access to pupils' records at this school, newest first."""
+    school = request.user.school
+    grants = AccessGrant.objects.at_school(school).for_log()
+    page = Paginator(grants, ACCESS_GRANTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "sendhub/access_grants.html", {"page": page, "school": school})
+
+
+@require_http_methods(["GET", "POST"])
+def role_offer(request, token):
+    """Accept a role a school offered this account: the only way it joins a new school."""
+    offer = read_role_offer(token)
+    if offer is None or offer["user_id"] != request.user.pk:
+        raise Http404("No such offer.")
+    school = get_object_or_404(School, pk=offer["school_id"])
+    role = Role(offer["role"])
+    granter = (
+        Membership.objects.current()
+        .filter(user_id=offer["by_id"], school=school, role__in=roles_with("sendhub.manage_people"))
+        .select_related("user")
+    )
+    granter = next((m for m in granter if may_give(m.role, role)), None)
+    # Used once: an account with any role here, even ended, joined already (or was
+    # removed since); the person who offered must still be able to give the role.
+    spent = Membership.objects.filter(user=request.user, school=school).exists()
+    if spent or granter is None:
+        return render(request, "sendhub/role_offer.html", {"school": school, "spent": True})
+    if request.method == "POST":
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=request.user, school=school, role=role, job_title=offer["job_title"]
+            )
+            record_role_grant(membership, by=granter.user, what=Grant.ROLE_GIVEN)
+        request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
+        messages.success(request, f"You now have the role {role.label.lower()} at {school}.")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(
+        request, "sendhub/role_offer.html", {"school": school, "role": role, "spent": False}
+    )

@@ -132,6 +132,17 @@ def role_kwargs(world, role, in_scope):
     return {"pk": person.pk, "membership_pk": person.memberships.get().pk}
 
 
+def role_offer_kwargs(world, role, in_scope):
+    """An offer made to a person at another school: nobody in the world may accept it."""
+    from sendhub.accounts.invitations import role_offer_token
+
+    token = role_offer_token(
+        user=other_school_teacher(world), school=world.school, role=Role.TEACHER,
+        job_title="", by=world.user(Role.SENIOR_LEADER),
+    )  # fmt: skip
+    return {"token": token}
+
+
 def other_school_teacher(world):
     return MembershipFactory(school=world.other_school, role=Role.TEACHER).user
 
@@ -158,6 +169,11 @@ ACCESS = {
         statuses(PEOPLE_MANAGERS, ok=302), kwargs=invited_person_kwargs, method="post"
     ),
     "sendhub:role_end": Access(statuses(PEOPLE_MANAGERS), kwargs=role_kwargs),
+    # A role offered to an account known only elsewhere: only its owner may accept, so
+    # an offer to someone else is not found (tests/sendhub/test_people.py).
+    "sendhub:role_offer": Access(statuses(set(), denied=404), kwargs=role_offer_kwargs),
+    # Who gave whom access: the head (tests/sendhub/test_people.py).
+    "sendhub:access_grants": Access(statuses({Role.SENIOR_LEADER})),
     # Choosing a password from an emailed link: open to everyone, signed in or not.
     "password_reset": Access(statuses(set(ALL_ROLES)), anonymous=200),
     "password_reset_done": Access(statuses(set(ALL_ROLES)), anonymous=200),
@@ -319,20 +335,18 @@ ACCESS = {
     "pupils:referrals": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
     "pupils:referral_edit": Access(statuses({Role.SENCO}), kwargs=referral_kwargs),
     "pupils:referral_report": Access(statuses(SEN_TEAM), kwargs=referral_kwargs),
-    # Who sees whom: the SENCO and the office change it, senior leaders
-    # check it. Out-of-scope POSTs are walked in tests/pupils/test_relationships.py.
+    # Who sees whom: the SENCO and the office keep parent links, only the SENCO gives
+    # TA support and class teachers, senior leaders check it. Out-of-scope POSTs are walked in tests/pupils/test_relationships.py.
     "pupils:people": Access(statuses(RELATIONSHIP_READERS), kwargs=pupil_kwargs),
     "pupils:parent_add": Access(
         statuses(RELATIONSHIP_MANAGERS), kwargs=pupil_kwargs, method="post"
     ),  # an empty form is shown again with its errors
-    "pupils:support_add": Access(
-        statuses(RELATIONSHIP_MANAGERS), kwargs=pupil_kwargs, method="post"
-    ),
+    "pupils:support_add": Access(statuses({Role.SENCO}), kwargs=pupil_kwargs, method="post"),
     "pupils:parent_end": Access(statuses(RELATIONSHIP_MANAGERS), kwargs=parent_link_kwargs),
     "pupils:parent_invite": Access(
         statuses(RELATIONSHIP_MANAGERS, ok=302), kwargs=parent_link_kwargs, method="post"
     ),
-    "pupils:support_end": Access(statuses(RELATIONSHIP_MANAGERS), kwargs=support_kwargs),
+    "pupils:support_end": Access(statuses({Role.SENCO}), kwargs=support_kwargs),
     "pupils:classes": Access(statuses(RELATIONSHIP_READERS)),
     "pupils:class_detail": Access(statuses(RELATIONSHIP_READERS), kwargs=group_kwargs),
     # Provision: the catalogue, running groups, members and session logs. Out of scope is

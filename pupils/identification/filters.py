@@ -18,7 +18,10 @@ class ConcernQueueFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=QUEUE_STATUSES, method="filter_status", empty_label=None, label="Status"
     )
-    year_group = django_filters.NumberFilter(field_name="pupil__year_group", label="Year group")
+    year_group = django_filters.NumberFilter(
+        field_name="pupil__year_group", label="Year group",
+        min_value=-2, max_value=14, max_digits=2, decimal_places=0,
+    )  # fmt: skip
     area = django_filters.ChoiceFilter(
         choices=[(a.value, a.label) for a in codes.BroadArea if a != codes.BroadArea.OTHER],
         method="filter_area",

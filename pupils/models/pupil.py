@@ -394,7 +394,8 @@ class Pupil(models.Model):
             ("export_register", "Can export the register and census extract"),
             ("view_own_child", "Can view their own child's passport and plan"),
             ("view_relationships", "Can view parent links, TA support and class teachers"),
-            ("manage_relationships", "Can change parent links, TA support and class teachers"),
+            ("manage_relationships", "Can link and unlink parents and carers"),
+            ("assign_staff", "Can choose class teachers and assign TA support"),
         ]
 
     def __str__(self):

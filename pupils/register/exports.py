@@ -1,5 +1,5 @@
 """
-Register exports as CSV or XLSX (pandas only for writing the spreadsheet).
+Register exports as CSV (written by pandas) or XLSX (openpyxl, every text cell as text).
 
 An export holds exactly the pupils the register shows with the same filters. Its
 columns carry more than the on-screen table: the full identifiers and every context
@@ -9,6 +9,10 @@ exclusions), so a filtered export can be analysed on its own.
 Every bulk export of SEN data (special category data, UK GDPR Art. 9) is
 written to the access log: who, when, which export, how many pupils and, in the
 path, the filters or census date used.
+
+Names and other text come from the MIS import, so every cell of every export
+(CSV and XLSX, site and command line) goes through spreadsheet_text(): a value a
+spreadsheet would run as a formula is written as plain text (OWASP "CSV injection").
 """
 
 import io
@@ -20,6 +24,27 @@ FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
+
+
+# A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice
+# and Google Sheets: =HYPERLINK(...) can send the file's data elsewhere (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+CSV_LINE_END = "\r\n"
+
+
+def spreadsheet_text(value):
+    """A cell value no spreadsheet will run: text that would start a formula gets a ' first."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def spreadsheet_rows(rows):
+    """Every row with each text cell made safe by spreadsheet_text()."""
+    for row in rows:
+        yield {column: spreadsheet_text(value) for column, value in row.items()}
 
 
 def register_rows(pupils):
@@ -54,20 +79,40 @@ def register_rows(pupils):
 
 
 def dataframe_response(rows, columns, file_format, filename_stem):
-    import pandas as pd
-
-    frame = pd.DataFrame(list(rows), columns=columns)
     content_type, extension = FORMATS[file_format]
+    rows = list(spreadsheet_rows(rows))
     if file_format == "csv":
-        body = frame.to_csv(index=False).encode("utf-8-sig")
+        import pandas as pd
+
+        # CRLF line ends (RFC 4180) make the writer quote a cell holding a bare CR, which
+        # a spreadsheet would otherwise read as the start of a new row.
+        frame = pd.DataFrame(rows, columns=columns)
+        body = frame.to_csv(index=False, lineterminator=CSV_LINE_END).encode("utf-8-sig")
     else:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name=filename_stem[:31])
-        body = buffer.getvalue()
+        body = xlsx_bytes(rows, columns, sheet_name=filename_stem[:31])
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename_stem}.{extension}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def xlsx_bytes(rows, columns, *, sheet_name):
+    """A workbook whose text cells are stored as text, so none is ever a formula."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = sheet_name
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([row.get(column) for column in columns])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 REGISTER_COLUMNS = [

@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from pupils import codes
 from pupils.models import Pupil, RegisterEntry, TeachingGroup
+from sendhub.filters import SearchFilter
 
 STATUS_CHOICES = [
     ("register", "On the register (K and E)"),
@@ -40,7 +41,7 @@ SORTS = {
 class RegisterFilter(django_filters.FilterSet):
     """Register filters, applied after Pupil.objects.visible_to(user)."""
 
-    q = django_filters.CharFilter(method="filter_search", label="Name or UPN")
+    q = SearchFilter(method="filter_search", label="Name or UPN")
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="filter_status", empty_label=None, label="Status"
     )
@@ -50,7 +51,10 @@ class RegisterFilter(django_filters.FilterSet):
     area = django_filters.ChoiceFilter(
         choices=codes.BroadArea.choices, method="filter_area", label="Broad area"
     )
-    year_group = django_filters.NumberFilter(label="Year group")
+    # The year groups a pupil can be in (Pupil's check constraint); anything else is ignored.
+    year_group = django_filters.NumberFilter(
+        label="Year group", min_value=-2, max_value=14, max_digits=2, decimal_places=0
+    )
     form = django_filters.ModelChoiceFilter(queryset=TeachingGroup.objects.none(), label="Form")
     flags = django_filters.MultipleChoiceFilter(
         choices=[(key, label) for key, (label, _) in FLAG_FILTERS.items()],

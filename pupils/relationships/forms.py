@@ -8,7 +8,7 @@ from django.db import transaction
 
 from pupils.models import ParentLink, SupportAssignment
 from pupils.register.forms import DateInput
-from sendhub.models import Membership, User
+from sendhub.models import AccessGrant, Grant, Membership, User
 from sendhub.roles import STAFF_ROLES, Role
 
 CLASS_TEACHER_ROLES = (Role.TEACHER, Role.SENCO, Role.SENIOR_LEADER)
@@ -17,6 +17,16 @@ phone_validator = RegexValidator(
     r"^[0-9 +()-]{6,30}$",
     "Enter a phone number using digits and spaces (you can also use + ( ) and -).",
 )
+
+
+# Nobody opens a pupil's records to themselves (docs/access.md): someone else decides.
+NOT_YOURSELF = "You cannot {what} yourself: ask the SENCO or another colleague to do it."
+
+
+def record_grant(*, by, to, school, what, detail):
+    return AccessGrant.objects.create(
+        by=by, to=to, school_id=getattr(school, "pk", school), what=what, detail=detail[:200]
+    )
 
 
 def staff_at(school, roles):
@@ -72,9 +82,9 @@ class ParentAddForm(forms.Form):
         label="Phone (optional)", max_length=30, required=False, validators=[phone_validator]
     )
 
-    def __init__(self, *args, pupil, **kwargs):
+    def __init__(self, *args, pupil, by, **kwargs):
         super().__init__(*args, **kwargs)
-        self.pupil = pupil
+        self.pupil, self.by = pupil, by
         self.existing_user = None
 
     def clean_email(self):
@@ -94,6 +104,8 @@ class ParentAddForm(forms.Form):
                 "account cannot be linked to a pupil as a parent: use the parent's own "
                 "email address."
             )
+        if user.pk == self.by.pk:
+            raise forms.ValidationError(NOT_YOURSELF.format(what="link"))
         if ParentLink.objects.current().filter(parent=user, pupil=self.pupil).exists():
             raise forms.ValidationError(
                 f"{user} is already linked to {self.pupil.full_name} as a parent or carer."
@@ -118,13 +130,22 @@ class ParentAddForm(forms.Form):
         current = Membership.objects.current()
         if not current.filter(user=user, school=school, role=Role.PARENT).exists():
             Membership.objects.create(user=user, school=school, role=Role.PARENT)
-        return ParentLink.objects.create(
+            record_grant(
+                by=self.by, to=user, school=school, what=Grant.ROLE_GIVEN,
+                detail=Role.PARENT.label,
+            )  # fmt: skip
+        link = ParentLink.objects.create(
             parent=user,
             pupil=self.pupil,
             relationship=data["relationship"],
             parental_responsibility=data["parental_responsibility"],
             phone=data["phone"].strip(),
         )
+        record_grant(
+            by=self.by, to=user, school=school, what=Grant.PARENT_LINKED,
+            detail=f"{self.pupil.full_name} ({link.get_relationship_display().lower()})",
+        )  # fmt: skip
+        return link
 
 
 class ParentLinkEndForm(forms.Form):
@@ -137,11 +158,16 @@ class ParentLinkEndForm(forms.Form):
         error_messages={"required": "Say why the link is ending: it is kept with the record."},
     )
 
-    def end(self, link):
+    @transaction.atomic
+    def end(self, link, *, by):
         link.ended_on = date.today()
         link.end_reason = self.cleaned_data["end_reason"].strip()
         link._change_reason = "Link ended"
         link.save(update_fields=["ended_on", "end_reason"])
+        record_grant(
+            by=by, to=link.parent, school=link.pupil.school_id, what=Grant.PARENT_LINK_ENDED,
+            detail=link.pupil.full_name,
+        )  # fmt: skip
 
 
 class SupportAssignForm(forms.ModelForm):
@@ -168,10 +194,16 @@ class SupportAssignForm(forms.ModelForm):
             }
         }
 
-    def __init__(self, *args, pupil, **kwargs):
+    def __init__(self, *args, pupil, by, **kwargs):
         super().__init__(*args, **kwargs)
-        self.pupil = pupil
+        self.pupil, self.by = pupil, by
         self.fields["staff"].queryset = staff_at(pupil.school, [Role.TEACHING_ASSISTANT])
+
+    def clean_staff(self):
+        staff = self.cleaned_data["staff"]
+        if staff.pk == self.by.pk:
+            raise forms.ValidationError(NOT_YOURSELF.format(what="assign"))
+        return staff
 
     def clean(self):
         cleaned = super().clean()
@@ -192,9 +224,16 @@ class SupportAssignForm(forms.ModelForm):
                 )
         return cleaned
 
-    def save(self, commit=True):
+    @transaction.atomic
+    def save(self):
         self.instance.pupil = self.pupil
-        return super().save(commit=commit)
+        assignment = super().save()
+        record_grant(
+            by=self.by, to=assignment.staff, school=self.pupil.school_id,
+            what=Grant.TA_SUPPORT_ASSIGNED,
+            detail=f"{self.pupil.full_name} from {assignment.starts_on:%-d %B %Y}",
+        )  # fmt: skip
+        return assignment
 
 
 class SupportEndForm(forms.Form):
@@ -209,9 +248,9 @@ class SupportEndForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, assignment, **kwargs):
+    def __init__(self, *args, assignment, by, **kwargs):
         super().__init__(*args, **kwargs)
-        self.assignment = assignment
+        self.assignment, self.by = assignment, by
         yesterday = date.today() - timedelta(days=1)
         self.fields["ends_on"].initial = max(yesterday, assignment.starts_on)
 
@@ -224,10 +263,17 @@ class SupportEndForm(forms.Form):
             )
         return ends_on
 
+    @transaction.atomic
     def end(self):
-        self.assignment.ends_on = self.cleaned_data["ends_on"]
-        self.assignment._change_reason = "Support ended"
-        self.assignment.save(update_fields=["ends_on"])
+        assignment = self.assignment
+        assignment.ends_on = self.cleaned_data["ends_on"]
+        assignment._change_reason = "Support ended"
+        assignment.save(update_fields=["ends_on"])
+        record_grant(
+            by=self.by, to=assignment.staff, school=assignment.pupil.school_id,
+            what=Grant.TA_SUPPORT_ENDED,
+            detail=f"{assignment.pupil.full_name}, last day {assignment.ends_on:%-d %B %Y}",
+        )  # fmt: skip
 
 
 class ClassTeachersForm(forms.Form):
@@ -240,15 +286,24 @@ class ClassTeachersForm(forms.Form):
         error_messages={"invalid_choice": "Choose teachers who work at this school."},
     )
 
-    def __init__(self, *args, group, **kwargs):
+    def __init__(self, *args, group, by, **kwargs):
         super().__init__(*args, **kwargs)
-        self.group = group
+        self.group, self.by = group, by
         self.fields["teachers"].queryset = staff_at(group.school_id, CLASS_TEACHER_ROLES)
+
+    def clean_teachers(self):
+        teachers = self.cleaned_data["teachers"]
+        already = {teacher.pk for teacher in self.group.teachers.all()}
+        if any(t.pk == self.by.pk for t in teachers) and self.by.pk not in already:
+            raise forms.ValidationError(NOT_YOURSELF.format(what="add"))
+        return teachers
 
     @transaction.atomic
     def save(self):
         """Set the class's teachers, keeping one history row with who changed them."""
         group = self.group
+        before = {teacher.pk: teacher for teacher in group.teachers.all()}
+        after = {teacher.pk: teacher for teacher in self.cleaned_data["teachers"]}
         if not group.history.exists():
             # Classes from the MIS import have no history yet: keep who taught it before.
             group._change_reason = "Teachers before the first change in SENDhub"
@@ -260,3 +315,15 @@ class ClassTeachersForm(forms.Form):
             del group.skip_history_when_saving
         group._change_reason = "Teachers changed"
         group.save()
+        for pk, teacher in after.items():
+            if pk not in before:
+                record_grant(
+                    by=self.by, to=teacher, school=group.school_id,
+                    what=Grant.CLASS_TEACHER_ADDED, detail=group.name,
+                )  # fmt: skip
+        for pk, teacher in before.items():
+            if pk not in after:
+                record_grant(
+                    by=self.by, to=teacher, school=group.school_id,
+                    what=Grant.CLASS_TEACHER_REMOVED, detail=group.name,
+                )  # fmt: skip

@@ -1,9 +1,11 @@
 """Who sees whom: a pupil's parents and carers, TA support, and class teachers.
 
 These rows decide which parents, TAs and teachers can open a pupil's records
-(docs/access.md), so only the SENCO and the school administrator change them;
-senior leaders can check them. Nothing is deleted: links and support are ended,
-and every change is kept in history with who made it.
+(docs/access.md): the SENCO and the school administrator keep parent links, only
+the SENCO gives class teachers and TA support, and senior leaders check them.
+Nobody gives themselves access. Nothing is deleted: links and support are ended,
+every change is kept in history with who made it, and each grant of access is
+written to the access-grants log.
 """
 
 from django.contrib import messages
@@ -26,6 +28,7 @@ from sendhub.accounts.invitations import send_invitation
 
 VIEW = "pupils.view_relationships"
 MANAGE = "pupils.manage_relationships"
+ASSIGN = "pupils.assign_staff"
 CLASSES_PAGE_SIZE = 50  # a secondary school has ~150 forms and classes
 
 
@@ -37,9 +40,11 @@ def _render_people(request, pupil, *, parent_form=None, support_form=None):
     links = list(pupil.parent_links.select_related("parent").order_by("ended_on", "pk"))
     assignments = list(pupil.support_assignments.for_pupil_page())
     can_manage = request.user.has_perm(MANAGE)
+    can_assign = request.user.has_perm(ASSIGN)
     if can_manage:
-        parent_form = parent_form or ParentAddForm(pupil=pupil)
-        support_form = support_form or SupportAssignForm(pupil=pupil)
+        parent_form = parent_form or ParentAddForm(pupil=pupil, by=request.user)
+    if can_assign:
+        support_form = support_form or SupportAssignForm(pupil=pupil, by=request.user)
     return render(
         request,
         "pupils/pupil_people.html",
@@ -52,6 +57,7 @@ def _render_people(request, pupil, *, parent_form=None, support_form=None):
             "parent_form": parent_form,
             "support_form": support_form,
             "can_manage": can_manage,
+            "can_assign": can_assign,
         },
     )
 
@@ -68,7 +74,7 @@ def pupil_people(request, pk):
 def parent_add(request, pk):
     """Link a parent or carer by email; a new account is invited to set a password."""
     pupil = _pupil(request, pk)
-    form = ParentAddForm(request.POST, pupil=pupil)
+    form = ParentAddForm(request.POST, pupil=pupil, by=request.user)
     if not form.is_valid():
         return _render_people(request, pupil, parent_form=form)
     link = form.save()
@@ -125,7 +131,7 @@ def parent_end(request, pk):
     link = _current_link(request, pk)
     form = ParentLinkEndForm(request.POST or None)
     if form.is_valid():
-        form.end(link)
+        form.end(link, by=request.user)
         messages.success(
             request,
             f"The link between {link.parent} and {link.pupil.full_name} has ended. They can no "
@@ -138,11 +144,11 @@ def parent_end(request, pk):
 
 
 @require_POST
-@permission_required(MANAGE, raise_exception=True)
+@permission_required(ASSIGN, raise_exception=True)
 def support_add(request, pk):
     """Assign a teaching assistant to support the pupil from a date."""
     pupil = _pupil(request, pk)
-    form = SupportAssignForm(request.POST, pupil=pupil)
+    form = SupportAssignForm(request.POST, pupil=pupil, by=request.user)
     if not form.is_valid():
         return _render_people(request, pupil, support_form=form)
     assignment = form.save()
@@ -154,12 +160,12 @@ def support_add(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(MANAGE, raise_exception=True)
+@permission_required(ASSIGN, raise_exception=True)
 def support_end(request, pk):
     """Set the last day of a TA's support; after it they no longer see the pupil."""
     assignments = SupportAssignment.objects.not_ended().visible_to(request.user)
     assignment = get_object_or_404(assignments.select_related("staff", "pupil__form"), pk=pk)
-    form = SupportEndForm(request.POST or None, assignment=assignment)
+    form = SupportEndForm(request.POST or None, assignment=assignment, by=request.user)
     if form.is_valid():
         form.end()
         messages.success(
@@ -209,13 +215,15 @@ def class_detail(request, pk):
     group = get_object_or_404(
         TeachingGroup.objects.at_school_of(request.user).prefetch_related("teachers"), pk=pk
     )
-    can_manage = request.user.has_perm(MANAGE)
-    if request.method == "POST" and not can_manage:
+    can_assign = request.user.has_perm(ASSIGN)
+    if request.method == "POST" and not can_assign:
         raise PermissionDenied
     form = None
-    if can_manage:
+    if can_assign:
         initial = {"teachers": list(group.teachers.all())}
-        form = ClassTeachersForm(request.POST or None, group=group, initial=initial)
+        form = ClassTeachersForm(
+            request.POST or None, group=group, by=request.user, initial=initial
+        )
         if form.is_valid():
             form.save()
             messages.success(request, f"Teachers of {group.name} saved.")

@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from pupils.models import Task
+from sendhub.redirects import redirect_to_next
 
 TASKS_PAGE_SIZE = 50
 
@@ -43,9 +43,4 @@ def task_done(request, pk):
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
     messages.success(request, f"Done: {task.title}.")
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(task.concern or "reports:home")
+    return redirect_to_next(request, task.concern or "reports:home")

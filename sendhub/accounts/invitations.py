@@ -1,14 +1,19 @@
-"""Invitations: how a person new to SENDhub gets in.
+"""Invitations: how a person new to SENDhub gets in, and role offers to existing accounts.
 
 An invitation is a password-set link built the same way as Django's password reset
 link (default_token_generator + the user's id), so it stops working once used (the
 password changes) and after settings.PASSWORD_RESET_TIMEOUT (7 days).
+
+A role offer goes to an account the school does not know (it uses SENDhub at other
+schools): a signed link, valid as long as an invitation, that gives the role only
+when the account's owner, signed in, accepts it (docs/access.md).
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -39,6 +44,51 @@ def send_invitation(user, *, school, request) -> None:
     send_mail(
         subject=f"{school.name} has invited you to SENDhub",
         message=render_to_string("registration/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+ROLE_OFFER_SALT = "sendhub.role-offer"
+
+
+def role_offer_token(*, user, school, role, job_title, by):
+    payload = {"u": user.pk, "s": school.pk, "r": role, "j": job_title, "b": by.pk}
+    return signing.dumps(payload, salt=ROLE_OFFER_SALT, compress=True)
+
+
+def read_role_offer(token):
+    """The offer's fields, or None when the link is altered or older than an invitation."""
+    try:
+        payload = signing.loads(
+            token, salt=ROLE_OFFER_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT
+        )
+    except signing.BadSignature:
+        return None
+    return {
+        "user_id": payload["u"],
+        "school_id": payload["s"],
+        "role": payload["r"],
+        "job_title": payload["j"],
+        "by_id": payload["b"],
+    }
+
+
+def send_role_offer(user, *, school, role, job_title, by, request) -> None:
+    """Email an existing account a link to accept a role at `school`."""
+    from sendhub.roles import Role
+
+    token = role_offer_token(user=user, school=school, role=role, job_title=job_title, by=by)
+    context = {
+        "user": user,
+        "school": school,
+        "role": Role(role).label.lower(),
+        "link": request.build_absolute_uri(reverse("sendhub:role_offer", args=[token])),
+        "days": invitation_days(),
+    }
+    send_mail(
+        subject=f"{school.name} has invited you to SENDhub",
+        message=render_to_string("registration/role_offer_email.txt", context),
         from_email=None,
         recipient_list=[user.email],
     )

@@ -404,3 +404,66 @@ def test_register_pages_keep_filters_and_swap_in_place(client, world):
     nav = html.split('aria-label="Register pages"', 1)[1].split("</nav>", 1)[0]
     assert 'href="?need=SLCN&amp;page=2"' in nav and 'hx-get="?need=SLCN&amp;page=2"' in nav
     assert nav.split(">", 1)[0] == ' hx-target="#results" hx-swap="outerHTML" hx-push-url="true"'
+
+
+# Formula injection (OWASP "CSV injection") -----------------------------------------------
+
+# Names as an MIS could send them: each would run as a formula in a spreadsheet.
+FORMULA_NAMES = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(1)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.fixture
+def formula_pupils(world):
+    for name in FORMULA_NAMES:
+        pupil = PupilFactory(school=world.school, first_name=name, last_name=name,
+                             joined_on=date(2020, 9, 1))  # fmt: skip
+        decide(world, pupil, SenStage.SEN_SUPPORT, ["SPLD"], date(2024, 9, 5))
+    return [f"'{name}" for name in FORMULA_NAMES]
+
+
+def xlsx_cells(content):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [cell for row in sheet.iter_rows() for cell in row]
+
+
+@pytest.mark.parametrize("export", ["pupils:register_export", "pupils:census_export"])
+def test_xlsx_exports_hold_no_formula_and_keep_the_text_visible(client, world, formula_pupils,
+                                                                 export):  # fmt: skip
+    client.force_login(world.user(Role.SENCO))
+    params = {"status": "all"} if export == "pupils:register_export" else {}
+
+    response = client.get(reverse(export, args=["xlsx"]), params)
+
+    cells = xlsx_cells(response.content)
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    forenames = {c.value for c in cells if c.column_letter == "C"}
+    # XML keeps a CR in a cell as a line break (LF): the text is the same to the reader.
+    assert {name.replace("\r", "\n") for name in formula_pupils} <= forenames
+
+
+@pytest.mark.parametrize("export", ["pupils:register_export", "pupils:census_export"])
+def test_csv_exports_start_no_cell_with_a_formula(client, world, formula_pupils, export):
+    client.force_login(world.user(Role.SENCO))
+    params = {"status": "all"} if export == "pupils:register_export" else {}
+
+    response = client.get(reverse(export, args=["csv"]), params)
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    cells = [value for row in rows for value in row.values()]
+    assert not [v for v in cells if v and v[0] in "=+-@\t\r"]
+    assert set(formula_pupils) <= {row["Forename"] for row in rows}
+
+
+def test_census_command_starts_no_cell_with_a_formula(world, formula_pupils, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "census.csv"
+    call_command("export_census", school=world.school.urn, date=date.today().isoformat(),
+                 output=str(out))  # fmt: skip
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    cells = [value for row in rows for value in row.values()]
+    assert not [v for v in cells if v and v[0] in "=+-@\t\r"]
+    assert set(formula_pupils) <= {row["Surname"] for row in rows}

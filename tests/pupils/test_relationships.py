@@ -1,9 +1,10 @@
 """
 Who sees whom: parents and carers, TA support and class teachers.
 
-These rows open pupils' records to parents, TAs and teachers (docs/access.md), so
-only the SENCO and the school administrator change them, every change is kept in
-history, and nothing is deleted.
+These rows open pupils' records to parents, TAs and teachers (docs/access.md): the
+SENCO and the school administrator keep parent links, only the SENCO gives class
+teachers and TA support, nobody gives access to themselves, every change is kept in
+history and the access-grants log, and nothing is deleted.
 """
 
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ from django.urls import reverse
 
 from pupils.codes import SenStage
 from pupils.models import ParentLink, Pupil, SupportAssignment, TeachingGroup
-from sendhub.models import Membership, User
+from sendhub.models import AccessGrant, Grant, Membership, User
 from sendhub.roles import Role
 from tests.conftest import count_queries, make_member
 from tests.factories import (
@@ -88,7 +89,7 @@ def test_senior_leader_reads_but_cannot_change(client, world):
     group_page = client.get(world.group.get_absolute_url()).content.decode()
     group_post = client.post(world.group.get_absolute_url(), {"teachers": []})
 
-    assert "The SENCO or the school office can change them" in html
+    assert "The SENCO or the school office can change parent links" in html
     assert "Add a parent or carer" not in html and "End link" not in html
     assert posted.status_code == 403 and group_post.status_code == 403
     assert "Save teachers" not in group_page
@@ -105,7 +106,8 @@ def test_administrator_manages_without_seeing_sen_data(client, world):
     classes = client.get(reverse("pupils:classes")).content.decode()
 
     assert "Add a parent or carer" in people and "EHC plan" not in people
-    assert "Save teachers" in group_page and "stage-" not in group_page
+    assert "Assign a teaching assistant" not in people and "The SENCO assigns" in people
+    assert "Save teachers" not in group_page and "stage-" not in group_page
     assert ">SEN</abbr>" not in classes
 
 
@@ -128,7 +130,9 @@ def test_changes_to_another_schools_records_are_not_found(client, world, role):
         client.post(other_group.get_absolute_url(), {"teachers": [world.user(Role.TEACHER).pk]}),
     ]  # fmt: skip
 
-    assert [r.status_code for r in responses] == [404] * 6
+    # The office may not assign TA support anywhere: refused before any lookup.
+    refused = 404 if role == Role.SENCO else 403
+    assert [r.status_code for r in responses] == [404, refused, 404, 404, refused, 404]
     assert ParentLink.objects.filter(pupil=world.elsewhere).count() == 1
     assert ParentLink.objects.get(pk=other_link.pk).ended_on is None
     assert SupportAssignment.objects.get(pk=other_support.pk).ends_on is None
@@ -428,6 +432,92 @@ def test_support_start_date_must_be_a_date(senco_client, world):
     )
 
 
+# Nobody gives access to themselves; the SENCO gives class teachers and TA support ------
+
+
+def test_an_administrator_cannot_add_a_class_teacher_or_assign_ta_support(client, world):
+    """The escalation the rule stops: give yourself a teaching role, add yourself to a
+    class, switch role and read SEN data. The office gives neither class nor support."""
+    admin = world.user(Role.ADMIN)
+    Membership.objects.create(user=admin, school=world.school, role=Role.TEACHING_ASSISTANT)
+    client.force_login(admin)
+
+    to_class = client.post(world.group.get_absolute_url(), {"teachers": [admin.pk]})
+    to_pupil = client.post(
+        reverse("pupils:support_add", args=[world.untaught.pk]),
+        {"staff": admin.pk, "starts_on": TODAY.isoformat()},
+    )
+
+    assert (to_class.status_code, to_pupil.status_code) == (403, 403)
+    assert list(world.group.teachers.all()) == [world.user(Role.TEACHER)]
+    assert not SupportAssignment.objects.filter(staff=admin).exists()
+    assert not AccessGrant.objects.exists()
+
+
+def test_the_senco_cannot_add_themselves_to_a_class_or_a_pupils_support(senco_client, world):
+    senco = world.user(Role.SENCO)
+    Membership.objects.create(user=senco, school=world.school, role=Role.TEACHING_ASSISTANT)
+    teacher = world.user(Role.TEACHER)
+
+    to_class = senco_client.post(
+        world.group.get_absolute_url(), {"teachers": [teacher.pk, senco.pk]}
+    )
+    to_pupil = senco_client.post(
+        reverse("pupils:support_add", args=[world.untaught.pk]),
+        {"staff": senco.pk, "starts_on": TODAY.isoformat()},
+    )
+
+    assert "You cannot add yourself" in to_class.context["form"].errors["teachers"][0]
+    assert "You cannot assign yourself" in to_pupil.context["support_form"].errors["staff"][0]
+    assert list(world.group.teachers.all()) == [teacher]
+    assert not SupportAssignment.objects.filter(staff=senco).exists()
+    assert not AccessGrant.objects.exists()
+
+
+def test_a_teacher_already_in_the_class_may_stay_when_someone_else_is_added(senco_client, world):
+    senco, teacher = world.user(Role.SENCO), world.user(Role.TEACHER)
+    world.group.teachers.add(senco)  # set by someone else earlier
+    senior = world.user(Role.SENIOR_LEADER)
+
+    response = senco_client.post(
+        world.group.get_absolute_url(), {"teachers": [teacher.pk, senco.pk, senior.pk]}
+    )
+
+    assert response.status_code == 302
+    assert set(world.group.teachers.all()) == {teacher, senco, senior}
+
+
+def test_every_class_and_support_change_is_in_the_access_grants_log(senco_client, world):
+    senco, teacher, ta = (
+        world.user(r) for r in (Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT)
+    )
+    new = make_member(Role.TEACHER, school=world.school, first_name="Noor", last_name="Khan")
+
+    senco_client.post(world.group.get_absolute_url(), {"teachers": [new.pk]})
+    senco_client.post(
+        reverse("pupils:support_add", args=[world.untaught.pk]),
+        {"staff": ta.pk, "starts_on": "2026-01-05"},
+    )
+    assignment = SupportAssignment.objects.get(staff=ta, pupil=world.untaught)
+    senco_client.post(
+        reverse("pupils:support_end", args=[assignment.pk]), {"ends_on": "2026-01-30"}
+    )
+    add_parent(senco_client, world.untaught)
+    link = ParentLink.objects.get(pupil=world.untaught)
+    senco_client.post(reverse("pupils:parent_end", args=[link.pk]), {"end_reason": "Mistake"})
+
+    rows = list(AccessGrant.objects.order_by("pk").values_list("by", "to", "what", "detail"))
+    assert rows == [
+        (senco.pk, new.pk, Grant.CLASS_TEACHER_ADDED, "8 En1"),
+        (senco.pk, teacher.pk, Grant.CLASS_TEACHER_REMOVED, "8 En1"),
+        (senco.pk, ta.pk, Grant.TA_SUPPORT_ASSIGNED, "Untaught Pupil from 5 January 2026"),
+        (senco.pk, ta.pk, Grant.TA_SUPPORT_ENDED, "Untaught Pupil, last day 30 January 2026"),
+        (senco.pk, link.parent_id, Grant.ROLE_GIVEN, "Parent or carer"),
+        (senco.pk, link.parent_id, Grant.PARENT_LINKED, "Untaught Pupil (father)"),
+        (senco.pk, link.parent_id, Grant.PARENT_LINK_ENDED, "Untaught Pupil"),
+    ]
+
+
 # Classes -------------------------------------------------------------------------------
 
 
@@ -505,7 +595,8 @@ def test_first_change_to_an_imported_class_keeps_the_teachers_it_had(senco_clien
     old = world.user(Role.TEACHER)
     group.teachers.through.objects.create(teachinggroup=group, user=old)
 
-    senco_client.post(group.get_absolute_url(), {"teachers": [world.user(Role.SENCO).pk]})
+    senior = world.user(Role.SENIOR_LEADER)
+    senco_client.post(group.get_absolute_url(), {"teachers": [senior.pk]})
 
     history = list(group.history.order_by("history_id"))
     assert [h.history_change_reason for h in history] == [
@@ -514,7 +605,7 @@ def test_first_change_to_an_imported_class_keeps_the_teachers_it_had(senco_clien
     ]
     assert [list(h.teachers.values_list("user_id", flat=True)) for h in history] == [
         [old.pk],
-        [world.user(Role.SENCO).pk],
+        [senior.pk],
     ]
     page = senco_client.get(group.get_absolute_url()).content.decode()
     assert f"teachers were {old}" in page

@@ -52,6 +52,132 @@ def test_ten_wrong_passwords_lock_only_that_account_on_a_shared_ip(client, world
     assert int(client.session["_auth_user_id"]) == colleague.pk
 
 
+# Behind the TLS proxy (SENDHUB_PROXY_COUNT) -------------------------------------------
+
+PROXY = "10.0.0.2"  # what REMOTE_ADDR is for every request that came through the proxy
+
+
+def sign_in_via_proxy(client, email, password, forwarded_for):
+    return client.post(
+        reverse("login"),
+        {"username": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_each_client_address_is_counted_on_its_own(client, settings, world):
+    """Every request comes from the proxy: the lock must follow the client's address."""
+    settings.SENDHUB_PROXY_COUNT = 1
+    user = world.user(Role.TEACHER)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_via_proxy(client, user.email, "wrong-password", "198.51.100.9")
+
+    assert sign_in_via_proxy(client, user.email, PASSWORD, "198.51.100.9").status_code == 429
+    assert sign_in_via_proxy(client, user.email, PASSWORD, "203.0.113.7").status_code == 302
+
+
+@pytest.mark.django_db
+def test_forged_forwarded_for_entries_do_not_escape_the_lock(client, settings, world):
+    """The proxy appends the address it saw; entries left of it come from the client."""
+    settings.SENDHUB_PROXY_COUNT = 1
+    user = world.user(Role.TEACHER)
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_via_proxy(client, user.email, "wrong-password", f"192.0.2.{n}, 198.51.100.9")
+
+    locked = sign_in_via_proxy(client, user.email, PASSWORD, "192.0.2.99, 198.51.100.9")
+    assert locked.status_code == 429
+
+
+@pytest.mark.django_db
+def test_without_a_proxy_the_forwarded_for_header_is_not_trusted(client, settings, world):
+    settings.SENDHUB_PROXY_COUNT = 0
+    user = world.user(Role.TEACHER)
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_via_proxy(client, user.email, "wrong-password", f"192.0.2.{n}")
+
+    assert sign_in_via_proxy(client, user.email, PASSWORD, "192.0.2.200").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded_for", "expected"),
+    [
+        (0, "192.0.2.1", PROXY),
+        (1, "192.0.2.1, 198.51.100.9", "198.51.100.9"),
+        (2, "192.0.2.1, 198.51.100.9, 10.0.0.1", "198.51.100.9"),
+        (2, "10.0.0.1", PROXY),  # shorter than the proxy chain: not through our proxies
+        (1, "not-an-address", PROXY),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_address_is_the_nth_forwarded_entry_from_the_right(
+    rf, settings, count, forwarded_for, expected
+):
+    from sendhub.login_throttle import client_ip
+
+    settings.SENDHUB_PROXY_COUNT = count
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert client_ip(request) == expected
+
+
+@pytest.mark.django_db
+def test_many_failures_across_accounts_lock_the_address(client, settings, world):
+    """Password spraying: one address trying many accounts is locked, other schools are not."""
+    settings.SENDHUB_LOGIN_ADDRESS_FAILURE_LIMIT = 20
+    spray = "198.51.100.66"
+    for n in range(20):
+        sign_in(client, f"guess{n}@oakfield.sch.uk", "Summer2025!", ip=spray)
+
+    colleague = world.user(Role.SENCO)
+    locked = sign_in(client, colleague.email, PASSWORD, ip=spray)
+    assert locked.status_code == 429
+    assert sign_in(client, colleague.email, PASSWORD, ip="203.0.113.8").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_address_lock_lifts_after_its_window(client, settings, world):
+    settings.SENDHUB_LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    user = world.user(Role.TEACHER)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for n in range(3):
+            sign_in(client, f"guess{n}@oakfield.sch.uk", "wrong")
+        assert sign_in(client, user.email, PASSWORD).status_code == 429
+        traveller.shift(timedelta(minutes=settings.SENDHUB_LOGIN_ADDRESS_WINDOW_MINUTES + 1))
+        assert sign_in(client, user.email, PASSWORD).status_code == 302
+
+
+def test_deploy_check_warns_behind_a_proxy_without_a_proxy_count(settings):
+    from sendhub.checks import proxy_count_behind_a_proxy
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SENDHUB_PROXY_COUNT = 0
+    assert [w.id for w in proxy_count_behind_a_proxy(None)] == ["sendhub.W001"]
+    settings.SENDHUB_PROXY_COUNT = 1
+    assert proxy_count_behind_a_proxy(None) == []
+
+
+# Browser cache ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        (Role.SENCO, lambda world: reverse("pupils:detail", args=[world.taught.pk])),
+        (Role.TEACHER, lambda world: reverse("reports:class_view_pdf")),
+        (Role.SENCO, lambda world: reverse("pupils:register_export", args=["csv"])),
+        (Role.SENCO, lambda world: reverse("pupils:register_export", args=["xlsx"])),
+        (Role.PARENT, lambda world: reverse("reports:home")),
+    ],
+)
+def test_nothing_shown_to_a_signed_in_person_is_kept_in_a_cache(client, world, role, url):
+    client.force_login(world.user(role))
+    response = client.get(url(world))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, private"
+
+
 @pytest.mark.django_db
 def test_lock_lifts_after_the_cool_off(client, world):
     user = world.user(Role.TEACHER)

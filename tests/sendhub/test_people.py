@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from sendhub.models import Membership, User
+from sendhub.models import AccessGrant, Grant, Membership, User
 from sendhub.roles import ROLE_PERMISSIONS, Role
 from tests.conftest import count_queries, make_member
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, SchoolFactory, TrustFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PEOPLE = reverse("sendhub:people")
@@ -160,7 +160,7 @@ def test_adding_a_person_creates_them_here_and_emails_an_invitation(client, worl
     response = add(client)
 
     person = User.objects.get(email="sam.okafor@oakfield.sch.uk")
-    assert response["Location"] == person_url(person)
+    assert response["Location"] == PEOPLE
     assert person.has_usable_password() is False
     membership = person.memberships.get()
     assert (membership.school, membership.role, membership.job_title) == (
@@ -176,6 +176,68 @@ def test_adding_a_person_creates_them_here_and_emails_an_invitation(client, worl
     assert f"for {settings.PASSWORD_RESET_TIMEOUT // 86400} days" in message.body
     history = membership.history.get()
     assert (history.history_type, history.history_user) == ("+", admin)
+
+
+# Someone who already uses SENDhub at another school or trust (docs/access.md) -----------
+
+
+def flash(response, client):
+    return [str(m) for m in client.get(response["Location"]).context["messages"]]
+
+
+@pytest.mark.parametrize("same_trust", [True, False])
+def test_adding_an_email_used_elsewhere_looks_the_same_as_a_new_one(client, world, same_trust):
+    """Nothing tells the school that the email has an account elsewhere, and no role is
+    given until its owner accepts."""
+    elsewhere = SchoolFactory(trust=world.school.trust if same_trust else TrustFactory())
+    outsider = make_member(Role.SENCO, school=elsewhere, email="kim.lee@elsewhere.sch.uk")
+    client.force_login(world.user(Role.ADMIN))
+
+    new = add(client, email="new.person@oakfield.sch.uk", first_name="Kim", last_name="Lee")
+    said_new = flash(new, client)
+    known = add(client, email="Kim.Lee@Elsewhere.sch.uk", first_name="Kim", last_name="Lee")
+    said_known = flash(known, client)
+
+    assert new.status_code == known.status_code == 302
+    assert new["Location"] == known["Location"] == PEOPLE
+    assert said_new == [m.replace("kim.lee@elsewhere", "new.person@oakfield") for m in said_known]
+    assert not outsider.memberships.filter(school=world.school).exists()
+    assert [m.to for m in mail.outbox] == [["new.person@oakfield.sch.uk"], [outsider.email]]
+    assert "would like to give you the role teaching assistant" in mail.outbox[1].body
+
+
+def test_the_owner_accepts_the_offered_role_and_the_grant_is_logged(client, world):
+    other = SchoolFactory(trust=TrustFactory())
+    outsider = make_member(Role.TEACHER, school=other, email="kim.lee@elsewhere.sch.uk")
+    admin = world.user(Role.ADMIN)
+    client.force_login(admin)
+    add(client, email=outsider.email, role=Role.TEACHER, job_title="Year 4")
+    link = link_in(mail.outbox[0])
+
+    assert client.get(link).status_code == 404  # only the account's owner may accept
+    client.force_login(outsider)
+    assert "Join Oakfield Academy as teacher?" in client.get(link).content.decode()
+    accepted = client.post(link)
+
+    assert accepted.status_code == 302
+    membership = outsider.memberships.current().get(school=world.school)
+    assert (membership.role, membership.job_title) == (Role.TEACHER, "Year 4")
+    grant = AccessGrant.objects.get(to=outsider)
+    assert (grant.by, grant.what, grant.school) == (admin, Grant.ROLE_GIVEN, world.school)
+    again = client.post(link)
+    assert "This link has stopped working" in again.content.decode()
+    assert outsider.memberships.filter(school=world.school).count() == 1
+
+
+def test_an_offer_lapses_with_the_invitation_timeout(client, world):
+    outsider = make_member(Role.TEACHER, school=SchoolFactory(), email="kim@elsewhere.sch.uk")
+    client.force_login(world.user(Role.ADMIN))
+    add(client, email=outsider.email)
+    link = link_in(mail.outbox[0])
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        client.force_login(outsider)
+        assert client.post(link).status_code == 404
+    assert not outsider.memberships.filter(school=world.school).exists()
 
 
 def test_invitation_link_lets_the_person_choose_a_password_and_sign_in(client, world):
@@ -324,7 +386,7 @@ def test_an_administrator_cannot_give_roles_that_open_every_sen_file(client, wor
     )
     assert not User.objects.filter(email="sam.okafor@oakfield.sch.uk").exists()
     on_self = client.post(person_url(admin), {"role": role})
-    assert "Only a senior leader can give" in on_self.content.decode()
+    assert on_self.context["form"].errors["role"][0].startswith("Choose one of the roles listed")
     assert not admin.memberships.filter(role=role).exists()
     offered = [value for value, _ in client.get(ADD).context["form"].fields["role"].choices]
     assert role not in offered and Role.TEACHER in offered
@@ -430,6 +492,106 @@ def test_end_role_refuses_an_already_ended_role(client, world):
     membership.end()
     client.force_login(world.user(Role.ADMIN))
     assert client.post(end_url(membership)).status_code == 404
+
+
+# Nobody gives themselves access (docs/access.md "Who gives access") -----------------
+
+
+@pytest.mark.parametrize(("acting", "role"), [
+    (Role.ADMIN, Role.TEACHER),  # then add themselves to a class and switch role
+    (Role.ADMIN, Role.TEACHING_ASSISTANT),
+    (Role.SENIOR_LEADER, Role.SENCO),
+    (Role.SENIOR_LEADER, Role.TEACHER),
+])  # fmt: skip
+def test_nobody_gives_themselves_a_role(client, world, acting, role):
+    me = world.user(acting)
+    client.force_login(me)
+
+    on_page = client.post(person_url(me), {"role": role})
+    by_email = add(client, email=me.email.upper(), role=role)
+
+    assert on_page.status_code == 200 and by_email.status_code == 200
+    assert "You cannot give yourself a role" in on_page.content.decode()
+    assert "You cannot give yourself a role" in by_email.content.decode()
+    assert list(me.memberships.values_list("role", flat=True)) == [acting]
+    assert not AccessGrant.objects.exists()
+    assert "Give role" not in client.get(person_url(me)).content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.SENCO, Role.SENIOR_LEADER])
+def test_an_administrator_cannot_end_a_role_only_a_senior_leader_gives(client, world, role):
+    membership = world.user(role).memberships.get()
+    client.force_login(world.user(Role.ADMIN))
+
+    response = client.post(end_url(membership), {"reason": "Taking over"})
+
+    assert response.status_code == 200
+    assert "Only a senior leader can end the role" in response.content.decode()
+    assert Membership.objects.current().filter(pk=membership.pk).exists()
+
+
+def test_a_senior_leader_ends_a_senco_role(client, world):
+    membership = world.user(Role.SENCO).memberships.get()
+    client.force_login(world.user(Role.SENIOR_LEADER))
+    assert client.post(end_url(membership)).status_code == 302
+    assert not Membership.objects.current().filter(pk=membership.pk).exists()
+
+
+def test_every_role_given_or_ended_is_in_the_access_grants_log(client, world):
+    head, admin = world.user(Role.SENIOR_LEADER), world.user(Role.ADMIN)
+    teacher = world.user(Role.TEACHER)
+    client.force_login(head)
+    add(client, role=Role.SENCO)
+    client.post(person_url(teacher), {"role": Role.PARENT})
+    client.force_login(admin)
+    client.post(end_url(teacher.memberships.get(role=Role.TEACHER)), {"reason": "Left"})
+
+    sam = User.objects.get(email="sam.okafor@oakfield.sch.uk")
+    rows = list(AccessGrant.objects.order_by("pk").values_list("by", "to", "what", "detail"))
+    assert rows == [
+        (head.pk, sam.pk, Grant.ROLE_GIVEN, "SENCO"),
+        (head.pk, teacher.pk, Grant.ROLE_GIVEN, "Parent or carer"),
+        (admin.pk, teacher.pk, Grant.ROLE_ENDED, "Teacher"),
+    ]
+    assert {g.school for g in AccessGrant.objects.all()} == {world.school}
+
+
+def test_the_head_reads_who_gave_whom_access_and_nobody_else_does(client, world):
+    AccessGrant.objects.create(
+        by=world.user(Role.ADMIN), to=world.user(Role.TEACHER), school=world.school,
+        what=Grant.ROLE_GIVEN, detail="Teacher",
+    )  # fmt: skip
+    AccessGrant.objects.create(
+        by=world.user(Role.ADMIN), to=world.user(Role.TEACHER), school=world.other_school,
+        what=Grant.ROLE_GIVEN, detail="Other school's governor",
+    )  # fmt: skip
+    url = reverse("sendhub:access_grants")
+    client.force_login(world.user(Role.SENIOR_LEADER))
+
+    html = client.get(url).content.decode()
+
+    assert "Role given: Teacher" in html and str(world.user(Role.ADMIN)) in html
+    assert "Other school" not in html
+    for role in set(Role) - {Role.SENIOR_LEADER}:
+        client.force_login(world.user(role))
+        assert client.get(url).status_code == 403, role
+
+
+def test_access_grants_page_query_count_does_not_grow(client, world):
+    url = reverse("sendhub:access_grants")
+    client.force_login(world.user(Role.SENIOR_LEADER))
+
+    def grant_some(count):
+        for _ in range(count):
+            AccessGrant.objects.create(
+                by=UserFactory(), to=UserFactory(), school=world.school,
+                what=Grant.CLASS_TEACHER_ADDED, detail="8 En1",
+            )  # fmt: skip
+
+    grant_some(1)
+    small = count_queries(client, url)
+    grant_some(10)
+    assert count_queries(client, url) == small
 
 
 # "Forgot your password?" ----------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pupils.models import Pupil
 from pupils.register.census import CENSUS_COLUMNS, census_rows
-from pupils.register.exports import record_export
+from pupils.register.exports import CSV_LINE_END, record_export, spreadsheet_rows
 from sendhub.models import Membership, School
 from sendhub.roles import ROLE_PERMISSIONS
 
@@ -45,9 +45,9 @@ class Command(BaseCommand):
         requester = _requester(by, school_obj) if by else None
         rows = list(census_rows(Pupil.objects.filter(school=school_obj), when))
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=CENSUS_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=CENSUS_COLUMNS, lineterminator=CSV_LINE_END)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(spreadsheet_rows(rows))
         if output:
             with open(output, "w", newline="", encoding="utf-8") as handle:
                 handle.write(buffer.getvalue())

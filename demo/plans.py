@@ -162,8 +162,7 @@ NEED_STRATEGIES = {
                     "Emotional literacy sessions", "Key adult"],
     NeedType.HI: ["Seat for sight and hearing", "Face the class when talking",
                   "Radio aid and listening check"],
-    NeedType.VI: ["Seat for sight and hearing", "Enlarged and clear resources",
-                  "Reduce copying"],
+    NeedType.VI: ["Seat for sight and hearing", "Enlarged and clear resources"],
     NeedType.PD: ["Movement breaks", "Plan physical access", "Writing aids",
                   "Fine motor skills practice", "Therapy programme in school"],
 }  # fmt: skip
@@ -180,12 +179,27 @@ PARENT_VIEWS = [
     "Homework is still a battle. Could the instructions be written down for us?",
     "{name} is much calmer since {they} started the lunchtime club.",
 ]
-PUPIL_VIEWS = [
-    "I like the help card. I use it in maths.",
-    "Reading is easier now. I still don't like reading out loud.",
-    "The calm space helps. I want to go there less.",
-    "I can hear better when I sit at the front.",
-]
+# The pupil's own words, about the support for their need.
+PUPIL_VIEWS = {
+    BroadArea.COMMUNICATION: [
+        "I like the help card. I use it in maths.",
+        "The timetable helps me know what is next.",
+    ],
+    BroadArea.COGNITION: [
+        "Reading is easier now. I still don't like reading out loud.",
+        "The word bank helps me start my writing.",
+    ],
+    BroadArea.SEMH: [
+        "The calm space helps. I want to go there less.",
+        "I like seeing my key adult in the morning.",
+    ],
+}
+NEED_PUPIL_VIEWS = {
+    NeedType.HI: ["I can hear better when I sit at the front.", "My radio aid helps in science."],
+    NeedType.VI: ["The big print sheets are easier.", "I like having my own copy of the slides."],
+    NeedType.PD: ["The laptop helps. My hand does not hurt as much.", "Leaving early helps me."],
+}
+NEED_PUPIL_VIEWS[NeedType.MSI] = NEED_PUPIL_VIEWS[NeedType.HI]
 SUMMARIES = {
     "continue": "Steady progress. Keep the same approach for another term.",
     "change": "Some targets met; new targets set and strategies adjusted.",
@@ -250,6 +264,8 @@ def seed_plans(rng, school, *, senco, named_child=None, today=None):
         is_child = named_child is not None and pupil.pk == named_child.pk
         if not is_child and rng.random() < 0.12:
             continue  # on SEN support without a plan: the dashboard shows them
+        if not is_child and (pupil.sen_since or pupil.joined_on) > today - timedelta(days=21):
+            continue  # only just on SEN support here: the plan is not written yet
         _plan_history(rng, pupil, rows, dates, library=library, senco=senco, today=today,
                       is_child=is_child, cadence=cadence)  # fmt: skip
     _save(rows, dates)
@@ -277,24 +293,30 @@ def _cycle_dates(rng, pupil, *, completed, final, is_child, today, cadence):
                                                      (rng.randint(15, 70), 8)]))  # fmt: skip
         last_start = due - cadence + timedelta(days=1)
     last_start = max(last_start, earliest)
+    if final != Status.DRAFT:
+        last_start = schooldays.on_or_before(min(last_start, today))
+    # Completed cycles end before the last plan starts and before today, and are built
+    # backwards: each review a few days before the next plan starts.
+    anchor = min(last_start, today) - timedelta(days=3)
     length = cadence
-    while completed and last_start - completed * length < earliest:
-        length = (last_start - earliest) / completed
+    while completed and anchor - completed * length < earliest:
+        length = timedelta(days=((anchor - earliest) / completed).days)
         if length >= timedelta(weeks=6):
             break
         length, completed = cadence, completed - 1
-    length = timedelta(days=length.days)
     starts, reviews = [], []
-    start = schooldays.on_or_after(last_start - completed * length)
+    review = schooldays.on_or_before(anchor)
     for _ in range(completed):
-        review = schooldays.on_or_before(start + length - timedelta(days=1))
-        starts.append(start)
-        reviews.append(review)
-        start = schooldays.on_or_after(review + timedelta(days=3))
-    if final != Status.DRAFT and start > today:
-        start = schooldays.on_or_before(today)
-    starts.append(start)
-    reviews.append(schooldays.on_or_before(start + cadence - timedelta(days=1)))
+        start = schooldays.on_or_after(review - length + timedelta(days=1))
+        starts.insert(0, start)
+        reviews.insert(0, review)
+        review = schooldays.on_or_before(start - timedelta(days=3))
+    while starts and starts[0] < earliest:
+        starts.pop(0)
+        reviews.pop(0)
+    completed = len(starts)
+    starts.append(last_start)
+    reviews.append(schooldays.on_or_before(last_start + cadence - timedelta(days=1)))
     return completed, list(zip(starts, reviews, strict=True))
 
 
@@ -407,13 +429,14 @@ def _plan_history(rng, pupil, rows, dates, *, library, senco, today, is_child, c
 
 
 def _views(rng, plan, rows, *, asked_on, senco, pupil, today, pending_parent=False):
+    need = _focus(pupil)
     rows["views"].append(
         ReviewView(
             plan=plan,
             party="pupil",
             asked_on=asked_on,
             received_on=asked_on,
-            text=rng.choice(PUPIL_VIEWS),
+            text=rng.choice(NEED_PUPIL_VIEWS.get(need) or PUPIL_VIEWS[codes.NEED_AREAS[need]]),
             method="Conversation with the TA",
             given_by=senco,
         )  # fmt: skip

@@ -160,7 +160,7 @@ def backdate_history(people, *, today=None):
         if name == "ReviewView":
             plan_pupils = dict(SupportPlan.objects.values_list("pk", "pupil_id"))
             rule = _review_view_rule(plan_pupils, parents, senco)
-        last = {}
+        last, created = {}, {}
         for row in rows:
             day, user = rule(row)
             when = _at(day)
@@ -169,9 +169,22 @@ def backdate_history(people, *, today=None):
                 when = last[key] + timedelta(minutes=1)
             when = min(when, now - timedelta(minutes=1))
             last[key] = when
+            if row.history_type == "+":
+                created[key] = when
             row.history_date = when
             row.history_user_id = user or senco
         historical.objects.bulk_update(rows, ["history_date", "history_user"], batch_size=500)
+        _backdate_recorded_at(historical.instance_type, created)
+
+
+def _backdate_recorded_at(model, created):
+    """A record's own "recorded at" stamp says the same as its history: when it was made."""
+    if "recorded_at" not in {field.name for field in model._meta.fields}:
+        return
+    rows = list(model.objects.filter(pk__in=created))
+    for row in rows:
+        row.recorded_at = created[row.pk]
+    model.objects.bulk_update(rows, ["recorded_at"], batch_size=500)
 
 
 def _review_view_rule(plan_pupils, parents, senco):

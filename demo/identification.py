@@ -20,6 +20,7 @@ from pupils.models import (
     Referral,
     RoundRobinResponse,
     SpecialistService,
+    Task,
     months_old_on,
 )
 from sendhub.roles import Role
@@ -210,12 +211,11 @@ def seed_identification(rng, people, *, today=None):
         _evidence(
             concern, senco, [s for s in EvidenceSource][:8], today - timedelta(days=days_ago - 5)
         )
-        decide_concern(
-            concern=concern,
-            decided_by=senco,
-            today=today - timedelta(days=days_ago - 14),
-            **decision,
-        )
+        decided_on = today - timedelta(days=days_ago - 14)
+        decide_concern(concern=concern, decided_by=senco, today=decided_on, **decision)
+        # Decided and its follow-up tasks set on that day, not when the demo was seeded.
+        Concern.objects.filter(pk=concern.pk).update(decided_at=_at(decided_on))
+        Task.objects.filter(concern=concern).update(created_at=_at(decided_on))
         concerns.append(concern)
         return concern
 

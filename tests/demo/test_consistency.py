@@ -305,6 +305,16 @@ def test_plan_history_is_dated_and_signed_like_the_plan(seeded):
     met = first_history(ParentMeeting)
     for meeting in ParentMeeting.objects.filter(held_on__lte=TODAY):
         assert met[meeting.pk] == (meeting.held_on, meeting.recorded_by_id)
+        assert meeting.recorded_at.date() == meeting.held_on
+    for review in PlanReview.objects.all():
+        assert review.recorded_at.date() == review.held_on
+    for result in AssessmentResult.objects.all():
+        assert result.recorded_at.date() == result.taken_on
+    # A concern is decided on a day of its own, after it was raised, not when the demo ran.
+    decided = Concern.objects.exclude(decision="")
+    assert decided.exists()
+    for concern in decided:
+        assert concern.raised_at < concern.decided_at < NOW - timedelta(days=7)
     added = first_history(Pupil)
     for pupil in Pupil.objects.filter(school=seeded):
         day, user = added[pupil.pk]

@@ -1,9 +1,11 @@
 """Demo identification data: concerns in every state, assessments, services, referrals."""
 
+import math
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from demo.voice import about
 from pupils.identification.workflow import decide_concern, send_round_robin
 from pupils.models import (
     AssessmentInstrument,
@@ -18,6 +20,8 @@ from pupils.models import (
     Referral,
     RoundRobinResponse,
     SpecialistService,
+    Task,
+    months_old_on,
 )
 from sendhub.roles import Role
 
@@ -29,6 +33,33 @@ INSTRUMENTS = [
     ("Strengths and Difficulties Questionnaire", "screening", False, 4 * 12, 17 * 12 + 11),
     ("Boxall Profile", "diagnostic", False, 3 * 12, 11 * 12 + 11),
 ]
+
+# The highest raw score on each standardised test as the demo school uses it.
+RAW_SCORE_MAX = {
+    "New Group Reading Test (NGRT)": 60,
+    "Dyslexia Screener": 48,
+    "WRAT5 spelling": 57,
+}
+
+
+def percentile_for(score):
+    """Percentile rank of a standardised score (normal, mean 100, SD 15), kept within 1-99."""
+    normal = 0.5 * (1 + math.erf((score - 100) / 15 / math.sqrt(2)))
+    return max(1, min(99, round(normal * 100)))
+
+
+def age_equivalent_for(age_months, score):
+    """Age-equivalent in months: chronological age scaled by the score (a ratio approximation:
+    a pupil scoring 80 at 150 months reads like a typical pupil of 120 months)."""
+    return round(age_months * score / 100)
+
+
+def raw_score_for(instrument_name, age_equivalent):
+    """Raw score out of the test's maximum, rising with the age-equivalent (5 to 17 years)."""
+    top = RAW_SCORE_MAX[instrument_name]
+    share = (age_equivalent - 60) / (204 - 60)
+    return max(1, min(top, round(top * share)))
+
 
 # Fictional contacts: 01632 960xxx numbers are reserved by Ofcom for drama.
 SERVICES = [
@@ -180,12 +211,11 @@ def seed_identification(rng, people, *, today=None):
         _evidence(
             concern, senco, [s for s in EvidenceSource][:8], today - timedelta(days=days_ago - 5)
         )
-        decide_concern(
-            concern=concern,
-            decided_by=senco,
-            today=today - timedelta(days=days_ago - 14),
-            **decision,
-        )
+        decided_on = today - timedelta(days=days_ago - 14)
+        decide_concern(concern=concern, decided_by=senco, today=decided_on, **decision)
+        # Decided and its follow-up tasks set on that day, not when the demo was seeded.
+        Concern.objects.filter(pk=concern.pk).update(decided_at=_at(decided_on))
+        Task.objects.filter(concern=concern).update(created_at=_at(decided_on))
         concerns.append(concern)
         return concern
 
@@ -244,13 +274,14 @@ def seed_identification(rng, people, *, today=None):
     for concern in [support, concerns[3], concerns[4], referred] + ([ehc] if ehc else []):
         for instrument in instruments[:3]:
             score = rng.randint(70, 98)
+            taken_on = min(concern.raised_at.date() + timedelta(days=7), today)
+            equivalent = age_equivalent_for(months_old_on(concern.pupil, taken_on), score)
             AssessmentResult.objects.create(
-                pupil=concern.pupil, instrument=instrument, concern=concern,
-                taken_on=concern.raised_at.date() + timedelta(days=7),
+                pupil=concern.pupil, instrument=instrument, concern=concern, taken_on=taken_on,
                 assessor=rng.choice(["SENCO", "Specialist teacher", "Educational psychologist"]),
-                raw_score=rng.randint(12, 45), standardised_score=score,
-                age_equivalent_months=concern.pupil.age_on(today) * 12 - rng.randint(6, 30),
-                percentile=max(1, min(99, int((score - 55) * 1.2))), recorded_by=senco,
+                raw_score=raw_score_for(instrument.name, equivalent), standardised_score=score,
+                age_equivalent_months=equivalent, percentile=percentile_for(score),
+                recorded_by=senco,
             )  # fmt: skip
             results += 1
     referred_row = referred.referrals.get()
@@ -278,16 +309,19 @@ def _parent_concerns(people, senco, today):
     if link is None:
         return []
     worries = [
-        ("Gets upset before school on Mondays; says other children laugh at their reading.",
-         "At home, Getting to school", ["SEMH"], "Talking it through the night before.", 2),
+        ("{name} gets upset before school on Mondays; says other children laugh at {their} "
+         "reading.", "At home, Getting to school", ["SEMH"],
+         "Talking it through the night before.", 2),
         ("Homework takes two hours, and spellings learned one day are gone the next.",
-         "With homework", ["CL"], "Short goes with breaks, and I write while they spell out loud.", 16),
+         "With homework", ["CL"], "Short goes with breaks, and I write while {name} spells out "
+         "loud.", 16),
     ]  # fmt: skip
     made = []
     for noticed, contexts, areas, helps, days_ago in worries:
         concern = Concern.objects.create(
-            pupil=link.pupil, raised_by=parent, raised_by_parent=True, noticed=noticed,
-            contexts=contexts, suspected_areas=areas, tried_already=helps,
+            pupil=link.pupil, raised_by=parent, raised_by_parent=True,
+            noticed=about(noticed, link.pupil), contexts=contexts, suspected_areas=areas,
+            tried_already=about(helps, link.pupil),
         )  # fmt: skip
         Concern.objects.filter(pk=concern.pk).update(
             raised_at=_at(today - timedelta(days=days_ago))

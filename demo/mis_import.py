@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from demo.people import FIRST_NAMES, LAST_NAMES
+from demo.people import BOYS_NAMES, GIRLS_NAMES, LAST_NAMES
 from demo.pupils import make_upn
 from pupils.mis_import.apply import apply_preview
 from pupils.mis_import.preview import build_preview
@@ -92,9 +92,11 @@ def seed_imports(rng, people, *, today=None):
     ImportBatch.objects.filter(pk=applied.pk).update(uploaded_at=last_week)
 
     def joiner(serial, born="14/03"):
+        surname, gender = rng.choice(LAST_NAMES), rng.choice("MF")
+        first = rng.choice(GIRLS_NAMES if gender == "F" else BOYS_NAMES)
         return [
-            make_upn(383, 4012, today.year - 11, serial), rng.choice(LAST_NAMES),
-            rng.choice(FIRST_NAMES), "", f"{born}/{today.year - 12}", rng.choice("MF"), 7, "7A",
+            make_upn(383, 4012, today.year - 11, serial), surname,
+            first, "", f"{born}/{today.year - 12}", gender, 7, "7A",
             "N", "", "", f"{today:%d/%m/%Y}", "N", "N", "7 En1; 7 Ma1; 7 Sc1", "", "", "",
         ]  # fmt: skip
 

@@ -2,8 +2,10 @@
 
 from datetime import date, timedelta
 
+from demo import schooldays
+from demo.voice import about, name_of
 from pupils import codes
-from pupils.codes import BroadArea
+from pupils.codes import BroadArea, NeedType
 from pupils.models import OnePageProfile, ParentMeeting, Passport, Pupil, PupilVoiceMethod
 from sendhub.roles import Role
 
@@ -33,16 +35,44 @@ WORDS = {
         "support_myself_by": "Using my breathing strategy and my exit card when I need it.",
         "others_support_me_by": "Noticing when I am getting stressed and giving me a choice.",
     },
-    BroadArea.SENSORY_PHYSICAL: {
+}
+# Sensory and physical needs differ too much to share words: by type of need.
+NEED_WORDS = {
+    NeedType.HI: {
         "communicate_by": "Talking and signing. I lip-read, so I need to see your face.",
         "to_communicate_with_me": "Face me, do not cover your mouth, and use my radio aid.",
-        "what_helps_me": "Sitting near the front, subtitles on videos, and large print.",
-        "find_difficult": "Noisy rooms, long walks between lessons and small print.",
-        "support_myself_by": "Checking my equipment works and sitting where I can see.",
-        "others_support_me_by": "Repeating what other pupils say and letting me leave early.",
+        "what_helps_me": "Sitting near the front, subtitles on videos, and a quiet room.",
+        "find_difficult": "Noisy rooms, group discussions and people talking from behind me.",
+        "support_myself_by": "Checking my radio aid works and sitting where I can see faces.",
+        "others_support_me_by": "Repeating what other pupils say and writing homework down.",
+    },
+    NeedType.VI: {
+        "communicate_by": "Talking. Tell me who you are when you come over to me.",
+        "to_communicate_with_me": "Say my name and yours, and describe what is on the board.",
+        "what_helps_me": "Large print, my own copy of slides, and good light on my desk.",
+        "find_difficult": "Reading the board, small print and finding my way in new rooms.",
+        "support_myself_by": "Asking for an enlarged copy and using my magnifier.",
+        "others_support_me_by": "Sending slides before the lesson and keeping walkways clear.",
+    },
+    NeedType.PD: {
+        "communicate_by": "Talking. I will tell you if I am in pain or tired.",
+        "to_communicate_with_me": "Talk to me at my level and ask before you help me.",
+        "what_helps_me": "A laptop for long writing, my sloping board, and lifts between lessons.",
+        "find_difficult": "Long walks between lessons, writing for a long time and PE changes.",
+        "support_myself_by": "Leaving lessons a few minutes early and using my laptop.",
+        "others_support_me_by": "Planning the route and letting me rest when I need to.",
     },
 }
+NEED_WORDS[NeedType.MSI] = NEED_WORDS[NeedType.HI]
 WORDS[BroadArea.OTHER] = WORDS[BroadArea.COGNITION]
+
+
+def words_for(need):
+    """The passport phrases for a pupil whose primary need is `need` (None: no need recorded)."""
+    if need in NEED_WORDS:
+        return NEED_WORDS[need]
+    return WORDS[codes.NEED_AREAS[need] if need else BroadArea.OTHER]
+
 
 ENJOY = [
     "Football, drawing and playing with my dog.",
@@ -65,11 +95,12 @@ ACHIEVEMENTS = [
     "I gave a short talk in assembly.",
     "I moved up a set in maths.",
 ]
+# What the parents think, about their child: see demo.voice for the placeholders.
 PARENTS = [
-    "She is bright and creative but gets very tired by the end of the week.",
-    "He worries about homework at night; clear deadlines help.",
-    "They do best with a routine and a heads-up about changes.",
-    "Home and school working together has made a big difference this year.",
+    "{name} is bright and creative but gets very tired by the end of the week.",
+    "{name} worries about homework at night; clear deadlines help {them}.",
+    "{name} does best with a routine and a heads-up about changes.",
+    "Home and school working together has made a big difference to {name} this year.",
 ]
 VOICE_ROTATION = [
     PupilVoiceMethod.CONVERSATION,
@@ -86,15 +117,14 @@ PURPOSE_ROTATION = [
 ]
 
 
-def _content(rng, pupil, area, captured_on, method):
-    words = WORDS[area]
+def _content(rng, pupil, words, captured_on, method):
     return {
         **words,
         "enjoy": rng.choice(ENJOY),
         "learn_best_when": rng.choice(LEARN_BEST),
-        "like_you_to_know": f"My name is {pupil.preferred_name or pupil.first_name} and I try hard "
+        "like_you_to_know": f"My name is {name_of(pupil)} and I try hard "
         "even when it does not look like it.",
-        "parents_think": rng.choice(PARENTS),
+        "parents_think": about(rng.choice(PARENTS), pupil),
         "recent_achievements": rng.choice(ACHIEVEMENTS),
         "targets": "See my support plan.",
         "voice_method": method,
@@ -121,8 +151,8 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
         is_named = pupil == named_child
         if index % 8 == 7 and not is_named:
             continue  # a few pupils have no passport yet
-        needs = list(pupil.needs.all())
-        area = codes.NEED_AREAS[needs[0].code] if needs else BroadArea.OTHER
+        needs = sorted(pupil.needs.all(), key=lambda need: need.rank)
+        words = words_for(needs[0].code if needs else None)
         method = VOICE_ROTATION[index % len(VOICE_ROTATION)]
         stale = index % 5 == 0 and not is_named
         first_day = today - timedelta(days=stale_days + rng.randrange(20, 200) if stale else 300)
@@ -133,7 +163,7 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
                 captured = today - timedelta(days=rng.randrange(5, stale_days - 10))
             # Views are gathered at this school, so never before the pupil joined it.
             captured = max(min(captured, today), pupil.joined_on)
-            content = _content(rng, pupil, area, captured, method)
+            content = _content(rng, pupil, words, captured, method)
             if number:
                 content["recent_achievements"] = rng.choice(ACHIEVEMENTS)
             Passport.save_version(pupil=pupil, by=staff[index % len(staff)], **content)
@@ -143,7 +173,7 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
                 pupil=pupil,
                 admired_for="Kind, funny and never gives up.",
                 important_to_me=rng.choice(ENJOY),
-                how_to_support_me=WORDS[area]["others_support_me_by"],
+                how_to_support_me=words["others_support_me_by"],
                 voice_method=method,
                 updated_on=max(today - timedelta(days=rng.randrange(10, 200)), pupil.joined_on),
                 updated_by=staff[0],
@@ -154,34 +184,28 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
         for n in range(held):
             when = _school_day(year_start + timedelta(days=days_so_far * (n + 1) // (held + 1)))
             if pupil.joined_on <= when <= today:  # no meetings before the pupil joined
-                rows.append(_meeting(pupil, when, PURPOSE_ROTATION[n % 3], staff[0]))
+                rows.append(_meeting(pupil, when, PURPOSE_ROTATION[n % 3], staff[0], today=today))
         if is_named or index % 3 == 0:
             when = _school_day(today + timedelta(days=7 + rng.randrange(30)))
-            rows.append(_meeting(pupil, when, ParentMeeting.Purpose.REVIEW, staff[0]))
+            rows.append(_meeting(pupil, when, ParentMeeting.Purpose.REVIEW, staff[0], today=today))
     for row in rows:
         row.save()
         meetings += 1
     return {"passports": passports, "meetings": meetings}
 
 
-def _school_day(when):
-    """The first weekday on or after `when` outside the Christmas break (20 Dec to 3 Jan)."""
-    while (
-        when.weekday() >= 5
-        or (when.month == 12 and when.day >= 20)
-        or (when.month == 1 and when.day <= 3)
-    ):
-        when += timedelta(days=1)
-    return when
+_school_day = schooldays.on_or_after
 
 
-def _meeting(pupil, when, purpose, by):
+def _meeting(pupil, when, purpose, by, *, today):
+    # A meeting booked ahead has no notes yet: nothing has been talked through.
+    held = when <= today
     return ParentMeeting(
         pupil=pupil,
         held_on=when,
         held_with="Parent" if pupil.pk % 3 else "Both parents",
         purpose=purpose,
-        notes="Talked through what is working and agreed next steps.",
+        notes="Talked through what is working and agreed next steps." if held else "",
         recorded_by=by,
     )
 

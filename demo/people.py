@@ -19,6 +19,9 @@ FIRST_NAMES = [
     "Finley", "Isaac", "Joshua", "Ethan", "Yusuf", "Kai", "Reuben", "Dylan", "Samuel",
     "Tomasz", "Kwame", "Ibrahim", "Rory", "Lewis", "Callum", "Aarav", "Daniel", "Mason",
 ]  # fmt: skip
+# FIRST_NAMES lists girls' names first, then boys': a pupil's or parent's name fits their gender.
+GIRLS_NAMES = FIRST_NAMES[:30]
+BOYS_NAMES = FIRST_NAMES[30:]
 LAST_NAMES = [
     "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
     "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from simple_history.utils import bulk_create_with_history
 from stdnum.gb import upn as stdnum_upn
 
-from demo.people import DEMO_DOMAIN, FIRST_NAMES, LAST_NAMES
+from demo.people import BOYS_NAMES, DEMO_DOMAIN, FIRST_NAMES, GIRLS_NAMES, LAST_NAMES
 from pupils.codes import NeedType, SenStage
 from pupils.models import (
     MedicalCondition,
@@ -34,6 +34,12 @@ E_NEEDS = [
     (NeedType.VI, 2), (NeedType.PMLD, 1), (NeedType.OTH, 1),
 ]  # fmt: skip
 FORM_LETTERS = "ABCDEFG"
+# Every other pupil with one of these names goes by the shorter one (the MIS's preferred name).
+SHORT_NAMES = {
+    "Thomas": "Tom", "Samuel": "Sam", "Daniel": "Dan", "Joshua": "Josh", "Theodore": "Teddy",
+    "Isabella": "Bella", "Ibrahim": "Ibby", "Alfie": "Alf", "Amelia": "Millie", "Olivia": "Liv",
+    "Sophia": "Sophie", "Callum": "Cal",
+}  # fmt: skip
 SUBJECTS = [("English", "En"), ("Maths", "Ma"), ("Science", "Sc")]
 
 
@@ -61,6 +67,15 @@ def _needs(rng, table):
     return needs
 
 
+def _first_name(rng, gender):
+    """A first name that fits the pupil's gender (either list when it is not stated)."""
+    return rng.choice({"F": GIRLS_NAMES, "M": BOYS_NAMES}.get(gender, FIRST_NAMES))
+
+
+def _preferred(first_name, serial):
+    return SHORT_NAMES.get(first_name, "") if serial % 2 == 0 else ""
+
+
 def _birth_date(rng, ay, year_group):
     start = date(ay - year_group - 5, 9, 1)
     return start + timedelta(days=rng.randrange(365))
@@ -85,11 +100,14 @@ def build_roll(rng, school, *, years, per_year, la=383, estab=4012, today):
             joined = date(entry_year, 9, 1)
             if rng.random() < 0.06:  # mid-year joiners
                 joined = min(today, joined + timedelta(days=rng.randrange(60, 500)))
+            upn = next_upn(born)
+            first_name = _first_name(rng, gender)
             pupils.append(
                 Pupil(
                     school=school,
-                    upn=next_upn(born),
-                    first_name=rng.choice(FIRST_NAMES),
+                    upn=upn,
+                    first_name=first_name,
+                    preferred_name=_preferred(first_name, len(pupils)),
                     last_name=rng.choice(LAST_NAMES),
                     date_of_birth=born,
                     gender=gender,
@@ -110,14 +128,15 @@ def build_roll(rng, school, *, years, per_year, la=383, estab=4012, today):
         year_group = rng.choice(list(years))
         born = _birth_date(rng, ay, year_group)
         joined = date(ay - 2, 9, 1)
+        upn, gender = next_upn(born), rng.choice("MF")
         pupils.append(
             Pupil(
                 school=school,
-                upn=next_upn(born),
-                first_name=rng.choice(FIRST_NAMES),
+                upn=upn,
+                first_name=_first_name(rng, gender),
                 last_name=rng.choice(LAST_NAMES),
                 date_of_birth=born,
-                gender=rng.choice("MF"),
+                gender=gender,
                 year_group=year_group,
                 joined_on=joined,
                 left_on=today - timedelta(days=rng.randrange(30, 400)),
@@ -304,14 +323,13 @@ def build_parents(rng, school, pupils, *, password_hash, named_child=None):
             local, first = "parent", "Chris"
         else:
             local = f"parent{index + 1:04d}"
-            # FIRST_NAMES lists girls' names first, then boys'.
-            first = rng.choice(FIRST_NAMES[:30] if index % 2 == 0 else FIRST_NAMES[30:])
+            first = rng.choice(GIRLS_NAMES if index % 2 == 0 else BOYS_NAMES)
         user = User(email=f"{local}@{DEMO_DOMAIN}", first_name=first, last_name=pupil.last_name,
                     password=password_hash)  # fmt: skip
         users.append(user)
     User.objects.bulk_create(users)
     for user, pupil in zip(users, chosen, strict=True):
-        relationship = "mother" if user.first_name in FIRST_NAMES[:30] else "father"
+        relationship = "mother" if user.first_name in GIRLS_NAMES else "father"
         if pupil == named_child:
             relationship = "carer"
         links.append(ParentLink(parent=user, pupil=pupil, relationship=relationship))

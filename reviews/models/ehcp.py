@@ -27,6 +27,19 @@ class EHCPlanQuerySet(PupilRecordQuerySet):
             "-issued_on", "-pk"
         )
 
+    def for_compliance(self):
+        """Plans in force with their pupil, open review and last meeting: the review dashboard."""
+        from reviews.models.annual_reviews import with_review_clock
+
+        prefetch, last_meeting = with_review_clock()
+        return (
+            self.in_force()
+            .select_related("pupil")
+            .annotate(last_meeting_on=last_meeting)
+            .prefetch_related(prefetch)
+            .order_by("pupil__last_name", "pupil__first_name", "pk")
+        )
+
 
 class EHCPlan(models.Model):
     """One EHC plan the local authority issued for a pupil, and its cessation if ceased."""

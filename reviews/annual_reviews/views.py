@@ -19,6 +19,7 @@ from reviews.annual_reviews.filters import ComplianceFilter
 from reviews.annual_reviews.forms import ReviewOpenForm, ReviewStepsForm, TransferYearsForm
 from reviews.annual_reviews.services import open_annual_review
 from reviews.models import AnnualReview, CalendarFeed, EHCPlan, TransferYears, next_review_for
+from reviews.models.annual_reviews import CALENDAR_TITLES
 from sendhub.models import Membership
 from sendhub.roles import ROLE_PERMISSIONS
 
@@ -214,6 +215,19 @@ def _ics_text(text):
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+def _fold(line):
+    """Split a content line into 75-octet pieces, as RFC 5545 section 3.1 asks."""
+    pieces, rest = [], line.encode()
+    while len(rest) > 75:
+        cut = 75 if not pieces else 74
+        while rest[cut] & 0xC0 == 0x80:  # never split a UTF-8 character
+            cut -= 1
+        pieces.append(rest[:cut].decode())
+        rest = rest[cut:]
+    pieces.append(rest.decode())
+    return "\r\n ".join(pieces)
+
+
 @login_not_required
 @require_GET
 def calendar_feed_ics(request, token):
@@ -246,7 +260,7 @@ def calendar_feed_ics(request, token):
         for step in review.steps(today, transfer_years=transfer_years):
             if step.status == "done":
                 continue
-            summary = f"EHC {kind} review: {step.label.lower()} due (ref {review.ref})"
+            summary = f"EHC {kind} review: {CALENDAR_TITLES[step.key]} (ref {review.ref})"
             note = f" ({step.due.note})" if step.due.note else ""
             lines += [
                 "BEGIN:VEVENT",
@@ -259,8 +273,7 @@ def calendar_feed_ics(request, token):
                 "END:VEVENT",
             ]
     lines.append("END:VCALENDAR")
-    response = HttpResponse(
-        "\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8"
-    )
+    body = "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

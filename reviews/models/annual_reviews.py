@@ -96,8 +96,17 @@ STEP_LABELS = {
 }
 
 
-def academic_year_of(day):
-    return day.year if day.month >= 9 else day.year - 1
+# Calendar titles: what falls due that day, with no pupil named.
+CALENDAR_TITLES = {
+    "invitations": "invitations due",
+    "advice_requested": "advice requests due",
+    "advice_circulated": "advice circulated due",
+    "meeting": "meeting latest",
+    "report": "report to the LA due",
+    "decision": "LA decision due",
+    "proposed": "proposed amendments due",
+    "amended": "final amended plan due",
+}
 
 
 class AnnualReviewQuerySet(PupilRecordQuerySet):
@@ -223,8 +232,8 @@ class AnnualReview(models.Model):
 
     def transfer(self, transfer_years=deadlines.DEFAULT_TRANSFER_YEARS):
         """Phase-transfer deadlines when this is a phase-transfer review, else None."""
-        if self.kind != self.Kind.PHASE_TRANSFER:
-            return None
+        if self.kind != self.Kind.PHASE_TRANSFER or self.year_group > deadlines.YEAR_11:
+            return None  # a post-16 move has no fixed date (SEND Regulations 2014 reg 18(2))
         return deadlines.phase_transfer(
             self.year_group, self.opened_on, transfer_years=transfer_years | {self.year_group}
         )

@@ -28,12 +28,14 @@ class EHCPlanQuerySet(PupilRecordQuerySet):
         )
 
     def for_compliance(self):
-        """Plans in force with their pupil, open review and last meeting: the review dashboard."""
+        """Plans in force for pupils on roll, with the open review and last meeting: the review
+        dashboard and calendar."""
         from reviews.models.annual_reviews import with_review_clock
 
         prefetch, last_meeting = with_review_clock()
         return (
             self.in_force()
+            .filter(pupil__in=Pupil.objects.on_roll())
             .select_related("pupil")
             .annotate(last_meeting_on=last_meeting)
             .prefetch_related(prefetch)

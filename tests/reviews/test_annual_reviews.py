@@ -266,10 +266,11 @@ def test_the_calendar_has_deadlines_without_pupil_names(plan, world, senco_clien
         response = client.get(feed_url)
     body = response.content.decode()
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
-    assert f"SUMMARY:EHC annual review: invitations sent due (ref P-{plan.pk})" in body
+    assert f"SUMMARY:EHC annual review: invitations due (ref P-{plan.pk})" in body
     assert "DTSTART;VALUE=DATE:20261204" in body
     for pupil in (world.taught, world.untaught, world.elsewhere):
         assert pupil.first_name not in body and pupil.last_name not in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     token = feed_url.rsplit("/", 1)[1].removesuffix(".ics")
     assert CalendarFeed.objects.filter(token_hash=token).count() == 0  # only the hash is kept
 

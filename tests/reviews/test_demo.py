@@ -50,3 +50,21 @@ def test_every_demo_pupil_on_e_has_a_plan_issued_when_their_register_says(world)
         assert plan.issue_entry == first_e and plan.issued_on == first_e.effective_on
         assert plan.local_authority == world.school.local_authority
     assert not RegisterEntry.objects.off_e_without_plan_record().exists()
+
+
+def test_demo_reviews_stand_at_different_stages(world):
+    """Plans on E with no review yet, invitations out, a meeting held, amending, completed."""
+    from demo.annual_reviews import seed_reviews
+    from reviews.models import AnnualReview
+    from tests.reviews.ehc_plan_data import issue_plan
+
+    senco = world.user(Role.SENCO)
+    for _ in range(10):
+        issue_plan(PupilFactory(school=world.school), senco, on=date(2025, 9, 1), needs=["ASD"])
+    counts = seed_reviews(random.Random(3), world.school, senco=senco, today=date(2026, 11, 20))
+    reviews = AnnualReview.objects.all()
+    assert counts["annual_reviews"] == reviews.count() == 8
+    assert reviews.filter(completed_on__isnull=False, la_decision="maintain").count() == 2
+    assert reviews.filter(la_decision="amend", completed_on__isnull=True).exists()
+    assert reviews.filter(meeting_on__isnull=False, la_decision="").exists()
+    assert reviews.filter(invitations_sent_on__isnull=False, meeting_on__isnull=True).exists()

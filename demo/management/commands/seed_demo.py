@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo import annual_reviews as demo_annual_reviews
 from demo import identification as demo_identification
 from demo import mis_import as import_demo
 from demo import passports as demo_passports
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             demo_identification.seed_identification(rng, people)
             # Last, so the random draws of the seeds above stay as they were.
             counts |= provision_demo.seed_demo_provision(rng, people)
+            counts |= demo_annual_reviews.seed_demo_annual_reviews(rng, people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {people.school.name}: {counts['pupils']} pupils on roll, "

@@ -56,9 +56,7 @@ def _review_page(request, pupil, *, steps_form=None, open_form=None, status=200)
     today = date.today()
     transfer_years = TransferYears.for_school(pupil.school_id)
     plan = pupil.ehc_plans.for_compliance().first()
-    reviews = list(
-        AnnualReview.objects.filter(plan__pupil=pupil).select_related("opened_by", "plan")
-    )
+    reviews = list(AnnualReview.objects.filter(plan__pupil=pupil).for_page())
     current = next_review_for(plan, today=today, transfer_years=transfer_years) if plan else None
     context = {
         "pupil": pupil,
@@ -71,10 +69,7 @@ def _review_page(request, pupil, *, steps_form=None, open_form=None, status=200)
         or (ReviewStepsForm(instance=current) if current and current.pk else None),
         "open_form": open_form or ReviewOpenForm(initial={"kind": current and current.kind}),
     }
-    template_name = "reviews/annualreview_detail.html"
-    if request.htmx:
-        template_name += "#review"
-    return render(request, template_name, context, status=status)
+    return render(request, "reviews/annualreview_detail.html", context, status=status)
 
 
 @require_GET

@@ -115,8 +115,8 @@ class AnnualReviewQuerySet(PupilRecordQuerySet):
         return self.filter(completed_on__isnull=True)
 
     def for_page(self):
-        """A pupil's reviews, newest first, with who opened each."""
-        return self.select_related("opened_by").order_by("-starts_from", "-pk")
+        """A pupil's reviews, newest first, with their plan."""
+        return self.select_related("plan").order_by("-starts_from", "-pk")
 
 
 class AnnualReview(models.Model):

@@ -214,8 +214,11 @@ def test_the_dashboard_lists_next_steps_and_filters_them(world, senco_client):
         assert page.index("Untaught") < page.index("Taught Pupil")  # most pressing first
         assert "Overdue" in page and "Due soon" in page and "Invitations sent" in page
         overdue = senco_client.get(url, {"state": "overdue"}, headers={"HX-Request": "true"})
+        by_step = senco_client.get(url, {"step": "meeting"}).content.decode()
+        year_7 = senco_client.get(url, {"year_group": "7"}).content.decode()
     body = overdue.content.decode()
     assert "Untaught" in body and "Taught Pupil" not in body and "<html" not in body
+    assert "No pupils match" in by_step and "No pupils match" in year_7
     assert "Elsewhere" not in senco_client.get(url).content.decode()
 
 

@@ -9,11 +9,14 @@ from reviews.models import AnnualReview, EHCPlan, TransferYears, next_review_for
 
 
 @transaction.atomic
-def open_annual_review(*, plan: EHCPlan, kind: str, by, today: date | None = None) -> AnnualReview:
+def open_annual_review(
+    *, plan: EHCPlan, by, kind: str | None = None, today: date | None = None
+) -> AnnualReview:
     """
     Open the plan's next review, counted from its issue or the last meeting (s44).
 
-    The review's year group and preparing-for-adulthood flag are the pupil's today.
+    The review's year group and preparing-for-adulthood flag are the pupil's today; without
+    a kind it is a phase-transfer review in a transfer year, else an annual review.
     """
     today = today or date.today()
     plan = EHCPlan.objects.select_for_update().select_related("pupil").get(pk=plan.pk)
@@ -26,7 +29,7 @@ def open_annual_review(*, plan: EHCPlan, kind: str, by, today: date | None = Non
     plan.last_meeting_on = meetings.values_list("meeting_on", flat=True).first()
     transfer_years = TransferYears.for_school(plan.pupil.school_id)
     review = next_review_for(plan, today=today, transfer_years=transfer_years)
-    review.kind = kind
+    review.kind = kind or review.kind
     review.opened_by = by
     review._change_reason = f"{review.get_kind_display()} opened"
     review.save()

@@ -55,7 +55,7 @@ def _pupil(request, pk):
 def _review_page(request, pupil, *, steps_form=None, open_form=None, status=200):
     today = date.today()
     transfer_years = TransferYears.for_school(pupil.school_id)
-    plan = pupil.ehc_plans.for_compliance().first()
+    plan = pupil.ehc_plans.with_review_clock().first()
     reviews = list(AnnualReview.objects.filter(plan__pupil=pupil).for_page())
     current = next_review_for(plan, today=today, transfer_years=transfer_years) if plan else None
     context = {

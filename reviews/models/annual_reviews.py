@@ -329,12 +329,9 @@ def next_review_for(plan, *, today, transfer_years):
     )
 
 
-def with_review_clock():
-    """Prefetch and annotate what next_review_for() reads, so a list runs no query per row."""
-    return (
-        Prefetch("annual_reviews", queryset=AnnualReview.objects.open(), to_attr="open_reviews"),
-        last_meeting(),
-    )
+def open_reviews_prefetch():
+    """Each plan's open review (at most one), as plan.open_reviews."""
+    return Prefetch("annual_reviews", queryset=AnnualReview.objects.open(), to_attr="open_reviews")
 
 
 class CalendarFeedQuerySet(models.QuerySet):

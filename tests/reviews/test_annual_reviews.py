@@ -119,6 +119,14 @@ def test_the_next_review_runs_from_the_last_meeting(plan, world):
     assert review.history.count() >= 2
 
 
+def test_review_changes_are_on_the_pupils_history(plan, world, senco_client):
+    review = open_annual_review(plan=plan, kind="annual", by=world.user(Role.SENCO))
+    review._change_reason = "Review steps recorded"
+    review.record(invitations_sent_on=date(2026, 11, 2))
+    html = senco_client.get(reverse("pupils:history", args=[world.taught.pk])).content.decode()
+    assert "Annual review opened" in html and "Review steps recorded" in html
+
+
 def test_only_one_review_is_open_per_plan(plan, world):
     senco = world.user(Role.SENCO)
     open_annual_review(plan=plan, kind="annual", by=senco)

@@ -123,6 +123,9 @@ def ehc_compliance(request):
     plans = EHCPlan.objects.visible_to(request.user).for_compliance()
     compliance_filter = ComplianceFilter(request.GET, queryset=plans)
     rows = _rows(compliance_filter.qs, today=today, transfer_years=transfer_years)
+    # The autumn-term transfer list shows every transfer-year pupil, whatever the filters.
+    transfers = [row for row in rows if row.transfer and row.transfer.amended_plan_by >= today]
+    transfers.sort(key=lambda row: (row.transfer.recommended_meeting_by, row.plan.pk))
     chosen = compliance_filter.form.cleaned_data if compliance_filter.is_valid() else {}
     if chosen.get("state"):
         rows = [row for row in rows if row.step and row.step.status == chosen["state"]]
@@ -130,7 +133,6 @@ def ehc_compliance(request):
         rows = [row for row in rows if row.step and row.step.key == chosen["step"]]
     far = date.max
     rows.sort(key=lambda row: (row.step.due if row.step else far, row.plan.pk))
-    transfers = [row for row in rows if row.transfer and row.transfer.amended_plan_by >= today]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

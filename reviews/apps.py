@@ -21,6 +21,10 @@ class ReviewsConfig(AppConfig):
         grant(SEN_TEAM, "reviews.view_ehcplan")
         grant((Role.SENCO,), "reviews.record_ehc_plan")
 
+        # EHC plan reviews: the SENCO records each step; senior leaders read the clock.
+        grant(SEN_TEAM, "reviews.view_annualreview")
+        grant((Role.SENCO,), "reviews.manage_annual_reviews")
+
         # Plans and reviews belong on the pupil's history page; pupils cannot import them.
         history.register(models.SupportPlan, "pupil")
         history.register(models.PlanTarget, "plan__pupil", name_field="outcome")
@@ -30,6 +34,7 @@ class ReviewsConfig(AppConfig):
         history.register(models.TargetProgress, "review__plan__pupil", name_field="target")
         history.register(models.ReviewView, "plan__pupil", name_field="party")
         history.register(models.EHCPlan, "pupil", name_field="issued_on")
+        history.register(models.AnnualReview, "plan__pupil", name_field="starts_from")
 
         # "My targets" on a passport are the current plan's outcomes.
         register_target_source(models.current_plan_outcomes)

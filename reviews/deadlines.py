@@ -153,8 +153,17 @@ def annual_review(start):
     return AnnualReview(
         review_complete_by=Due.on(complete_by),
         meeting_latest=Due.on(meeting),
-        invitations_and_advice_by=Due.on(meeting - timedelta(weeks=2)),
+        invitations_and_advice_by=invitations_and_advice_by(meeting),
     )
+
+
+def invitations_and_advice_by(meeting):
+    """When invitations and circulated advice are due for a meeting on a chosen day.
+
+    At least 2 weeks before the meeting (SEND Regulations 2014 reg 20(3) and 20(4)); the
+    meeting may be held earlier than annual_review()'s meeting_latest.
+    """
+    return Due.on(meeting - timedelta(weeks=2))
 
 
 @dataclass(frozen=True)

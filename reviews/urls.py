@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reviews import views
+from reviews.annual_reviews import views as annual_review_views
 from reviews.ehc_plans import views as ehc_plan_views
 
 app_name = "reviews"
@@ -11,6 +12,43 @@ urlpatterns = [
     path("pupil/<int:pk>/ehc-plan/", ehc_plan_views.ehc_plan, name="ehc_plan"),
     path("pupil/<int:pk>/ehc-plan/issued/", ehc_plan_views.ehc_plan_issue, name="ehc_plan_issue"),
     path("ehc-plan/<int:pk>/ceased/", ehc_plan_views.ehc_plan_cease, name="ehc_plan_cease"),
+    path(
+        "pupil/<int:pk>/annual-reviews/",
+        annual_review_views.annual_reviews,
+        name="annual_reviews",
+    ),
+    path(
+        "pupil/<int:pk>/annual-reviews/open/",
+        annual_review_views.annual_review_open,
+        name="annual_review_open",
+    ),
+    path(
+        "annual-review/<int:pk>/record/",
+        annual_review_views.annual_review_record,
+        name="annual_review_record",
+    ),
+    path("ehc-reviews/", annual_review_views.ehc_compliance, name="ehc_compliance"),
+    path(
+        "ehc-reviews/transfer-years/",
+        annual_review_views.transfer_years_edit,
+        name="transfer_years_edit",
+    ),
+    path("ehc-reviews/calendar/", annual_review_views.calendar_feeds, name="calendar_feeds"),
+    path(
+        "ehc-reviews/calendar/new/",
+        annual_review_views.calendar_feed_create,
+        name="calendar_feed_create",
+    ),
+    path(
+        "ehc-reviews/calendar/<int:pk>/revoke/",
+        annual_review_views.calendar_feed_revoke,
+        name="calendar_feed_revoke",
+    ),
+    path(
+        "ehc-reviews/calendar/<str:token>.ics",
+        annual_review_views.calendar_feed_ics,
+        name="calendar_feed_ics",
+    ),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("<int:pk>/strategies/", views.plan_strategies, name="plan_strategies"),

@@ -27,6 +27,12 @@ from tests.pupils.concern_data import (
 from tests.pupils.import_files import batch_kwargs
 from tests.pupils.passport_data import with_documents, with_photos
 from tests.pupils.relationship_data import group_kwargs, parent_link_kwargs, support_kwargs
+from tests.reviews.annual_review_data import (
+    feed_kwargs,
+    ics_kwargs,
+    open_review_kwargs,
+    plan_pupil_kwargs,
+)
 from tests.reviews.ehc_plan_data import ehc_plan_kwargs
 from tests.reviews.plan_data import (
     active_plan_kwargs,
@@ -266,6 +272,32 @@ ACCESS = {
         method="post",
         data={"ceased_on": "2026-07-01", "reason": "Outcomes met.", "stage": "sen_support"},
     ),
+    # EHC plan reviews: the SENCO records each step, senior leaders read the clock
+    # (tests/reviews/test_annual_reviews.py).
+    "reviews:annual_reviews": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
+    "reviews:annual_review_open": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=plan_pupil_kwargs,
+        method="post",
+        data={"kind": "annual"},
+    ),
+    "reviews:annual_review_record": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=open_review_kwargs,
+        method="post",
+        data={"invitations_sent_on": "2025-10-01"},
+    ),
+    "reviews:ehc_compliance": Access(statuses(SEN_TEAM)),
+    "reviews:transfer_years_edit": Access(
+        statuses({Role.SENCO}, ok=302), method="post", data={"years": "6,11"}
+    ),
+    "reviews:calendar_feeds": Access(statuses(SEN_TEAM)),
+    "reviews:calendar_feed_create": Access(statuses(SEN_TEAM), method="post"),
+    "reviews:calendar_feed_revoke": Access(
+        statuses(SEN_TEAM, ok=302), kwargs=feed_kwargs, method="post"
+    ),
+    # The calendar address is its own key: no sign-in, and no pupil names in it.
+    "reviews:calendar_feed_ics": Access(statuses(set(ALL_ROLES)), kwargs=ics_kwargs, anonymous=200),
     # MIS import (tests/pupils/test_import.py covers another school's batch: 404).
     "pupils:import": Access(statuses(IMPORTERS)),
     "pupils:import_preview": Access(statuses(IMPORTERS), kwargs=batch_kwargs()),
@@ -389,6 +421,7 @@ PUBLIC = {"login", "logout", "health"}
 SCOPED_KWARGS = {pupil_kwargs, document_kwargs, version_kwargs}
 SCOPED_KWARGS |= {draft_plan_kwargs, agreed_plan_kwargs, active_plan_kwargs}
 SCOPED_KWARGS |= {reviewed_plan_kwargs, ehc_plan_kwargs}
+SCOPED_KWARGS |= {plan_pupil_kwargs, open_review_kwargs, feed_kwargs}
 SCOPED_KWARGS |= {concern_kwargs, evidence_kwargs, round_robin_kwargs, referral_kwargs, task_kwargs}
 SCOPED_KWARGS |= {parent_link_kwargs, support_kwargs, group_kwargs}
 # Provision

@@ -1,5 +1,13 @@
 """Models of the reviews app, one module per feature; import them from here."""
 
+from reviews.models.annual_reviews import (  # noqa: F401
+    AnnualReview,
+    AnnualReviewQuerySet,
+    CalendarFeed,
+    Step,
+    TransferYears,
+    next_review_for,
+)
 from reviews.models.ehcp import (  # noqa: F401
     EHCPlan,
     EHCPlanQuerySet,

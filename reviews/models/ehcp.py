@@ -27,6 +27,26 @@ class EHCPlanQuerySet(PupilRecordQuerySet):
             "-issued_on", "-pk"
         )
 
+    def with_review_clock(self):
+        """Plans in force with their pupil, open review and last meeting: what the review
+        clock reads, with no query per plan."""
+        from reviews.models.annual_reviews import last_meeting, open_reviews_prefetch
+
+        return (
+            self.in_force()
+            .select_related("pupil")
+            .annotate(last_meeting_on=last_meeting())
+            .prefetch_related(open_reviews_prefetch())
+        )
+
+    def for_compliance(self):
+        """The review dashboard and calendar: plans in force for pupils on roll."""
+        return (
+            self.with_review_clock()
+            .filter(pupil__in=Pupil.objects.on_roll())
+            .order_by("pupil__last_name", "pupil__first_name", "pk")
+        )
+
 
 class EHCPlan(models.Model):
     """One EHC plan the local authority issued for a pupil, and its cessation if ceased."""

@@ -1,7 +1,7 @@
 """The demo plans: every state, completed cycles, and the demo parent's child in force."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -50,3 +50,28 @@ def test_every_demo_pupil_on_e_has_a_plan_issued_when_their_register_says(world)
         assert plan.issue_entry == first_e and plan.issued_on == first_e.effective_on
         assert plan.local_authority == world.school.local_authority
     assert not RegisterEntry.objects.off_e_without_plan_record().exists()
+
+
+def test_demo_reviews_stand_at_different_stages(world):
+    """Yearly past reviews, then the current one: invitations out, met, amending, not opened."""
+    from demo.annual_reviews import seed_reviews
+    from reviews.models import AnnualReview, EHCPlan, next_review_for
+    from tests.reviews.ehc_plan_data import issue_plan
+
+    senco = world.user(Role.SENCO)
+    for _ in range(10):
+        issue_plan(PupilFactory(school=world.school), senco, on=date(2023, 9, 1), needs=["ASD"])
+    today = date(2026, 11, 20)
+    counts = seed_reviews(random.Random(3), world.school, senco=senco, today=today)
+    reviews = AnnualReview.objects.all()
+    assert counts["annual_reviews"] == reviews.count()
+    assert reviews.filter(completed_on__isnull=False, la_decision="maintain").count() >= 20
+    assert reviews.filter(la_decision="amend", completed_on__isnull=True).count() == 2
+    assert reviews.filter(meeting_on__isnull=False, la_decision="").count() == 2
+    assert reviews.filter(invitations_sent_on__isnull=False, meeting_on__isnull=True).count() == 2
+    states = set()
+    for plan in EHCPlan.objects.for_compliance():
+        review = next_review_for(plan, today=today, transfer_years=frozenset({6, 11}))
+        assert review.starts_from > today - timedelta(days=400)  # no plan years behind
+        states.add(review.next_step(today).status)
+    assert {"on_time", "overdue"} <= states

@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo import annual_reviews as demo_annual_reviews
 from demo import history as demo_history
 from demo import identification as demo_identification
 from demo import mis_import as import_demo
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             demo_identification.seed_identification(rng, people)
             # Last, so the random draws of the seeds above stay as they were.
             counts |= provision_demo.seed_demo_provision(rng, people)
+            counts |= demo_annual_reviews.seed_demo_annual_reviews(rng, people)
             # Last of all: date and sign the history the seeds above wrote "now".
             demo_history.backdate_history(people)
         self.stdout.write(

@@ -1,0 +1,1 @@
+"""Annual reviews of EHC plans: the pupil's review page, the compliance dashboard, calendars."""

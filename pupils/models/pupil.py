@@ -318,6 +318,23 @@ class PupilQuerySet(models.QuerySet):
             ),
         )
 
+    def for_support_list(self, user):
+        """A TA's pupils: those on the SEN register first, with needs and passport state."""
+        from pupils.models import PupilNeed
+
+        on_register = models.Case(
+            models.When(sen_stage__in=codes.REGISTER_STAGES, then=0),
+            default=1,
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.on_roll()
+            .select_related("form")
+            .prefetch_related(models.Prefetch("needs", queryset=PupilNeed.objects.order_by("rank")))
+            .with_passport_unread_by(user)
+            .order_by(on_register, "last_name", "first_name", "pk")
+        )
+
     def for_register(self):
         """What the register list shows: form, ranked needs, parent-informed flag."""
         from pupils.models import PupilNeed

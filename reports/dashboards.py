@@ -100,11 +100,16 @@ def teacher_home(request):
 
 
 def ta_home(request):
-    """Today's sessions to log first (provision/today.py), then the pupils they support."""
+    """Today's sessions to log first (provision/today.py), then the pupils they support.
+
+    Pupils on the SEN register come first; the others are only named, never marked "No SEN".
+    """
+    pupils = list(Pupil.objects.visible_to(request.user).for_support_list(request.user))
     return {
         "due": sessions_due(request.user),
         "today": date.today(),
-        "pupils": Pupil.objects.visible_to(request.user).for_register(),
+        "sen_pupils": [pupil for pupil in pupils if pupil.is_on_register],
+        "other_pupils": [pupil for pupil in pupils if not pupil.is_on_register],
     }
 
 

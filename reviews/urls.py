@@ -8,6 +8,7 @@ app_name = "reviews"
 
 urlpatterns = [
     path("pupil/<int:pk>/", views.pupil_plans, name="pupil_plans"),
+    path("pupil/<int:pk>/panel/", views.pupil_panel, name="pupil_panel"),
     path("pupil/<int:pk>/new/", views.plan_create, name="plan_create"),
     path("pupil/<int:pk>/ehc-plan/", ehc_plan_views.ehc_plan, name="ehc_plan"),
     path("pupil/<int:pk>/ehc-plan/issued/", ehc_plan_views.ehc_plan_issue, name="ehc_plan_issue"),

@@ -34,6 +34,7 @@ from reviews.models import (
     ReviewView,
     SupportPlan,
     default_review_date,
+    with_plan_unread_by,
 )
 from sendhub.decorators import permission_required_any
 from sendhub.models import AccessLog
@@ -86,6 +87,29 @@ def pupil_plans(request, pk):
             "plans": plans,
             "has_draft": any(plan.is_draft for plan in plans),
             "current": next((plan for plan in plans if plan.is_current), None),
+        },
+    )
+
+
+@require_GET
+@permission_required("reviews.view_supportplan", raise_exception=True)
+def pupil_panel(request, pk):
+    """The plan in force (and any draft) on the pupil's page: status, targets, strategies, review."""
+    pupils = with_plan_unread_by(
+        Pupil.objects.visible_to(request.user).select_related("school"), request.user
+    )
+    pupil = get_object_or_404(pupils, pk=pk)
+    plans = list(pupil.support_plans.for_pupil_panel())
+    template_name = "reviews/pupil_panel.html"
+    if request.htmx:
+        template_name += "#panel"
+    return render(
+        request,
+        template_name,
+        {
+            "pupil": pupil,
+            "current": next((plan for plan in plans if plan.is_current), None),
+            "draft": next((plan for plan in plans if plan.is_draft), None),
         },
     )
 

@@ -225,6 +225,7 @@ ACCESS = {
     # Support plans, reviews and the strategy library; POSTs out of scope are
     # walked in tests/reviews/test_plan_access.py.
     "reviews:pupil_plans": Access(statuses(PLAN_READERS), kwargs=pupil_kwargs),
+    "reviews:pupil_panel": Access(statuses(PLAN_READERS), kwargs=pupil_kwargs),
     "reviews:plan_create": Access(statuses({Role.SENCO}), kwargs=pupil_kwargs),
     "reviews:plan_detail": Access(statuses(PLAN_READERS), kwargs=active_plan_kwargs),
     "reviews:plan_edit": Access(statuses({Role.SENCO}), kwargs=draft_plan_kwargs),

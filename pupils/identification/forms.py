@@ -23,15 +23,39 @@ AREA_CHOICES = [(a.value, a.label) for a in codes.BroadArea if a != codes.BroadA
 ]
 
 
-class PupilChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} (Year {obj.year_group})"
+SEARCH_MAX_LENGTH = 50
+SEARCH_MIN_LENGTH = 2
+
+
+class PupilSearchForm(forms.Form):
+    """What was typed to find a pupil: short, so a search stays cheap."""
+
+    q = forms.CharField(
+        label="Find a pupil",
+        max_length=SEARCH_MAX_LENGTH,
+        min_length=SEARCH_MIN_LENGTH,
+        required=False,
+        help_text="Type part of a name, a UPN or a form.",
+        error_messages={
+            "max_length": f"Type at most {SEARCH_MAX_LENGTH} letters.",
+            "min_length": f"Type at least {SEARCH_MIN_LENGTH} letters.",
+        },
+    )
 
 
 class ConcernForm(forms.ModelForm):
-    """One phone-sized screen: who, what, where, which area, what was tried, a sample."""
+    """One phone-sized screen: who, what, where, which area, what was tried, a sample.
 
-    pupil = PupilChoiceField(queryset=Pupil.objects.none(), label="Pupil")
+    The pupil is found by searching (the page lists matches and recent pupils as
+    radio buttons), never from a list of the whole roll: the field only validates.
+    """
+
+    pupil = forms.ModelChoiceField(
+        queryset=Pupil.objects.none(),
+        label="Pupil",
+        widget=forms.HiddenInput,
+        error_messages={"required": "Find the pupil and choose them."},
+    )
     suspected_areas = forms.MultipleChoiceField(
         label="Which areas of need might it be?",
         choices=AREA_CHOICES,
@@ -53,9 +77,7 @@ class ConcernForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = (
-            Pupil.objects.visible_to(user).on_roll().order_by("last_name", "first_name")
-        )
+        self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
 
     def clean_suspected_areas(self):
         return [code for code in self.cleaned_data["suspected_areas"] if code != "unsure"]

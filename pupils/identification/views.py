@@ -16,6 +16,7 @@ from pupils.identification.forms import (
     DecisionForm,
     EvidenceForm,
     ObservationForm,
+    PupilSearchForm,
     RoundRobinForm,
 )
 from pupils.identification.workflow import decide_concern, notify_sencos, send_round_robin
@@ -25,11 +26,16 @@ from pupils.models import (
     ConcernEvidence,
     EvidenceSource,
     Pupil,
+    RecentPupil,
     RoundRobinRequest,
 )
 from sendhub.models import AccessLog
 
 # Concerns -----------------------------------------------------------------------
+
+# The concern form lists at most this many matches, and this many recent pupils.
+SEARCH_RESULTS = 10
+RECENT_PUPILS = 5
 
 
 def _concern(request, pk):
@@ -42,24 +48,50 @@ def _concern(request, pk):
 @require_http_methods(["GET", "POST"])
 @permission_required("pupils.raise_concern", raise_exception=True)
 def concern_raise(request):
-    """One screen, made for a phone: what was noticed, where, which area, what was tried."""
-    initial = {}
-    if request.GET.get("pupil", "").isdigit():
-        initial["pupil"] = request.GET["pupil"]
-    form = ConcernForm(
-        request.POST or None, request.FILES or None, user=request.user, initial=initial
-    )
+    """One screen, made for a phone: find the pupil, what was noticed, where, what was tried.
+
+    The pupil is found by typing (`?q=`; htmx swaps just the choices) among the pupils
+    this person may see, with the last few they opened or raised a concern about.
+    """
+    user = request.user
+    form = ConcernForm(request.POST or None, request.FILES or None, user=user)
     if form.is_valid():
         concern = form.save(commit=False)
-        concern.raised_by = request.user
+        concern.raised_by = user
         concern.save()
+        RecentPupil.remember(user=user, pupil=concern.pupil)
         transaction.on_commit(lambda: notify_sencos(concern, request=request))
         messages.success(
             request,
             f"Thank you. Your concern about {concern.pupil.full_name} has gone to the SENCO.",
         )
         return redirect("pupils:concern_mine")
-    return render(request, "pupils/concern_form.html", {"form": form})
+    search = PupilSearchForm(request.GET)
+    chosen = request.POST.get("pupil") or request.GET.get("pupil", "")
+    context = {"form": form, "search": search, **_pupil_choices(user, search, chosen)}
+    template_name = "pupils/concern_form.html"
+    if request.htmx:
+        template_name += "#pupil-choices"
+    return render(request, template_name, context)
+
+
+def _pupil_choices(user, search, chosen):
+    """The pupils to choose from: the one chosen, what the search matched, recent pupils."""
+    pupils = Pupil.objects.visible_to(user).on_roll().select_related("form")
+    chosen_pupil = pupils.filter(pk=chosen).first() if chosen.isdigit() else None
+    results = None
+    if search.is_valid() and search.cleaned_data["q"]:
+        results = list(pupils.matching(search.cleaned_data["q"])[:SEARCH_RESULTS])
+    shown = {pupil.pk for pupil in results or []} | {getattr(chosen_pupil, "pk", None)}
+    recent = [p for p in pupils.recently_seen_by(user)[:RECENT_PUPILS] if p.pk not in shown]
+    if chosen_pupil in (results or []):
+        chosen_pupil = None  # already among the matches, checked there
+    return {
+        "chosen_pupil": chosen_pupil,
+        "chosen_pk": int(chosen) if chosen.isdigit() else None,
+        "results": results,
+        "recent": recent,
+    }
 
 
 @require_GET

@@ -46,6 +46,7 @@ from pupils.models.pupil import (  # noqa: F401
     Pupil,
     PupilQuerySet,
     PupilRecordQuerySet,
+    RecentPupil,
 )
 from pupils.models.register import (  # noqa: F401
     MedicalCondition,

@@ -92,6 +92,14 @@ class ConcernQuerySet(PupilRecordQuerySet):
             | Q(decision=Concern.Decision.MONITOR, look_again_on__lte=on)
         )
 
+    def open(self):
+        """Concerns not yet decided."""
+        return self.exclude(status=Concern.Status.DECIDED)
+
+    def for_pupil_page(self):
+        """The open concerns a pupil's page lists: who raised them and when."""
+        return self.open().select_related("raised_by").order_by("-raised_at", "-pk")
+
     def for_queue(self):
         return self.select_related("pupil", "raised_by", "decided_by").order_by("raised_at", "pk")
 

@@ -2,9 +2,11 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pupils import codes
@@ -15,6 +17,10 @@ from sendhub.roles import Role
 
 def _percent(part, whole):
     return round(100 * part / whole, 1) if whole else 0
+
+
+# A search box looks at no more than this many words of what was typed.
+SEARCH_WORDS_MAX = 4
 
 
 class PupilQuerySet(models.QuerySet):
@@ -183,6 +189,32 @@ class PupilQuerySet(models.QuerySet):
         )
         return self.annotate(seen_passport_version=seen).annotate(passport_unread=Exists(newer))
 
+    def with_passport_state_for(self, user):
+        """The passport and whether this user has read its current version (pupil pages)."""
+        return self.select_related("passport__current").with_passport_unread_by(user)
+
+    def matching(self, text):
+        """Pupils whose name, preferred name, UPN or form matches every word typed."""
+        pupils = self
+        for word in text.split()[:SEARCH_WORDS_MAX]:
+            pupils = pupils.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(upn__iexact=word)
+                | Q(form__name__iexact=word)
+            )
+        return pupils
+
+    def recently_seen_by(self, user):
+        """Pupils this person last opened or raised a concern about, latest first."""
+        seen = RecentPupil.objects.filter(user=user, pupil_id=OuterRef("pk")).values("seen_at")
+        return (
+            self.annotate(last_seen_at=models.Subquery(seen[:1]))
+            .filter(last_seen_at__isnull=False)
+            .order_by("-last_seen_at")
+        )
+
     def with_census_code(self, code):
         return self.filter(sen_stage__in=codes.stages_for_census_code(code))
 
@@ -284,6 +316,23 @@ class PupilQuerySet(models.QuerySet):
                 queryset=meetings.filter(held_on__lte=today).order_by("-held_on"),
                 to_attr="past_meetings",
             ),
+        )
+
+    def for_support_list(self, user):
+        """A TA's pupils: those on the SEN register first, with needs and passport state."""
+        from pupils.models import PupilNeed
+
+        on_register = models.Case(
+            models.When(sen_stage__in=codes.REGISTER_STAGES, then=0),
+            default=1,
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.on_roll()
+            .select_related("form")
+            .prefetch_related(models.Prefetch("needs", queryset=PupilNeed.objects.order_by("rank")))
+            .with_passport_unread_by(user)
+            .order_by(on_register, "last_name", "first_name", "pk")
         )
 
     def for_register(self):
@@ -433,3 +482,24 @@ class Pupil(models.Model):
     @property
     def is_summer_born(self):
         return codes.is_summer_born(self.date_of_birth)
+
+
+class RecentPupil(models.Model):
+    """A pupil this person opened or raised a concern about, and when: the concern form's shortcuts."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "pupil"], name="recent_pupil_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "-seen_at"], name="recent_pupil_user_seen")]
+
+    def __str__(self):
+        return f"{self.user} saw {self.pupil} at {self.seen_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def remember(cls, *, user, pupil):
+        cls.objects.update_or_create(user=user, pupil=pupil, defaults={"seen_at": timezone.now()})

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pupils import codes
 from pupils.history import change_history
-from pupils.models import Pupil
+from pupils.models import Concern, Pupil, RecentPupil
 from pupils.register import census as census_module
 from pupils.register import exports
 from pupils.register.context_forms import (
@@ -81,25 +81,31 @@ def register_export(request, file_format):
 )
 def pupil_detail(request, pk):
     """The pupil's SEN profile: the full file for the SEN team, the summary for others."""
-    if request.user.has_perm("pupils.view_full_file"):
-        pupil = get_object_or_404(Pupil.objects.visible_to(request.user).for_profile(), pk=pk)
+    user = request.user
+    if user.has_perm("pupils.view_full_file"):
+        pupils = Pupil.objects.visible_to(user).for_profile().with_passport_state_for(user)
+        pupil = get_object_or_404(pupils, pk=pk)
         AccessLog.record(request, pupil=pupil, what="full SEN file")
         results = list(pupil.assessments.for_profile()[: PROFILE_RESULTS + 1])
         for result in results:
             result.pupil = pupil  # the age warning reads the pupil's date of birth
-        return render(
-            request,
-            "pupils/pupil_detail.html",
-            {
-                "pupil": pupil,
-                "timeline": pupil.register_entries.for_timeline(),
-                "show_restricted": request.user.has_perm("pupils.view_restricted"),
-                "results": results[:PROFILE_RESULTS],
-                "more_results": len(results) > PROFILE_RESULTS,
-            },
-        )
-    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).for_summary(), pk=pk)
-    return render(request, "pupils/pupil_summary.html", {"pupil": pupil})
+        template_name = "pupils/pupil_detail.html"
+        context = {
+            "timeline": pupil.register_entries.for_timeline(),
+            "show_restricted": user.has_perm("pupils.view_restricted"),
+            "results": results[:PROFILE_RESULTS],
+            "more_results": len(results) > PROFILE_RESULTS,
+        }
+    else:
+        pupils = Pupil.objects.visible_to(user).for_summary().with_passport_state_for(user)
+        pupil = get_object_or_404(pupils, pk=pk)
+        template_name = "pupils/pupil_summary.html"
+        context = {}
+    concerns = []
+    if user.has_perm("pupils.raise_concern"):
+        concerns = Concern.objects.visible_to(user).filter(pupil=pupil).for_pupil_page()
+        RecentPupil.remember(user=user, pupil=pupil)
+    return render(request, template_name, {"pupil": pupil, "open_concerns": concerns, **context})
 
 
 @require_GET

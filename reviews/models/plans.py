@@ -65,6 +65,19 @@ class SupportPlanQuerySet(PupilRecordQuerySet):
     def for_list(self):
         return self.select_related("pupil", "created_by").order_by("-cycle", "-version")
 
+    def for_pupil_panel(self):
+        """What the panel on a pupil's page shows: open plans with targets and strategies."""
+        return (
+            self.open()
+            .prefetch_related(
+                models.Prefetch("targets", queryset=PlanTarget.objects.order_by("order", "pk")),
+                models.Prefetch(
+                    "strategies", queryset=PlanStrategy.objects.order_by("order", "pk")
+                ),
+            )
+            .order_by("-cycle", "-version")
+        )
+
     def for_detail(self):
         """What the plan page shows: targets, strategies, agreements, views and its review."""
         return self.select_related(

@@ -7,6 +7,7 @@ from sendhub.roles import Role
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
+    BrowserPage,
     _new_page,
     check_accessibility,
     screenshot,
@@ -24,7 +25,12 @@ def test_teacher_raises_a_concern_on_a_phone_and_the_senco_triages_it(
     sign_in(page, world.user(Role.TEACHER))
     page.get_by_role("link", name="Raise a concern").first.click()
     page.wait_for_selector("h1:has-text('Raise a concern')")
-    page.select_option("#id_pupil", str(world.taught.pk))
+    # The pupil is found by typing (htmx), not picked from the whole roll.
+    assert page.locator("select#id_pupil").count() == 0
+    page.fill("#pupil-search", "taug")
+    page.wait_for_selector(f"input[name=pupil][value='{world.taught.pk}']")
+    assert "Untaught" not in page.locator("#pupil-choices").inner_text()
+    page.check(f"input[name=pupil][value='{world.taught.pk}']")
     page.fill("#id_noticed", "Struggles to start written tasks; avoids reading aloud.")
     page.fill("#id_contexts", "English, history")
     page.check("input[name=suspected_areas][value=CL]")
@@ -60,4 +66,51 @@ def test_teacher_raises_a_concern_on_a_phone_and_the_senco_triages_it(
     page.wait_for_selector("#evidence-heading")
     screenshot(page, "concern-workspace-senco")
     check_accessibility(page)
+    context.close()
+
+
+def test_teacher_finds_a_pupil_by_search_on_a_phone_and_sees_them_as_recent(page, world):
+    """Search at 390px, raise the concern, and the pupil is offered as recent next time."""
+    page.resize(PHONE)
+    sign_in(page, world.user(Role.TEACHER))
+    page.open("/pupils/concerns/new/")
+    page.fill("#pupil-search", "pupil")
+    page.wait_for_selector("#pupil-choices .pupil-choice")
+    choices = page.locator("#pupil-choices").inner_text()
+    assert "Taught Pupil" in choices
+    assert "Untaught" not in choices and "Elsewhere" not in choices
+    page.check(f"input[name=pupil][value='{world.taught.pk}']")
+    page.fill("#id_noticed", "Cannot find the start of the line when reading aloud.")
+    page.check("input[name=suspected_areas][value=CL]")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the concern form scrolls sideways on a phone"
+    screenshot(page, "concern-search-phone")
+    check_accessibility(page)
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Send to the SENCO')")
+    assert "has gone to the SENCO" in page.locator(".alert").first.inner_text()
+    assert Concern.objects.get().pupil == world.taught
+    page.open("/pupils/concerns/new/")
+    assert "Recent pupils" in page.locator("#pupil-choices").inner_text()
+    assert page.locator(f"input[name=pupil][value='{world.taught.pk}']").count() == 1
+    screenshot(page, "concern-recent-phone")
+    check_accessibility(page)
+    assert page.console_errors == []
+
+
+def test_concern_search_works_without_javascript(browser, live_server, world):
+    """With JavaScript off the search box is a plain GET form that lists the matches."""
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="en-GB")
+    page = BrowserPage(context.new_page(), live_server.url)
+    sign_in(page, world.user(Role.TEACHER))
+    page.open("/pupils/concerns/new/")
+    page.fill("#pupil-search", "taught")
+    with page.expect_navigation():
+        page.click("button:has-text('Search')")
+    page.check(f"input[name=pupil][value='{world.taught.pk}']")
+    page.fill("#id_noticed", "Needs instructions repeated.")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Send to the SENCO')")
+    assert Concern.objects.get().pupil == world.taught
+    screenshot(page, "concern-no-js-phone")
     context.close()

@@ -452,13 +452,14 @@ def test_senco_adds_a_library_strategy_to_a_draft(senco_client, world):
     assert "Give thinking time" not in picker.content.decode()  # already on the plan
 
 
-def test_class_view_shows_current_targets_and_strategies(client, world):
+def test_class_view_shows_key_strategies_and_the_pupil_panel_the_targets(client, world):
     plan = make_plan(world.taught, world.user(Role.SENCO), status=Status.ACTIVE)
     on_sen_support(world.taught, world.user(Role.SENCO))
     client.force_login(world.user(Role.TEACHER))
     html = client.get(reverse("reports:class_view")).content.decode()
-    assert "Target 1 for Taught" in html
     assert escape(plan.strategies.get().text[:40]) in html
+    panel = client.get(reverse("reviews:pupil_panel", args=[world.taught.pk])).text
+    assert "Target 1 for Taught" in panel
 
 
 def test_teacher_sees_a_changed_plan_as_unread_until_they_open_it(client, world):

@@ -320,13 +320,13 @@ def test_plan_pdf_shows_the_schools_plan_and_layer_names(client, world):
     assert "Wave 2 support" in text
 
 
-def test_class_view_shows_the_schools_layer_name(client, world):
+def test_pupil_plan_panel_shows_the_schools_layer_name(client, world):
     name_layers(world.school, targeted="Wave 2")
     senco = world.user(Role.SENCO)
     put_on_register(world.taught, senco)
     make_plan(world.taught, senco, status=SupportPlan.Status.ACTIVE)
     client.force_login(world.user(Role.TEACHER))
-    page = client.get(reverse("reports:class_view")).content.decode()
+    page = client.get(reverse("reviews:pupil_panel", args=[world.taught.pk])).content.decode()
     assert "Wave 2 support" in page
 
 

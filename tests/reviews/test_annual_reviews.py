@@ -10,9 +10,9 @@ from django.urls import reverse
 from reviews.annual_reviews.services import open_annual_review
 from reviews.models import AnnualReview, CalendarFeed, TransferYears, next_review_for
 from sendhub.roles import Role
+from tests.conftest import count_queries as count
 from tests.factories import PupilFactory
 from tests.reviews.ehc_plan_data import issue_plan as _issue_plan
-from tests.reviews.test_queries import count
 
 pytestmark = pytest.mark.django_db
 

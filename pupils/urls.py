@@ -89,6 +89,7 @@ urlpatterns += [
     ),
     path("tasks/", task_views.task_list, name="tasks"),
     path("tasks/<int:pk>/done/", task_views.task_done, name="task_done"),
+    path("tasks/<int:pk>/reassign/", task_views.task_reassign, name="task_reassign"),
     path("<int:pk>/assessments/", assessment_views.pupil_assessments, name="assessments"),
     path("<int:pk>/assessments/add/", assessment_views.assessment_add, name="assessment_add"),
     path("assessments/instruments/", assessment_views.instrument_list, name="instruments"),

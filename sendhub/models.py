@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from sendhub.notifications.models import EmailChoice, Notification  # noqa: F401
 from sendhub.roles import Role
 
 # A plan is reviewed "at least termly" (docs/graduated-approach.md).
@@ -61,6 +62,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    notification_email = models.CharField(
+        max_length=10, choices=EmailChoice.choices, default=EmailChoice.EACH
+    )
 
     objects = UserManager()
 
@@ -69,6 +73,12 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(notification_email__in=EmailChoice.values),
+                name="user_notification_email_valid",
+            )
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email

@@ -50,7 +50,7 @@ def task_list(request):
             "show": show,
             "whose": whose,
             "counts": counts,
-            "query": f"show={show}&whose={whose}",
+            "query": f"show={show}" + ("&whose=school" if whose == "school" else ""),
             # Evaluated once here: every row's "give it to" menu lists the same people.
             "staff": list(
                 TaskReassignForm(school=request.user.school).fields["assigned_to"].queryset

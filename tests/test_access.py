@@ -321,6 +321,11 @@ ACCESS = {
     ),
     "sendhub:notification_read_all": Access(statuses(set(ALL_ROLES), ok=302), method="post"),
     "sendhub:notification_settings": Access(statuses(set(ALL_ROLES))),
+    # Dashboard worklists: each count as its full list, for the SEN team.
+    "reviews:worklist": Access(
+        statuses(SEN_TEAM), kwargs=lambda world, role, in_scope: {"which": "overdue"}
+    ),
+    "pupils:parent_meetings_due": Access(statuses(SEN_TEAM)),
     "pupils:assessments": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
     # Adding to the full file: the SENCO only; an empty form comes back with its errors.
     "pupils:assessment_add": Access(

@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -284,6 +284,27 @@ class PupilQuerySet(models.QuerySet):
                 queryset=meetings.filter(held_on__lte=today).order_by("-held_on"),
                 to_attr="past_meetings",
             ),
+        )
+
+    def with_plan_summary(self):
+        """
+        Annotate plan_status (the latest plan not yet reviewed), plan_review_due_on and
+        plan_layer (the plan in force), as subqueries: no query per row.
+        """
+        # Plans belong to a higher app, so the model is looked up by name at call time.
+        from django.apps import apps
+
+        plans = apps.get_model("reviews", "SupportPlan").objects.filter(pupil_id=OuterRef("pk"))
+        latest = plans.filter(status__in=["draft", "agreed", "active"]).order_by(
+            "-cycle", "-version", "-pk"
+        )
+        in_force = plans.filter(status__in=["agreed", "active"]).order_by(
+            "-cycle", "-version", "-pk"
+        )
+        return self.annotate(
+            plan_status=Subquery(latest.values("status")[:1]),
+            plan_review_due_on=Subquery(in_force.values("review_due_on")[:1]),
+            plan_layer=Subquery(in_force.values("layer")[:1]),
         )
 
     def for_register(self):

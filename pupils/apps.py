@@ -63,6 +63,10 @@ def grant_permissions():
     # Any member of staff who works with pupils raises a concern; the SENCO triages.
     grant(SEN_TEAM + SUPPORTING_STAFF, "pupils.raise_concern")
     grant(senco, "pupils.change_register", "pupils.triage_concerns")
+    # Follow-up tasks: whoever is given one (by a decision, or the SENCO handing it on)
+    # sees and ticks off their own; the SENCO hands them on (reassign_task).
+    grant(senco + SUPPORTING_STAFF, "pupils.change_task")
+    grant(senco, "pupils.reassign_task")
     # The MIS import: the SENCO and the office.
     grant(senco + office, "pupils.import_pupils")
     # Who sees whom opens records to people (docs/access.md). The office keeps the roll

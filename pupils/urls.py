@@ -4,6 +4,7 @@ from pupils.assessments import views as assessment_views
 from pupils.identification import views as concern_views
 from pupils.mis_import import views as import_views
 from pupils.passports import views as passport_views
+from pupils.passports import worklists as passport_worklists
 from pupils.register import views
 from pupils.relationships import views as relationship_views
 from pupils.tasks import views as task_views
@@ -88,7 +89,9 @@ urlpatterns += [
         name="round_robin_answer",
     ),
     path("tasks/", task_views.task_list, name="tasks"),
+    path("parent-meetings/", passport_worklists.parent_meetings_due, name="parent_meetings_due"),
     path("tasks/<int:pk>/done/", task_views.task_done, name="task_done"),
+    path("tasks/<int:pk>/reassign/", task_views.task_reassign, name="task_reassign"),
     path("<int:pk>/assessments/", assessment_views.pupil_assessments, name="assessments"),
     path("<int:pk>/assessments/add/", assessment_views.assessment_add, name="assessment_add"),
     path("assessments/instruments/", assessment_views.instrument_list, name="instruments"),

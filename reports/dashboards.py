@@ -61,7 +61,7 @@ def tasks_tile(user, *, shown=3):
     }
 
 
-def parent_meetings_tile(school_pupils, school, *, on=None, shown=6):
+def parent_meetings_tile(school_pupils, school, *, on=None, shown=5):
     """
     Pupils on SEN support behind on, or due, a meeting with parents (CoP 6.65).
 
@@ -80,7 +80,6 @@ def parent_meetings_tile(school_pupils, school, *, on=None, shown=6):
         "meetings_expected": expected,
         "parents_behind_count": counts["behind"],
         "parents_due_count": counts["due"],
-        "parents_to_meet_more": max(counts["behind"] + counts["due"] - shown, 0),
         "parents_to_meet": short.order_by("parent_meetings_this_year", "last_name", "first_name")[
             :shown
         ],

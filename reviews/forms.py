@@ -3,8 +3,10 @@ from datetime import date
 from django import forms
 from django.db import transaction
 from django.forms import inlineformset_factory
+from django.urls import reverse
 
 from provision.models import Strategy
+from pupils.models import Task, parents_of
 from reviews.models import (
     MAX_WEEKS_TO_REVIEW,
     TARGETS_MAX,
@@ -19,6 +21,7 @@ from reviews.models import (
     latest_review_date,
 )
 from sendhub.forms import use_school_layers
+from sendhub.notifications.services import notify
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -83,7 +86,8 @@ def save_plan(form, targets, *, pupil, by):
     """Save the plan and its targets together, numbering targets in the order given."""
     plan = form.save(commit=False)
     plan.pupil = pupil
-    if plan.pk is None:
+    drafting = plan.pk is None
+    if drafting:
         plan.created_by = by
         plan.cycle = (
             pupil.support_plans.order_by("-cycle").values_list("cycle", flat=True).first() or 0
@@ -102,6 +106,14 @@ def save_plan(form, targets, *, pupil, by):
         target_form.instance.plan = plan
         target_form.instance.order = order
         target_form.instance.save()
+    if drafting:  # the job a decision asked for is now done; parents are asked to agree
+        Task.objects.close(kind=Task.Kind.DRAFT_PLAN, pupil=pupil)
+        notify(
+            parents_of(pupil),
+            title="A draft support plan is ready for your views and agreement",
+            url=reverse("portal:plan_respond", args=[plan.pk]),
+            school=pupil.school,
+        )
     return plan
 
 

@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from pupils.codes import SenStage
-from pupils.models import RegisterEntry, Task
+from pupils.models import RegisterEntry, Task, parents_of, staff_who_teach
 from pupils.register.services import record_register_change
 from reviews.models import (
     PlanAgreement,
@@ -19,6 +20,7 @@ from reviews.models import (
     TargetProgress,
     default_review_date,
 )
+from sendhub.notifications.services import notify
 
 Status = SupportPlan.Status
 Decision = PlanReview.Decision
@@ -195,6 +197,12 @@ def activate_plan(*, plan: SupportPlan, by=None, reason: str = "", on: date | No
     plan.put_in_place_by = by
     plan.going_ahead_reason = reason if not_agreed else ""
     plan.save(update_fields=["status", "starts_on", "put_in_place_by", "going_ahead_reason"])
+    notify(
+        [person for person in staff_who_teach(plan.pupil) if person != by],
+        title="The support plan of a pupil you teach has changed",
+        url=plan.get_absolute_url(),
+        school=plan.pupil.school,
+    )
     return plan
 
 
@@ -209,6 +217,13 @@ def ask_for_views(*, plan: SupportPlan, parties: list[str], on: date | None = No
         if not created and view.asked_on is None:
             view.asked_on = on
             view.save(update_fields=["asked_on"])
+    if ReviewView.Party.PARENT in parties:
+        notify(
+            parents_of(plan.pupil),
+            title="The school would like your views before a support plan review",
+            url=reverse("portal:plan_views", args=[plan.pk]),
+            school=plan.pupil.school,
+        )
 
 
 def record_view(

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, OuterRef, Q
 
 from pupils.models import Pupil
-from reviews.models import DUE_SOON_DAYS, PlanAgreement, SupportPlan
+from reviews.models import DUE_SOON_DAYS, PlanAgreement, ReviewView, SupportPlan
 
 SHOWN = 5
 
@@ -16,11 +16,18 @@ def plan_tiles(user, *, today=None):
     plans = SupportPlan.objects.visible_to(user).filter(pupil__in=Pupil.objects.on_roll(today))
     in_force = Q(status__in=[SupportPlan.Status.AGREED, SupportPlan.Status.ACTIVE])
     parent_agreed = PlanAgreement.objects.parent_agreed(OuterRef("pk"))
-    counts = plans.annotate(parent_agreed=Exists(parent_agreed)).aggregate(
+    views_waiting = ReviewView.objects.filter(
+        plan=OuterRef("pk"), asked_on__isnull=False, received_on__isnull=True
+    )
+    counts = plans.annotate(
+        parent_agreed=Exists(parent_agreed), views_waiting=Exists(views_waiting)
+    ).aggregate(
         due=Count("pk", filter=in_force & Q(review_due_on__gte=today,
                                             review_due_on__lte=today + timedelta(DUE_SOON_DAYS))),
         overdue=Count("pk", filter=in_force & Q(review_due_on__lt=today)),
         awaiting=Count("pk", filter=Q(status=SupportPlan.Status.DRAFT, parent_agreed=False)),
+        awaiting_views=Count("pk", filter=Q(status__in=SupportPlan.OPEN_STATUSES,
+                                            views_waiting=True)),
     )  # fmt: skip
     with_plan = SupportPlan.objects.current().filter(pupil_id=OuterRef("pk"))
     without = (
@@ -35,6 +42,7 @@ def plan_tiles(user, *, today=None):
         "plans_overdue": counts["overdue"],
         "plans_due_list": due_list.order_by("review_due_on", "pk")[:SHOWN],
         "plans_awaiting_parent": counts["awaiting"],
+        "plans_awaiting_views": counts["awaiting_views"],
         "plans_awaiting_list": plans.awaiting_parent_agreement()
         .select_related("pupil")
         .order_by("created_at", "pk")[:SHOWN],

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from reviews import views
+from reviews import views, worklists
 from reviews.annual_reviews import views as annual_review_views
 from reviews.ehc_plans import views as ehc_plan_views
 
 app_name = "reviews"
 
 urlpatterns = [
+    path("worklist/<slug:which>/", worklists.plan_worklist, name="worklist"),
     path("pupil/<int:pk>/", views.pupil_plans, name="pupil_plans"),
     path("pupil/<int:pk>/panel/", views.pupil_panel, name="pupil_panel"),
     path("pupil/<int:pk>/new/", views.plan_create, name="plan_create"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sendhub import views
+from sendhub.notifications import views as notification_views
 
 app_name = "sendhub"
 
@@ -18,5 +19,17 @@ urlpatterns = [
         "school/people/<int:pk>/roles/<int:membership_pk>/end/",
         views.role_end,
         name="role_end",
+    ),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notification_read_all",
+    ),
+    path(
+        "notifications/settings/",
+        notification_views.notification_settings,
+        name="notification_settings",
     ),
 ]

@@ -149,6 +149,21 @@ def role_offer_kwargs(world, role, in_scope):
     return {"token": token}
 
 
+TASK_HOLDERS = {Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}
+
+
+def notification_kwargs(world, role, in_scope):
+    """A notification of the role's own, or someone else's."""
+    from sendhub.models import Notification
+
+    owner = (
+        world.user(role)
+        if in_scope
+        else world.user(Role.GOVERNOR if role != Role.GOVERNOR else Role.ADMIN)
+    )
+    return {"pk": Notification.objects.create(recipient=owner, title="Waiting", url="/").pk}
+
+
 def other_school_teacher(world):
     return MembershipFactory(school=world.other_school, role=Role.TEACHER).user
 
@@ -351,9 +366,25 @@ ACCESS = {
         data={"decision": "no_further_action", "rationale": "Progress is in line."},
     ),
     "pupils:round_robin_answer": Access(statuses(RAISERS), kwargs=round_robin_kwargs),
-    "pupils:task_done": Access(statuses({Role.SENCO}, ok=302), kwargs=task_kwargs, method="post"),
+    "pupils:task_done": Access(statuses(TASK_HOLDERS, ok=302), kwargs=task_kwargs, method="post"),
     # My tasks: only tasks assigned to me about pupils I can see (tests/pupils/test_tasks.py).
-    "pupils:tasks": Access(statuses({Role.SENCO})),
+    "pupils:tasks": Access(statuses(TASK_HOLDERS)),
+    # The SENCO hands a task on; an invalid choice goes back to the list (302).
+    "pupils:task_reassign": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=task_kwargs, method="post"
+    ),
+    # My notifications and email settings: everyone signed in, only their own.
+    "sendhub:notifications": Access(statuses(set(ALL_ROLES))),
+    "sendhub:notification_open": Access(
+        statuses(set(ALL_ROLES), ok=302), kwargs=notification_kwargs
+    ),
+    "sendhub:notification_read_all": Access(statuses(set(ALL_ROLES), ok=302), method="post"),
+    "sendhub:notification_settings": Access(statuses(set(ALL_ROLES))),
+    # Dashboard worklists: each count as its full list, for the SEN team.
+    "reviews:worklist": Access(
+        statuses(SEN_TEAM), kwargs=lambda world, role, in_scope: {"which": "overdue"}
+    ),
+    "pupils:parent_meetings_due": Access(statuses(SEN_TEAM)),
     "pupils:assessments": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
     # Adding to the full file: the SENCO only; an empty form comes back with its errors.
     "pupils:assessment_add": Access(
@@ -430,6 +461,8 @@ SCOPED_KWARGS |= {provision.group_kwargs, provision.member_kwargs, provision.int
 SCOPED_KWARGS |= {class_kwargs}
 # ...or naming a person, where out of scope is someone known only at another school.
 SCOPED_KWARGS |= {person_kwargs, invited_person_kwargs, role_kwargs}
+# ...or a notification, where out of scope is someone else's.
+SCOPED_KWARGS |= {notification_kwargs}
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import django_filters
+from django.utils import timezone
 
 from pupils import codes
 from pupils.models import Concern
@@ -30,10 +33,16 @@ class ConcernQueueFilter(django_filters.FilterSet):
     raised_by = django_filters.ChoiceFilter(
         choices=RAISED_BY, method="filter_raised_by", empty_label="Anyone", label="Raised by"
     )
+    older_than = django_filters.ChoiceFilter(
+        choices=[("7", "Over a week"), ("14", "Over two weeks"), ("28", "Over four weeks")],
+        method="filter_older_than",
+        empty_label="Any age",
+        label="Age",
+    )
 
     class Meta:
         model = Concern
-        fields = ["status", "year_group", "area", "raised_by"]
+        fields = ["status", "year_group", "area", "raised_by", "older_than"]
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
@@ -54,3 +63,6 @@ class ConcernQueueFilter(django_filters.FilterSet):
     def filter_raised_by(self, queryset, name, value):
         # A parent's worry from the portal is marked raised_by_parent.
         return queryset.filter(raised_by_parent=(value == "parent"))
+
+    def filter_older_than(self, queryset, name, value):
+        return queryset.filter(raised_at__lt=timezone.now() - timedelta(days=int(value)))

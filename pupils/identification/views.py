@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +37,7 @@ from sendhub.models import AccessLog
 # The concern form lists at most this many matches, and this many recent pupils.
 SEARCH_RESULTS = 10
 RECENT_PUPILS = 5
+QUEUE_PAGE_SIZE = 50
 
 
 def _concern(request, pk):
@@ -118,10 +120,22 @@ def concern_queue(request):
     queue_filter = ConcernQueueFilter(
         request.GET, queryset=Concern.objects.visible_to(request.user).for_queue()
     )
+    page = Paginator(queue_filter.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     template_name = "pupils/concern_queue.html"
     if request.htmx:
         template_name += "#results"
-    return render(request, template_name, {"filter": queue_filter, "concerns": queue_filter.qs})
+    return render(
+        request,
+        template_name,
+        {
+            "filter": queue_filter,
+            "concerns": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @require_GET

@@ -2,9 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +20,7 @@ from pupils.models import (
 )
 from pupils.register.services import record_register_change
 from sendhub.models import Membership
+from sendhub.notifications.services import notify
 from sendhub.roles import Role
 
 # Days allowed for each follow-up task.
@@ -47,22 +46,14 @@ def sencos_of(school):
 
 
 def notify_sencos(concern, *, request=None):
-    """Email the school's SENCO(s) that a concern was raised (no pupil's name in the email)."""
-    recipients = [user.email for user in sencos_of(concern.pupil.school) if user.email]
-    if not recipients:
-        return 0
-    path = reverse("pupils:concern_detail", args=[concern.pk])
-    link = request.build_absolute_uri(path) if request is not None else path
-    # A parent's name would identify the child, so the email says only "a parent".
+    """Tell the school's SENCO(s) a concern arrived; the title never names the pupil."""
+    # A parent's name would identify the child, so the notification says only "a parent".
     raiser = "A parent" if concern.raised_by_parent else concern.raised_by
-    return send_mail(
-        subject="SENDhub: a new concern to triage",
-        message=(
-            f"{raiser} raised a concern about a pupil in year "
-            f"{concern.pupil.year_group}.\n\nOpen it in SENDhub: {link}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
+    return notify(
+        sencos_of(concern.pupil.school),
+        title=f"{raiser} raised a concern about a pupil in year {concern.pupil.year_group}",
+        url=reverse("pupils:concern_detail", args=[concern.pk]),
+        school=concern.pupil.school,
     )
 
 
@@ -91,6 +82,13 @@ def send_round_robin(*, concern, sent_by):
         for teacher, subjects in teachers_of(concern.pupil).items()
         if teacher.pk not in already
     ]
+    for request in created:
+        notify(
+            [request.teacher],
+            title="A question about a pupil you teach is waiting for your answer",
+            url=reverse("pupils:round_robin_answer", args=[request.pk]),
+            school=concern.pupil.school,
+        )
     if concern.status == Concern.Status.NEW:
         concern.status = Concern.Status.AWAITING_EVIDENCE
         concern.save(update_fields=["status"])
@@ -167,13 +165,15 @@ def decide_concern(
     concern._change_reason = f"Decision: {concern.get_decision_display()}"
     concern.save()
 
-    def task(title, days):
+    def task(title, days, kind=Task.Kind.OTHER, url=""):
         return Task(
             school_id=pupil.school_id,
             pupil=pupil,
             concern=concern,
             assigned_to=decided_by,
             title=title,
+            kind=kind,
+            url=url,
             due_on=today + timedelta(days=days),
         )
 
@@ -203,7 +203,14 @@ def decide_concern(
                 )
             )
         else:
-            tasks.append(task(f"Tell {name}'s teachers about the support", TELL_STAFF_DAYS))
+            tasks.append(
+                task(
+                    f"Tell {name}'s teachers about the support",
+                    TELL_STAFF_DAYS,
+                    Task.Kind.TELL_STAFF,
+                    reverse("pupils:passport", args=[pupil.pk]),
+                )
+            )
     elif decision in REGISTER_DECISIONS:
         record_register_change(
             pupil=pupil,
@@ -217,13 +224,39 @@ def decide_concern(
             source=RegisterEntry.Source.CONCERN,
             parent_informed=parent_informed,
         )
-        tasks.append(task(f"Draft a support plan for {name}", PLAN_DRAFT_DAYS))
-        tasks.append(task(f"Tell {name}'s teachers about the support", TELL_STAFF_DAYS))
+        tasks.append(
+            task(
+                f"Draft a support plan for {name}",
+                PLAN_DRAFT_DAYS,
+                Task.Kind.DRAFT_PLAN,
+                # Looked up by name: plans belong to a higher app.
+                reverse("reviews:plan_create", args=[pupil.pk]),
+            )
+        )
+        tasks.append(
+            task(
+                f"Tell {name}'s teachers about the support",
+                TELL_STAFF_DAYS,
+                Task.Kind.TELL_STAFF,
+                reverse("pupils:passport", args=[pupil.pk]),
+            )
+        )
         if not parent_informed:
-            tasks.append(task(f"Tell {name}'s parents and record how", TELL_PARENTS_DAYS))
+            tasks.append(
+                task(
+                    f"Tell {name}'s parents and record how",
+                    TELL_PARENTS_DAYS,
+                    Task.Kind.TELL_PARENTS,
+                    reverse("pupils:parent_informed", args=[pupil.pk]),
+                )
+            )
         if decision == Concern.Decision.EHC_REQUEST:
             tasks.append(
-                task(f"Send the EHC needs assessment request for {name}", EHC_REQUEST_DAYS)
+                task(
+                    f"Send the EHC needs assessment request for {name}",
+                    EHC_REQUEST_DAYS,
+                    Task.Kind.EHC_REQUEST,
+                )
             )
     elif decision == Concern.Decision.MONITOR and pupil.sen_stage == SenStage.NONE:
         record_register_change(
@@ -244,6 +277,13 @@ def decide_concern(
             requested_on=today,
             requested_by=decided_by,
         )
-        tasks.append(task(f"Send the referral for {name} to {service}", SEND_REFERRAL_DAYS))
+        tasks.append(
+            task(
+                f"Send the referral for {name} to {service}",
+                SEND_REFERRAL_DAYS,
+                Task.Kind.REFERRAL,
+                reverse("pupils:referrals", args=[pupil.pk]),
+            )
+        )
     Task.objects.bulk_create(tasks)
     return concern

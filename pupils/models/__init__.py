@@ -63,6 +63,8 @@ from pupils.models.relationships import (  # noqa: F401
     SupportAssignmentQuerySet,
     TeachingGroup,
     TeachingGroupQuerySet,
+    parents_of,
+    staff_who_teach,
 )
 from pupils.models.tasks import (  # noqa: F401
     Task,

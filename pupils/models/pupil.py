@@ -4,7 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -333,6 +333,27 @@ class PupilQuerySet(models.QuerySet):
             .prefetch_related(models.Prefetch("needs", queryset=PupilNeed.objects.order_by("rank")))
             .with_passport_unread_by(user)
             .order_by(on_register, "last_name", "first_name", "pk")
+        )
+
+    def with_plan_summary(self):
+        """
+        Annotate plan_status (the latest plan not yet reviewed), plan_review_due_on and
+        plan_layer (the plan in force), as subqueries: no query per row.
+        """
+        # Plans belong to a higher app, so the model is looked up by name at call time.
+        from django.apps import apps
+
+        plans = apps.get_model("reviews", "SupportPlan").objects.filter(pupil_id=OuterRef("pk"))
+        latest = plans.filter(status__in=["draft", "agreed", "active"]).order_by(
+            "-cycle", "-version", "-pk"
+        )
+        in_force = plans.filter(status__in=["agreed", "active"]).order_by(
+            "-cycle", "-version", "-pk"
+        )
+        return self.annotate(
+            plan_status=Subquery(latest.values("status")[:1]),
+            plan_review_due_on=Subquery(in_force.values("review_due_on")[:1]),
+            plan_layer=Subquery(in_force.values("layer")[:1]),
         )
 
     def for_register(self):

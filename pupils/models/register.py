@@ -226,6 +226,15 @@ class ParentInformed(models.Model):
             f"Parent of {self.pupil} informed by {self.get_method_display()} on {self.informed_on}"
         )
 
+    def save(self, *args, **kwargs):
+        """Recording that parents were told closes any open task to tell them."""
+        created = self._state.adding
+        super().save(*args, **kwargs)
+        if created:
+            from pupils.models.tasks import Task
+
+            Task.objects.close(kind=Task.Kind.TELL_PARENTS, pupil=self.pupil)
+
 
 class MedicalConditionQuerySet(PupilRecordQuerySet):
     def current(self):

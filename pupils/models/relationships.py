@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from pupils import codes
 from pupils.models.pupil import Pupil, PupilRecordQuerySet
-from sendhub.models import School
+from sendhub.models import School, User
 
 
 class TeachingGroupQuerySet(models.QuerySet):
@@ -208,3 +208,20 @@ class ParentLink(models.Model):
 
     def __str__(self):
         return f"{self.parent} ({self.get_relationship_display()}) of {self.pupil}"
+
+
+def staff_who_teach(pupil):
+    """Teachers and support staff of the pupil's classes, and staff supporting them now."""
+    groups = TeachingGroup.objects.filter(pupils=pupil, school_id=pupil.school_id)
+    supporting = SupportAssignment.objects.current().filter(pupil=pupil).values("staff_id")
+    return list(
+        User.objects.filter(
+            Q(teaching_groups__in=groups) | Q(supported_groups__in=groups) | Q(pk__in=supporting)
+        ).distinct()
+    )
+
+
+def parents_of(pupil):
+    """The parents linked to the pupil now."""
+    links = ParentLink.objects.current().filter(pupil=pupil).values("parent_id")
+    return list(User.objects.filter(pk__in=links))

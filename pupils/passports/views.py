@@ -6,9 +6,11 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import F
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,9 +22,11 @@ from pupils.models import (
     Pupil,
     PupilVoiceMethod,
     ReadReceipt,
+    staff_who_teach,
 )
 from pupils.passports.forms import OnePageProfileForm, ParentMeetingForm, PassportForm
 from pupils.passports.targets import targets_for
+from sendhub.notifications.services import notify
 from sendhub.pdf import document_context, pdf_response, render_pdf
 
 
@@ -109,7 +113,16 @@ def passport_edit(request, pk):
             passport.confirm(by=request.user, on=form.cleaned_data["captured_on"])
             messages.info(request, "Nothing had changed, so the passport is marked as confirmed.")
         else:
-            version = Passport.save_version(pupil=pupil, by=request.user, **form.version_content())
+            with transaction.atomic():
+                version = Passport.save_version(
+                    pupil=pupil, by=request.user, **form.version_content()
+                )
+                notify(
+                    [person for person in staff_who_teach(pupil) if person != request.user],
+                    title="The passport of a pupil you teach has changed",
+                    url=reverse("pupils:passport", args=[pupil.pk]),
+                    school=pupil.school,
+                )
             messages.success(request, f"Passport saved as version {version.number}.")
         return redirect("pupils:passport", pk=pupil.pk)
     return render(

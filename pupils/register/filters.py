@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 
 from pupils import codes
 from pupils.models import Pupil, RegisterEntry, TeachingGroup
@@ -35,6 +35,13 @@ SORTS = {
     "-stage": ("-sen_stage", "last_name", "first_name", "pk"),
     "since": ("sen_since", "last_name", "pk"),
     "-since": ("-sen_since", "last_name", "pk"),
+    # From the pupil's plans (Pupil.objects.with_plan_summary); no plan sorts last.
+    "review": (F("plan_review_due_on").asc(nulls_last=True), "last_name", "pk"),
+    "-review": (F("plan_review_due_on").desc(nulls_last=True), "last_name", "pk"),
+    "plan": (F("plan_status").asc(nulls_last=True), "last_name", "pk"),
+    "-plan": (F("plan_status").desc(nulls_last=True), "last_name", "pk"),
+    "layer": (F("plan_layer").asc(nulls_last=True), "last_name", "pk"),
+    "-layer": (F("plan_layer").desc(nulls_last=True), "last_name", "pk"),
 }
 
 
@@ -119,6 +126,7 @@ class RegisterFilter(django_filters.FilterSet):
                 data.get("removed_from"), data.get("removed_to")
             )
             qs = qs.filter(pk__in=leaves.values("pupil_id"))
+        qs = qs.with_plan_summary()
         return qs.order_by(*SORTS.get(data.get("sort") or "name", SORTS["name"]))
 
     def filter_noop(self, queryset, name, value):

@@ -62,6 +62,13 @@ class SupportPlanQuerySet(PupilRecordQuerySet):
         """Draft plans the parents have not yet agreed (no response, a question or disagreement)."""
         return self.drafts().exclude(Exists(PlanAgreement.objects.parent_agreed(OuterRef("pk"))))
 
+    def awaiting_views(self):
+        """Plans not yet reviewed with someone's views asked for and not yet received."""
+        asked = ReviewView.objects.filter(
+            plan=OuterRef("pk"), asked_on__isnull=False, received_on__isnull=True
+        )
+        return self.open().filter(Exists(asked))
+
     def for_list(self):
         return self.select_related("pupil", "created_by").order_by("-cycle", "-version")
 
@@ -77,6 +84,10 @@ class SupportPlanQuerySet(PupilRecordQuerySet):
             )
             .order_by("-cycle", "-version")
         )
+
+    def for_worklist(self):
+        """A dashboard worklist: each plan with its pupil and form, one query."""
+        return self.select_related("pupil__form")
 
     def for_detail(self):
         """What the plan page shows: targets, strategies, agreements, views and its review."""

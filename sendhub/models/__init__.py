@@ -32,3 +32,4 @@ from sendhub.models.schools import (  # noqa: F401
     Layer,
     School,
 )
+from sendhub.notifications.models import EmailChoice, Notification  # noqa: F401

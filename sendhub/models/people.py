@@ -2,7 +2,10 @@
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Q
 from django.utils.functional import cached_property
+
+from sendhub.notifications.models import EmailChoice
 
 
 class UserQuerySet(models.QuerySet):
@@ -57,6 +60,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    notification_email = models.CharField(
+        max_length=10, choices=EmailChoice.choices, default=EmailChoice.EACH
+    )
 
     objects = UserManager()
 
@@ -65,6 +71,12 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(notification_email__in=EmailChoice.values),
+                name="user_notification_email_valid",
+            )
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email

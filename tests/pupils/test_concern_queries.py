@@ -191,3 +191,24 @@ def test_referral_report_download_is_fixed(client, world):
         referral_kwargs(world, Role.SENCO, True)
         referral_kwargs(world, Role.SENCO, False)
     assert count_queries(client, url) == small
+
+
+def test_queue_filters_by_age_and_pages(client, world):
+    """The dashboard's concerns count opens here: oldest first, filterable by age, paginated."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pupils.identification.views import QUEUE_PAGE_SIZE
+    from pupils.models import Concern
+    from tests.pupils.concern_data import raise_concern
+
+    old = raise_concern(world.taught, world.user(Role.TEACHER))
+    Concern.objects.filter(pk=old.pk).update(raised_at=timezone.now() - timedelta(days=20))
+    for _ in range(QUEUE_PAGE_SIZE):
+        raise_concern(world.untaught, world.user(Role.SENCO))
+    client.force_login(world.user(Role.SENCO))
+    page = client.get(reverse("pupils:concern_queue")).content.decode()
+    assert "page=2" in page
+    aged = client.get(reverse("pupils:concern_queue"), {"older_than": "14"})
+    assert [c.pk for c in aged.context["concerns"]] == [old.pk]

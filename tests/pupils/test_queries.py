@@ -44,6 +44,8 @@ def add_pupils(world, count, *, start=0):
         )  # fmt: skip
         if index % 3 == 0:
             issue_plan(pupil, senco, on=date(2025, 9, 1))
+        elif index % 3 == 1:  # a support plan in force: the register's plan columns fill
+            make_plan(pupil, senco, status="active")
 
 
 @pytest.mark.parametrize(
@@ -52,6 +54,8 @@ def add_pupils(world, count, *, start=0):
         ("pupils:register", {}, {}),
         ("pupils:register", {"need": "SLCN", "sort": "-since"}, {}),
         ("pupils:register", {"flags": "fsm"}, {"HTTP_HX_REQUEST": "true"}),
+        ("pupils:register", {"sort": "review"}, {}),
+        ("pupils:register", {"sort": "-layer"}, {}),
         ("pupils:census", {"date": "2025-10-02"}, {}),
         ("pupils:movement", {}, {}),
     ],

@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -156,3 +158,65 @@ def test_done_tasks_page_links_keep_the_done_tab(senco_client, world):
     second = senco_client.get(reverse("pupils:tasks"), {"show": "done", "page": 2})
     assert len(second.context["page"].object_list) == 1
     assert 'href="?show=done&amp;page=1"' in second.content.decode()
+
+
+def test_senco_hands_a_task_on_keeping_history_and_telling_them(
+    senco_client, world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from sendhub.models import Notification
+
+    task = make_task(world, world.taught)
+    teacher = world.user(Role.TEACHER)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = senco_client.post(
+            reverse("pupils:task_reassign", args=[task.pk]), {"assigned_to": teacher.pk}
+        )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.assigned_to == teacher
+    assert task.history.count() == 2
+    assert task.history.first().history_change_reason.startswith("Reassigned by")
+    assert Notification.objects.get(recipient=teacher).url == reverse("pupils:tasks")
+    assert "Taught" not in mail.outbox[0].body
+    # The teacher now sees it on their own list.
+    senco_client.force_login(teacher)
+    assert "Draft a support plan" in senco_client.get(reverse("pupils:tasks")).content.decode()
+
+
+def test_a_task_cannot_go_to_someone_at_another_school(senco_client, world):
+    from tests.factories import MembershipFactory
+
+    task = make_task(world, world.taught)
+    elsewhere = MembershipFactory(school=world.other_school, role=Role.TEACHER).user
+    senco_client.post(
+        reverse("pupils:task_reassign", args=[task.pk]), {"assigned_to": elsewhere.pk}
+    )
+    task.refresh_from_db()
+    assert task.assigned_to == world.user(Role.SENCO)
+
+
+def test_overdue_and_school_views_of_tasks(senco_client, world):
+    make_task(world, world.taught, title="Late one", due_in=-2)
+    make_task(world, world.taught, title="Not yet", due_in=3)
+    make_task(world, world.taught, user=world.user(Role.TEACHER), title="Teacher's")
+    html = senco_client.get(reverse("pupils:tasks") + "?show=overdue").content.decode()
+    assert "Late one" in html and "Not yet" not in html
+    html = senco_client.get(reverse("pupils:tasks") + "?whose=school").content.decode()
+    assert "Teacher&#x27;s" in html
+
+
+@pytest.mark.parametrize("whose", ["mine", "school"])
+def test_task_list_queries_are_flat(senco_client, world, whose):
+    url = reverse("pupils:tasks") + f"?whose={whose}"
+    counts = []
+    for rows in (1, 10):
+        Task.objects.all().delete()
+        for i in range(rows):
+            make_task(world, world.taught, title=f"Task {i}")
+        senco_client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            senco_client.get(url)
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

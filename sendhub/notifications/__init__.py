@@ -1,0 +1,1 @@
+"""In-app notifications and the emails that say something is waiting (sendhub.notify)."""

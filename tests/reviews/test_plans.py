@@ -531,6 +531,28 @@ def test_library_search_filters_by_area_and_layer_and_htmx_gets_the_results(senc
     assert "Visual timetable" not in html
 
 
+def test_library_search_matches_whole_words(senco_client, world):
+    for title, text in [
+        ("Reading ruler", "A coloured overlay strip to keep the place."),
+        ("Paired work", "Paired reading with an older pupil, ten minutes daily."),
+        ("Needle skills", "Threading beads to build fine motor control."),
+        ("Book bands", "Readings chosen at the right level."),
+    ]:
+        Strategy.objects.create(
+            school=world.school, broad_area="CL", layer="targeted", title=title, text=text
+        )
+    mine = Strategy.objects.filter(school=world.school)
+    titles = sorted(s.title for s in mine.matching(text="reading"))
+    assert titles == ["Paired work", "Reading ruler"]
+    assert sorted(s.title for s in mine.matching(text="READING")) == titles
+    assert [s.title for s in mine.matching(text="paired   reading")] == ["Paired work"]
+    assert [s.title for s in mine.matching(text="threading")] == ["Needle skills"]
+    assert not mine.matching(text="read").exists()
+    assert not mine.matching(text="(reading").exists()  # punctuation is text, not a pattern
+    html = senco_client.get(reverse("provision:strategy_list"), {"q": "reading"}).content.decode()
+    assert "Reading ruler" in html and "Needle skills" not in html
+
+
 def test_senco_adds_a_library_strategy_to_a_draft(senco_client, world):
     plan = make_plan(world.taught, world.user(Role.SENCO))
     strategy = Strategy.objects.get(title="Give thinking time")

@@ -1,4 +1,4 @@
-# SENDhub: `make run` for the demo on SQLite, `make test` for the whole suite.
+# SENDhub: `make run` for the demo on SQLite (`make run PORT=8123` for another port), `make test` for the whole suite.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,9 +10,12 @@ PORT ?= 8000
 .PHONY: run test install lint format migrations-check check-deploy clean
 
 $(STAMP): pyproject.toml
+	@echo "Setting up $(VENV): creating it if missing, then installing SENDhub and its tools (a few minutes the first time)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	@echo "Installing SENDhub and its dependencies; pip prints each package as it goes"
+	$(PY) -m pip install --progress-bar on -e ".[dev]"
+	@echo "Installed; the next make run skips this step until pyproject.toml changes"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -61,11 +61,7 @@ urlpatterns += [
     path("concerns/mine/", concern_views.concern_mine, name="concern_mine"),
     path("concerns/<int:pk>/", concern_views.concern_detail, name="concern_detail"),
     path("concerns/<int:pk>/status/", concern_views.concern_status, name="concern_status"),
-    path(
-        "concerns/<int:pk>/evidence/<str:source>/",
-        concern_views.concern_evidence,
-        name="concern_evidence",
-    ),
+    path("concerns/<int:pk>/evidence/", concern_views.concern_evidence, name="concern_evidence"),
     path(
         "concerns/<int:pk>/round-robin/",
         concern_views.concern_round_robin,

@@ -59,10 +59,34 @@ class SupportPlanForm(forms.ModelForm):
 
 
 class PlanTargetForm(forms.ModelForm):
+    """One target row. An extra row is optional as a whole: left blank it is skipped,
+    but once anything is typed in it, every part of the target is needed."""
+
     class Meta:
         model = PlanTarget
         fields = ["outcome", "success_criteria", "baseline", "owner"]
         widgets = {"success_criteria": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needed_once_used = []
+        if self.empty_permitted:
+            self.needed_once_used = [name for name, f in self.fields.items() if f.required]
+            for name in self.needed_once_used:
+                self.fields[name].required = False  # no "required" mark on an optional row
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("DELETE"):
+            for name in self.needed_once_used:
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(
+                        name,
+                        forms.ValidationError(
+                            self.fields[name].error_messages["required"], code="required"
+                        ),
+                    )
+        return data
 
 
 def target_formset(data=None, *, instance, blank_rows=0):
@@ -170,6 +194,12 @@ class AgreementForm(forms.Form):
         required=False,
         help_text="For example: at the plan meeting, by phone, with symbols (for the pupil).",
     )
+
+    def __init__(self, *args, parties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parties is not None:
+            # Offer only the parties whose agreement is still to record.
+            self.fields["party"].choices = [(party.value, party.label) for party in parties]
 
     def clean_agreed_on(self):
         agreed_on = self.cleaned_data["agreed_on"]

@@ -268,8 +268,8 @@ def close_review(
     plan = SupportPlan.objects.select_for_update().select_related("pupil__school").get(pk=plan.pk)
     targets = list(plan.targets.order_by("order", "pk"))
     errors = {}
-    if not plan.is_current:
-        errors["__all__"] = "Only an agreed or active plan can be reviewed."
+    if not plan.is_active:
+        errors["__all__"] = "Only a plan that has been put in place can be reviewed."
     if held_on > today:
         errors["held_on"] = "A review is recorded once it has been held: choose today or earlier."
     missing = [t.outcome for t in targets if t.pk not in progress]

@@ -159,6 +159,7 @@ def plan_detail(request, pk):
             user=request.user, pupil=pupil, document=ReadReceipt.Document.PLAN, version=plan.pk
         )
     review = getattr(plan, "review", None)
+    to_agree = plan.parties_yet_to_agree()
     return render(
         request,
         "reviews/plan_detail.html",
@@ -167,8 +168,8 @@ def plan_detail(request, pk):
             "pupil": pupil,
             "responses": plan.responses_by_party(),
             "not_agreed": services.not_agreed_message(plan) if plan.is_draft else "",
-            "agreement_form": AgreementForm() if plan.is_draft else None,
-            "activate_form": ActivateForm() if plan.status in ACTIVATABLE else None,
+            "agreement_form": AgreementForm(parties=to_agree) if to_agree else None,
+            "activate_form": ActivateForm() if plan.is_ready_to_put_in_place() else None,
             "views": plan.views_by_party(),
             "review": review,
             "next_plan": plan.next_cycle_plan() if review else None,
@@ -362,7 +363,7 @@ def plan_views(request, pk):
 @permission_required("reviews.manage_plans", raise_exception=True)
 def plan_review(request, pk):
     """Record the review: progress per target, the decision; the next cycle opens from it."""
-    plan = _plan(request, pk, _plans(request).current())
+    plan = _plan(request, pk, _plans(request).active())
     targets = plan.targets.order_by("order", "pk")
     form = ReviewForm(_posted(request), targets=targets, initial={"held_on": date.today()})
     if request.method == "POST" and form.is_valid():

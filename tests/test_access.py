@@ -19,7 +19,6 @@ from tests.factories import MembershipFactory, TeachingGroupFactory
 from tests.provision import provision_data as provision
 from tests.pupils.concern_data import (
     concern_kwargs,
-    evidence_kwargs,
     referral_kwargs,
     round_robin_kwargs,
     task_kwargs,
@@ -335,9 +334,9 @@ ACCESS = {
     ),
     "pupils:concern_evidence": Access(
         statuses({Role.SENCO}, ok=302),
-        kwargs=evidence_kwargs,
+        kwargs=concern_kwargs,
         method="post",
-        data={"observation-status": "in", "observation-note": "Seen in English"},
+        data={"observation-in": "on", "observation-note": "Seen in English"},
     ),
     "pupils:concern_round_robin": Access(
         statuses({Role.SENCO}, ok=302), kwargs=concern_kwargs, method="post"
@@ -454,7 +453,7 @@ SCOPED_KWARGS = {pupil_kwargs, document_kwargs, version_kwargs}
 SCOPED_KWARGS |= {draft_plan_kwargs, agreed_plan_kwargs, active_plan_kwargs}
 SCOPED_KWARGS |= {reviewed_plan_kwargs, ehc_plan_kwargs}
 SCOPED_KWARGS |= {plan_pupil_kwargs, open_review_kwargs, feed_kwargs}
-SCOPED_KWARGS |= {concern_kwargs, evidence_kwargs, round_robin_kwargs, referral_kwargs, task_kwargs}
+SCOPED_KWARGS |= {concern_kwargs, round_robin_kwargs, referral_kwargs, task_kwargs}
 SCOPED_KWARGS |= {parent_link_kwargs, support_kwargs, group_kwargs}
 # Provision
 SCOPED_KWARGS |= {provision.group_kwargs, provision.member_kwargs, provision.intervention_kwargs}

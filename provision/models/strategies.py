@@ -4,12 +4,13 @@ that every school shares and each school's own (no pupil data).
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from pupils.codes import BroadArea
 from sendhub.models import Layer
+from sendhub.search import whole_words_pattern
 
 
 class StrategyQuerySet(models.QuerySet):
@@ -18,10 +19,12 @@ class StrategyQuerySet(models.QuerySet):
         return self.filter(Q(school__isnull=True) | Q(school=school))
 
     def matching(self, *, text="", area="", layer=""):
-        """Strategies whose title or wording holds `text`, in an area and layer if given."""
+        """Strategies whose title or wording holds `text` as whole words ("reading" finds
+        "paired reading", not "threading"), in an area and layer if given."""
         qs = self
-        if text:
-            qs = qs.filter(Q(title__icontains=text) | Q(text__icontains=text))
+        if text.strip():
+            pattern = whole_words_pattern(text, vendor=connections[self.db].vendor)
+            qs = qs.filter(Q(title__iregex=pattern) | Q(text__iregex=pattern))
         if area:
             qs = qs.filter(broad_area=area)
         if layer:

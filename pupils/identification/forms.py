@@ -3,12 +3,15 @@
 from datetime import date
 
 from django import forms
+from django.db import transaction
+from django.utils import timezone
 
 from pupils import codes
 from pupils.models import (
     Concern,
     ConcernEvidence,
     ConcernView,
+    EvidenceSource,
     ObservationNote,
     ParentInformed,
     Pupil,
@@ -194,10 +197,120 @@ class ConcernStatusForm(forms.Form):
     )
 
 
-class EvidenceForm(forms.ModelForm):
-    class Meta:
-        model = ConcernEvidence
-        fields = ["status", "note"]
+def _day(when):
+    return f"{when.day} {when:%b %Y}"
+
+
+def evidence_on_record(concern, *, views, round_robin, observations, assessments):
+    """Checklist sources already evidenced by records on the concern, each with what shows it."""
+    on_record = {}
+    for whose, source in [
+        (ConcernView.Whose.PARENT, EvidenceSource.PARENT_VIEWS),
+        (ConcernView.Whose.PUPIL, EvidenceSource.PUPIL_VIEWS),
+    ]:
+        dates = [view.gathered_on for view in views if view.whose == whose]
+        if dates:
+            on_record[source] = f"Views recorded {_day(max(dates))}"
+    answered = sum(1 for asked in round_robin if hasattr(asked, "response"))
+    if round_robin and answered == len(round_robin):
+        on_record[EvidenceSource.ROUND_ROBIN] = f"All {answered} teachers have answered"
+    if observations:
+        latest = max(note.observed_on for note in observations)
+        on_record[EvidenceSource.OBSERVATION] = f"Observation recorded {_day(latest)}"
+    since = timezone.localdate(concern.raised_at)
+    recent = [result for result in assessments if result.taken_on >= since]
+    if recent:
+        latest = max(recent, key=lambda result: result.taken_on)
+        on_record[EvidenceSource.ASSESSMENTS] = f"{latest.instrument} on {_day(latest.taken_on)}"
+    return on_record
+
+
+def evidence_still_to_come(*, round_robin):
+    """Sources partly in: round robin answers still awaited, for the checklist's hints."""
+    answered = sum(1 for asked in round_robin if hasattr(asked, "response"))
+    if round_robin and answered < len(round_robin):
+        return {EvidenceSource.ROUND_ROBIN: f"{answered} of {len(round_robin)} teachers answered"}
+    return {}
+
+
+class EvidenceChecklistForm(forms.Form):
+    """The whole evidence checklist in one form: a tick and a note for every source."""
+
+    def __init__(self, *args, concern, rows, on_record, hints=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.concern, self.rows, self.on_record = concern, rows, on_record
+        self.hints = on_record | (hints or {})
+        note_length = ConcernEvidence._meta.get_field("note").max_length
+        for source in EvidenceSource:
+            row = rows.get(source.value)
+            self.fields[f"{source.value}-in"] = forms.BooleanField(
+                required=False,
+                label=source.label,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                initial=source.value in on_record
+                or (row is not None and row.status == ConcernEvidence.Status.IN),
+            )
+            self.fields[f"{source.value}-note"] = forms.CharField(
+                required=False,
+                max_length=note_length,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                label=f"Note on {source.label[0].lower()}{source.label[1:]}",
+                initial=row.note if row else "",
+            )
+
+    def ticked_count(self):
+        """How many sources are in, as saved or as shown by records on the concern."""
+        return sum(1 for source in EvidenceSource if self.fields[f"{source.value}-in"].initial)
+
+    def items(self):
+        """One entry per source, in checklist order, for the template."""
+        for source in EvidenceSource:
+            row = self.rows.get(source.value)
+            tick, note = self[f"{source.value}-in"], self[f"{source.value}-note"]
+            if source.value in self.hints:
+                tick.field.widget.attrs["aria-describedby"] = f"{tick.auto_id}-hint"
+            if note.errors:
+                note.field.widget.attrs.update(
+                    {
+                        "class": "form-control form-control-sm is-invalid",
+                        "aria-invalid": "true",
+                        "aria-describedby": f"{note.auto_id}-error",
+                    }
+                )
+            yield {
+                "source": source,
+                "row": row,
+                "tick": tick,
+                "note": note,
+                "hint": self.hints.get(source.value, ""),
+                "on_record": source.value in self.on_record,
+            }
+
+    @transaction.atomic
+    def save(self, *, by):
+        """Write every changed source, or none: a failure rolls the whole checklist back."""
+        rows = {row.source: row for row in self.concern.evidence.select_for_update()}
+        changed = []
+        for source in EvidenceSource:
+            status = (
+                ConcernEvidence.Status.IN
+                if self.cleaned_data[f"{source.value}-in"]
+                else ConcernEvidence.Status.MISSING
+            )
+            note = self.cleaned_data[f"{source.value}-note"]
+            row = rows.get(source.value)
+            if row is None and status == ConcernEvidence.Status.MISSING and not note:
+                continue  # untouched and still missing: nothing to record
+            if row is not None and (row.status, row.note) == (status, note):
+                continue
+            row = row or ConcernEvidence(concern=self.concern, source=source.value)
+            row.status, row.note, row.updated_by = status, note, by
+            row.save()
+            changed.append(row)
+        if changed and self.concern.status == Concern.Status.NEW:
+            self.concern.status = Concern.Status.IN_PROGRESS
+            self.concern.save(update_fields=["status"])
+        return changed
 
 
 class RoundRobinForm(forms.ModelForm):

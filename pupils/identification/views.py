@@ -15,16 +15,17 @@ from pupils.identification.forms import (
     ConcernStatusForm,
     ConcernViewForm,
     DecisionForm,
-    EvidenceForm,
+    EvidenceChecklistForm,
     ObservationForm,
     PupilSearchForm,
     RoundRobinForm,
+    evidence_on_record,
+    evidence_still_to_come,
 )
 from pupils.identification.workflow import decide_concern, notify_sencos, send_round_robin
 from pupils.models import (
     AssessmentResult,
     Concern,
-    ConcernEvidence,
     EvidenceSource,
     Pupil,
     RecentPupil,
@@ -149,30 +150,43 @@ def concern_detail(request, pk):
     return render(request, "pupils/concern_detail.html", _workspace(request, concern))
 
 
-def _workspace(request, concern, **forms):
-    rows = {row.source: row for row in concern.evidence.select_related("updated_by")}
-    checklist = [
-        {
-            "source": source,
-            "row": rows.get(source.value),
-            "form": forms.get(f"evidence_{source.value}")
-            or EvidenceForm(instance=rows.get(source.value), prefix=source.value),
-        }
-        for source in EvidenceSource
-    ]
+def _recorded(concern):
+    """The records that evidence a concern, fetched once for both the lists and the checklist."""
+    return {
+        "round_robin": list(
+            concern.round_robin.select_related("teacher", "response").order_by(
+                "teacher__last_name", "pk"
+            )
+        ),
+        "observations": list(concern.observations.select_related("observed_by")),
+        "views": list(concern.views.select_related("recorded_by")),
+        "assessments": list(
+            AssessmentResult.objects.filter(pupil=concern.pupil)
+            .for_profile()
+            .select_related("pupil")
+        ),
+    }
+
+
+def _checklist_form(concern, recorded, data=None):
+    return EvidenceChecklistForm(
+        data,
+        concern=concern,
+        rows={row.source: row for row in concern.evidence.select_related("updated_by")},
+        on_record=evidence_on_record(concern, **recorded),
+        hints=evidence_still_to_come(round_robin=recorded["round_robin"]),
+    )
+
+
+def _workspace(request, concern, recorded=None, **forms):
+    recorded = recorded or _recorded(concern)
+    checklist_form = forms.get("checklist_form") or _checklist_form(concern, recorded)
     return {
         "concern": concern,
-        "checklist": checklist,
-        "evidence_in": sum(1 for row in rows.values() if row.status == ConcernEvidence.Status.IN),
+        "checklist_form": checklist_form,
+        "evidence_in": checklist_form.ticked_count(),
         "evidence_total": len(EvidenceSource),
-        "round_robin": concern.round_robin.select_related("teacher", "response").order_by(
-            "teacher__last_name", "pk"
-        ),
-        "observations": concern.observations.select_related("observed_by"),
-        "views": concern.views.select_related("recorded_by"),
-        "assessments": AssessmentResult.objects.filter(pupil=concern.pupil)
-        .for_profile()
-        .select_related("pupil"),
+        **recorded,
         "tasks": concern.tasks.select_related("assigned_to"),
         "referrals": concern.referrals.select_related("service"),
         "status_form": ConcernStatusForm(initial={"status": concern.status}),
@@ -198,28 +212,25 @@ def concern_status(request, pk):
 
 @require_POST
 @permission_required("pupils.triage_concerns", raise_exception=True)
-def concern_evidence(request, pk, source):
-    """Tick an evidence source in or missing, with a note."""
+def concern_evidence(request, pk):
+    """Save the whole evidence checklist at once: every source's tick and note, or nothing."""
     concern = _concern(request, pk)
-    if source not in EvidenceSource.values:
-        raise Http404("Unknown evidence source.")
-    row = concern.evidence.filter(source=source).first() or ConcernEvidence(
-        concern=concern, source=source
-    )
-    form = EvidenceForm(request.POST, instance=row, prefix=source)
+    recorded = _recorded(concern)
+    form = _checklist_form(concern, recorded, data=request.POST)
     if form.is_valid():
-        row = form.save(commit=False)
-        row.updated_by = request.user
-        row.save()
-        if concern.status == Concern.Status.NEW:
-            concern.status = Concern.Status.IN_PROGRESS
-            concern.save(update_fields=["status"])
-        messages.success(request, f"{row.get_source_display()}: {row.get_status_display()}.")
+        changed = form.save(by=request.user)
+        if changed:
+            messages.success(
+                request,
+                f"Evidence checklist saved ({len(changed)} change{'s' if len(changed) != 1 else ''}).",
+            )
+        else:
+            messages.info(request, "Evidence checklist saved; nothing had changed.")
         return redirect(f"{concern.get_absolute_url()}#evidence")
     return render(
         request,
         "pupils/concern_detail.html",
-        _workspace(request, concern, **{f"evidence_{source}": form}),
+        _workspace(request, concern, recorded, checklist_form=form),
         status=400,
     )
 

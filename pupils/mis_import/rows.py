@@ -4,7 +4,7 @@ form, classes, parent contacts and the SEN register change it asks for. A row wi
 error is left out of the import whole.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import Prefetch
@@ -34,9 +34,38 @@ class RowError:
     row: int
     column: str
     message: str
+    upn: str = ""  # the row's pupil, as far as the row says who it is
+    name: str = ""
 
     def as_dict(self):
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "upn": self.upn,
+            "name": self.name,
+        }
+
+    @property
+    def pupil(self):
+        """Who the row is about: "Ava Smith, UPN A123…", or "" when the row does not say."""
+        return ", ".join(
+            part for part in (self.name, f"UPN {self.upn}" if self.upn else "") if part
+        )
+
+
+def row_identity(cells, mapping, column_index):
+    """(UPN, name) as the row's own cells give them, even when they fail their checks."""
+
+    def raw(key):
+        header = mapping.get(key)
+        if header is None or column_index[header] >= len(cells):
+            return ""
+        value = cells[column_index[header]]
+        return "" if is_blank(value) else cell_text(value)
+
+    name = " ".join(part for part in (raw("first_name"), raw("last_name")) if part)
+    return raw("upn").upper(), name
 
 
 @dataclass
@@ -257,6 +286,9 @@ def check_row(number, cells, known):
     current_needs = [n.code for n in pupil.needs.all()] if pupil else []
     if not errors:
         planned.register = _register_target(planned, pupil, mapping, current_needs, errors)
+    if errors:
+        upn, name = row_identity(cells, mapping, known.column_index)
+        errors = [replace(error, upn=upn, name=name) for error in errors]
     return planned, errors, current_needs
 
 

@@ -48,6 +48,10 @@ class SupportPlanQuerySet(PupilRecordQuerySet):
     def drafts(self):
         return self.filter(status=SupportPlan.Status.DRAFT)
 
+    def active(self):
+        """Plans that have been put in place: the only ones that can be reviewed."""
+        return self.filter(status=SupportPlan.Status.ACTIVE)
+
     def due_for_review(self, today, within_days=DUE_SOON_DAYS):
         """Plans in force whose review falls between today and `within_days` from now."""
         return self.current().filter(
@@ -226,6 +230,24 @@ class SupportPlan(models.Model):
     @property
     def is_current(self):
         return self.status in (self.Status.AGREED, self.Status.ACTIVE)
+
+    @property
+    def is_active(self):
+        """Put in place, so running: an agreed plan not yet in place has nothing to review."""
+        return self.status == self.Status.ACTIVE
+
+    def is_ready_to_put_in_place(self):
+        """A draft or agreed plan the class teacher and SENCO have both agreed (prefetched)."""
+        return self.status in (self.Status.DRAFT, self.Status.AGREED) and all(
+            party in self.agreed_parties() for party in PlanAgreement.SCHOOL
+        )
+
+    def parties_yet_to_agree(self):
+        """Parties of a draft whose agreement is not recorded: the ones staff can still record."""
+        if not self.is_draft:
+            return []
+        agreed = self.agreed_parties()
+        return [party for party in PlanAgreement.Party if party not in agreed]
 
     def is_overdue_on(self, day):
         return self.is_current and self.review_due_on < day

@@ -114,3 +114,25 @@ def test_concern_search_works_without_javascript(browser, live_server, world):
     assert Concern.objects.get().pupil == world.taught
     screenshot(page, "concern-no-js-phone")
     context.close()
+
+
+def test_senco_saves_the_evidence_checklist_in_one_go_on_a_phone(page, world):
+    senco = world.user(Role.SENCO)
+    concern = raise_concern(world.taught, senco)
+    page.resize(PHONE)
+    sign_in(page, senco)
+    page.open(f"/pupils/concerns/{concern.pk}/")
+    checklist = page.locator("form.evidence-checklist")
+    checklist.get_by_role("checkbox", name="Other explanation checked: attendance").check()
+    checklist.get_by_role("checkbox", name="SENCO observation").check()
+    checklist.locator("summary", has_text="Note").nth(4).click()  # SENCO observation's note
+    checklist.locator("#id_observation-note").fill("Seen in English and maths")
+    screenshot(page, "concern-checklist-phone")
+    check_accessibility(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the checklist scrolls sideways on a phone"
+    checklist.get_by_role("button", name="Save the checklist").click()
+    page.wait_for_selector("text=Evidence checklist saved")
+    saved = {row.source: row.note for row in concern.evidence.filter(status="in")}
+    assert saved == {"other_attendance": "", "observation": "Seen in English and maths"}
+    assert "2 of 12 in" in page.locator("#evidence-heading").inner_text()

@@ -5,11 +5,15 @@ from datetime import date
 import pytest
 
 from pupils.codes import SenStage
+from pupils.models import Concern
 from pupils.register.services import record_register_change
+from reviews.models import SupportPlan
 from sendhub.roles import Role
 from tests.browser.conftest import PHONE, check_accessibility, screenshot, sign_in
 from tests.factories import PupilFactory
+from tests.pupils.concern_data import raise_concern
 from tests.reviews.ehc_plan_data import issue_plan
+from tests.reviews.plan_data import make_plan
 
 pytestmark = pytest.mark.browser
 
@@ -84,3 +88,42 @@ def test_login_page_is_accessible(page, db):
     page.open("/accounts/login/")
     screenshot(page, "login")
     check_accessibility(page)
+
+
+def test_status_badges_are_readable(page, populated):
+    """Every status badge passes axe's colour-contrast check where it is shown."""
+    senco = populated.user(Role.SENCO)
+    pupil = populated.taught
+    Status = SupportPlan.Status
+    for cycle, status in enumerate([Status.SUPERSEDED, Status.REVIEWED, Status.DRAFT], start=1):
+        make_plan(pupil, senco, status=status, cycle=cycle)
+    plan = make_plan(pupil, senco, status=Status.ACTIVE, cycle=4)
+    for status in [s for s in Concern.Status.values if s != Concern.Status.DECIDED]:
+        raise_concern(PupilFactory(school=populated.school), senco, status=status)
+    sign_in(page, senco)
+    for path, name in [
+        ("/pupils/register/", "register"),
+        (f"/plans/pupil/{pupil.pk}/", "plan-list"),
+        (plan.get_absolute_url(), "plan-page"),
+        ("/pupils/concerns/", "concern-queue"),
+    ]:
+        page.open(path)
+        assert page.locator(".badge").count() > 0, path
+        screenshot(page, f"badges-{name}")
+        result = check_accessibility(page)
+        assert any(rule["id"] == "color-contrast" for rule in result["passes"]), path
+        # axe cannot judge text on a transparent badge and files it as "incomplete".
+        unsure = [
+            node["target"]
+            for rule in result["incomplete"]
+            if rule["id"] == "color-contrast"
+            for node in rule["nodes"]
+            if "badge" in node["html"]
+        ]
+        assert unsure == [], path
+        transparent = page.evaluate(
+            """Array.from(document.querySelectorAll('.badge'))
+                .filter(b => getComputedStyle(b).backgroundColor === 'rgba(0, 0, 0, 0)')
+                .map(b => b.className)"""
+        )
+        assert transparent == [], path

@@ -33,7 +33,9 @@ def test_senco_uploads_checks_and_applies_an_export(page, world, tmp_path):
     assert page.locator("h1").inner_text() == "Check the import"
     errors = page.locator("table.import-errors tbody tr")
     assert errors.count() == 1
-    assert errors.first.inner_text().split("\t")[:2] == ["4", "DOB"]
+    cells = errors.first.locator("td").all_inner_texts()
+    assert [cells[0], cells[2]] == ["4", "DOB"]
+    assert cells[1].split("\n") == ["Mia Clarke", f"UPN {valid_upn(3)}"]  # the row's pupil
     assert "“31/02/2012” is not a date we recognise" in errors.first.inner_text()
     assert not Pupil.objects.filter(upn=valid_upn(1)).exists()  # nothing written yet
     screenshot(page, "import-preview")

@@ -42,10 +42,6 @@ def concern_kwargs(world, role, in_scope):
     return {"pk": raise_concern(pupil, user).pk}
 
 
-def evidence_kwargs(world, role, in_scope):
-    return concern_kwargs(world, role, in_scope) | {"source": "observation"}
-
-
 def round_robin_kwargs(world, role, in_scope):
     """A round robin question to this person, about a pupil in or out of their scope."""
     user = world.user(role)

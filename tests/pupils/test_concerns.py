@@ -1,5 +1,6 @@
 """Identification: concerns, triage, evidence and decisions."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -12,8 +13,12 @@ from django.urls import reverse
 from pupils.codes import SenStage
 from pupils.identification.workflow import decide_concern, send_round_robin
 from pupils.models import (
+    AssessmentInstrument,
+    AssessmentResult,
     Concern,
     ConcernEvidence,
+    ConcernView,
+    EvidenceSource,
     ObservationNote,
     ParentInformed,
     RegisterEntry,
@@ -222,24 +227,184 @@ def test_monitored_concern_comes_back_on_its_look_again_date(client, world):
 # Evidence workspace ----------------------------------------------------------
 
 
-def test_checklist_shows_what_is_in_and_what_is_missing(client, world):
+def checklist(**ticked_and_notes):
+    """A whole checklist POST: every source unticked with no note, except those given."""
+    data = {f"{source}-note": "" for source in EvidenceSource.values}
+    for name, value in ticked_and_notes.items():
+        data[name.replace("__", "-")] = value
+    return data
+
+
+def ticked(html, source):
+    """Whether the checklist's box for this source is ticked."""
+    tag = re.search(rf'<input[^>]*name="{source}-in"[^>]*>', html).group(0)
+    return re.search(r"\schecked[\s>]", tag) is not None
+
+
+def test_checklist_saves_every_source_in_one_post(client, world):
     senco = world.user(Role.SENCO)
     concern = raise_concern(world.taught, senco)
     client.force_login(senco)
-    url = reverse("pupils:concern_evidence", args=[concern.pk, "other_eal"])
-    response = client.post(url, {"other_eal-status": "in", "other_eal-note": "English only"})
+    url = reverse("pupils:concern_evidence", args=[concern.pk])
+    response = client.post(
+        url,
+        checklist(
+            other_eal__in="on",
+            other_eal__note="English only",
+            other_attendance__in="on",
+            work_scrutiny__note="Books asked for",
+        ),
+    )
     assert response.status_code == 302
-    row = ConcernEvidence.objects.get()
-    assert (row.source, row.status, row.updated_by) == ("other_eal", "in", senco)
+    assert response["Location"].endswith("#evidence")
+    rows = {
+        row.source: (row.status, row.note, row.updated_by) for row in ConcernEvidence.objects.all()
+    }
+    assert rows == {
+        "other_eal": ("in", "English only", senco),
+        "other_attendance": ("in", "", senco),
+        "work_scrutiny": ("missing", "Books asked for", senco),
+    }
     concern.refresh_from_db()
     assert concern.status == Concern.Status.IN_PROGRESS
     html = client.get(concern.get_absolute_url()).content.decode()
-    assert "1 of 12 in" in html
-    assert "Other explanation checked: gaps in education" in html
-    assert (
-        client.post(reverse("pupils:concern_evidence", args=[concern.pk, "astrology"])).status_code
-        == 404
+    assert "2 of 12 in" in html
+    assert html.count("Save the checklist") == 1
+    assert 'name="other_eal-in"' in html and 'name="previous_setting-in"' in html
+
+    # Unticking one and ticking another is one more save of the same form.
+    client.post(
+        url, checklist(other_eal__in="on", other_eal__note="English only", other_gaps__in="on")
     )
+    rows = {row.source: row.status for row in ConcernEvidence.objects.all()}
+    assert rows == {
+        "other_eal": "in",
+        "other_attendance": "missing",
+        "other_gaps": "in",
+        "work_scrutiny": "missing",
+    }
+
+
+def test_checklist_with_an_error_saves_nothing_and_marks_the_field(client, world):
+    senco = world.user(Role.SENCO)
+    concern = raise_concern(world.taught, senco)
+    client.force_login(senco)
+    response = client.post(
+        reverse("pupils:concern_evidence", args=[concern.pk]),
+        checklist(other_eal__in="on", observation__in="on", observation__note="x" * 501),
+    )
+    assert response.status_code == 400
+    assert not ConcernEvidence.objects.exists()
+    concern.refresh_from_db()
+    assert concern.status == Concern.Status.NEW
+    html = response.content.decode()
+    assert "nothing has changed" in html
+    assert 'id="id_observation-note-error"' in html
+    assert 'aria-describedby="id_observation-note-error"' in html
+    assert "at most 500 characters" in html
+    assert 'id="id_other_eal-note-error"' not in html
+    # What was typed stays ticked, ready to save again.
+    assert ticked(html, "other_eal") and ticked(html, "observation")
+    assert not ticked(html, "other_gaps")
+
+
+def test_checklist_is_all_or_nothing_when_a_write_fails(client, world, monkeypatch):
+    senco = world.user(Role.SENCO)
+    concern = raise_concern(world.taught, senco)
+    client.force_login(senco)
+    saved = []
+    real_save = ConcernEvidence.save
+
+    def save_then_fail(self, *args, **kwargs):
+        if saved:
+            raise IntegrityError("the second row fails")
+        real_save(self, *args, **kwargs)
+        saved.append(self.source)
+
+    monkeypatch.setattr(ConcernEvidence, "save", save_then_fail)
+    client.raise_request_exception = True
+    with pytest.raises(IntegrityError):
+        client.post(
+            reverse("pupils:concern_evidence", args=[concern.pk]),
+            checklist(other_eal__in="on", other_gaps__in="on"),
+        )
+    assert saved == ["other_eal"]
+    assert not ConcernEvidence.objects.exists()
+    concern.refresh_from_db()
+    assert concern.status == Concern.Status.NEW
+
+
+def test_checklist_ticks_what_the_records_already_show(client, world):
+    senco = world.user(Role.SENCO)
+    concern = raise_concern(world.taught, senco)
+    client.force_login(senco)
+    html = client.get(concern.get_absolute_url()).content.decode()
+    assert "0 of 12 in" in html
+    assert not any(ticked(html, source) for source in EvidenceSource.values)
+
+    ConcernView.objects.create(
+        concern=concern, whose="parent", gathered_on=date.today(), method="phone",
+        summary="Worried about homework.", recorded_by=senco,
+    )  # fmt: skip
+    ObservationNote.objects.create(
+        concern=concern, observed_on=date.today(), setting="English", note="Off task.",
+        observed_by=senco,
+    )  # fmt: skip
+    instrument = AssessmentInstrument.objects.create(
+        school=world.school, name="Reading screener", kind="screening"
+    )
+    AssessmentResult.objects.create(
+        pupil=concern.pupil, instrument=instrument, taken_on=date.today(), assessor="SENCO",
+        standardised_score=82, recorded_by=senco,
+    )  # fmt: skip
+    asked = send_round_robin(concern=concern, sent_by=senco)
+    assert asked
+
+    html = client.get(concern.get_absolute_url()).content.decode()
+    checklist_html = html.split('id="evidence"')[1].split("</form>")[0]
+
+    assert (
+        ticked(html, "parent_views") and ticked(html, "observation") and ticked(html, "assessments")
+    )
+    assert not ticked(html, "pupil_views") and not ticked(html, "round_robin")
+    assert f"0 of {len(asked)} teachers answered" in checklist_html
+    assert "Reading screener on" in checklist_html
+    assert "3 of 12 in" in html
+
+    for request in asked:
+        RoundRobinResponse.objects.create(request=request, level="some")
+    html = client.get(concern.get_absolute_url()).content.decode()
+    checklist_html = html.split('id="evidence"')[1].split("</form>")[0]
+    assert ticked(html, "round_robin")
+    assert f"All {len(asked)} teachers have answered" in checklist_html
+
+    # Saving the form as shown stores the ticked rows.
+    client.post(
+        reverse("pupils:concern_evidence", args=[concern.pk]),
+        checklist(
+            parent_views__in="on", observation__in="on", assessments__in="on", round_robin__in="on"
+        ),
+    )
+    assert set(ConcernEvidence.objects.filter(status="in").values_list("source", flat=True)) == {
+        "parent_views", "observation", "assessments", "round_robin",
+    }  # fmt: skip
+
+
+def test_an_assessment_from_before_the_concern_does_not_tick_the_checklist(client, world):
+    senco = world.user(Role.SENCO)
+    instrument = AssessmentInstrument.objects.create(
+        school=world.school, name="Reading screener", kind="screening"
+    )
+    with time_machine.travel(date.today() - timedelta(days=60)):
+        AssessmentResult.objects.create(
+            pupil=world.taught, instrument=instrument, taken_on=date.today(), assessor="SENCO",
+            standardised_score=82, recorded_by=senco,
+        )  # fmt: skip
+    concern = raise_concern(world.taught, senco)
+    client.force_login(senco)
+    html = client.get(concern.get_absolute_url()).content.decode()
+    assert "0 of 12 in" in html
+    assert "Reading screener on" not in html.split('id="evidence"')[1].split("</form>")[0]
 
 
 def test_round_robin_asks_every_teacher_once_and_collates_answers(client, world):

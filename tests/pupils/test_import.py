@@ -184,6 +184,10 @@ def test_bad_upns_are_rejected_row_by_row_and_the_rest_applied(tmp_path, school)
     assert code == 1
     assert f"Row 3, column “UPN”: The check letter of “{wrong_letter}” is wrong" in out
     assert "Row 4, column “UPN”: A UPN has 13 characters; “A38340121” has 9." in out
+    # Each rejected row names its pupil, as far as the row does, even with a bad UPN.
+    lines = {line.split(",")[0]: line for line in out.splitlines() if line.startswith("Row ")}
+    assert lines["Row 3"].endswith(f"[Pupil: Letter Wrong, UPN {wrong_letter}]")
+    assert lines["Row 4"].endswith("[Pupil: Short Too, UPN A38340121]")
     assert sorted(Pupil.objects.filter(school=school).values_list("last_name", flat=True)) == [
         "Good",
         "Temporary",
@@ -241,6 +245,8 @@ def test_unknown_codes_missing_values_and_bad_dates_are_explained(tmp_path, scho
     assert "Row 3, column “Primary Need”: “Dyslexia” is not a census type-of-need code" in out
     assert "Row 4, column “Primary Need”: SEN status K needs a primary type of need" in out
     assert "Row 5, column “Legal Surname”: Surname is empty." in out
+    surname_line = next(line for line in out.splitlines() if line.startswith("Row 5,"))
+    assert surname_line.endswith(f"[Pupil: Nosurname, UPN {valid_upn(4)}]")
     assert "Row 6, column “DOB”: “31/02/2012” is not a date we recognise." in out
     assert "Row 7, column “DOB”: The date of birth is in the future." in out
     assert "Row 8, column “NC Year”: “Year 15” is not a year group." in out
@@ -490,7 +496,10 @@ def test_upload_check_and_apply_through_the_screens(world, senco_client):
     assert response.status_code == 200
     assert response.context["counts"] == {"rows": 2, "new": 1, "changed": 0, "unchanged": 0,
                                           "rejected": 1, "leaving": 0, "register_changes": 0}  # fmt: skip
-    assert "A UPN has 13 characters; “X12” has 3." in response.content.decode()
+    html = response.content.decode()
+    assert "A UPN has 13 characters; “X12” has 3." in html
+    assert '<th scope="col">Pupil</th>' in html
+    assert "Oliver Brown" in html and "UPN X12" in html
     assert not Pupil.objects.filter(school=world.school, upn=valid_upn(1)).exists()
 
     response = senco_client.post(reverse("pupils:import_apply", args=[batch.pk]))
@@ -502,6 +511,8 @@ def test_upload_check_and_apply_through_the_screens(world, senco_client):
     assert zara.history.first().history_user == world.user(Role.SENCO)
     page = senco_client.get(response.url).content.decode()
     assert "1 row was not imported" in page and "X12" in page
+    assert "Oliver Brown" in page  # stored with the result, so it stays after the file goes
+    assert batch.result["errors"][0]["name"] == "Oliver Brown"
     # Applying twice does nothing more.
     senco_client.post(reverse("pupils:import_apply", args=[batch.pk]))
     assert Pupil.history.filter(upn=valid_upn(1)).count() == 1

@@ -133,6 +133,101 @@ def test_a_plan_needs_one_to_six_targets_and_warns_outside_three_or_four(login, 
     assert SupportPlan.objects.get().targets.count() == 2
 
 
+@time_machine.travel(date(2026, 9, 7))
+def test_only_the_first_target_is_needed_and_blank_rows_are_skipped(login, world):
+    senco_client = login(world.user(Role.SENCO))
+    url = reverse("reviews:plan_create", args=[world.taught.pk])
+    page = senco_client.get(url).content.decode()
+    assert page.count("(optional)") == 3  # rows 2-4 of the 4 offered
+    first_row = page.split("Target 1")[1].split("Target 2")[0]
+    later_rows = page.split("Target 2")[1]
+    assert "asteriskField" in first_row
+    assert "asteriskField" not in later_rows
+
+    one = senco_client.post(url, plan_post(date(2026, 11, 30), targets=1))
+    assert one.status_code == 302
+    assert SupportPlan.objects.get().targets.count() == 1
+
+
+@time_machine.travel(date(2026, 9, 7))
+def test_a_started_extra_target_row_needs_every_part(login, world):
+    senco_client = login(world.user(Role.SENCO))
+    url = reverse("reviews:plan_create", args=[world.taught.pk])
+    data = plan_post(date(2026, 11, 30), targets=1) | {"targets-2-outcome": "Spell 20 words"}
+    response = senco_client.post(url, data)
+    assert response.status_code == 200
+    assert not SupportPlan.objects.exists()
+    errors = response.context["targets"].errors
+    assert errors[1] == {}  # the blank row in between is skipped
+    assert set(errors[2]) == {"success_criteria", "baseline", "owner"}
+
+
+def test_record_the_review_only_on_a_plan_in_place(senco_client, world):
+    senco = world.user(Role.SENCO)
+    for cycle, status in enumerate((Status.DRAFT, Status.AGREED, Status.REVIEWED), start=1):
+        plan = make_plan(world.taught, senco, status=status, cycle=cycle)
+        html = senco_client.get(plan.get_absolute_url()).content.decode()
+        assert "Record the review" not in html, status
+        review_url = reverse("reviews:plan_review", args=[plan.pk])
+        assert senco_client.get(review_url).status_code == 404, status
+        SupportPlan.objects.filter(pk=plan.pk).update(status=Status.SUPERSEDED)
+    active = make_plan(world.taught, senco, status=Status.ACTIVE, cycle=4)
+    assert "Record the review" in senco_client.get(active.get_absolute_url()).content.decode()
+    assert senco_client.get(reverse("reviews:plan_review", args=[active.pk])).status_code == 200
+
+
+def test_an_agreed_plan_not_in_place_cannot_be_reviewed(world):
+    senco = world.user(Role.SENCO)
+    plan = make_plan(world.taught, senco, status=Status.AGREED, targets=1)
+    with pytest.raises(ValidationError, match="put in place"):
+        services.close_review(
+            plan=plan, held_on=date.today(), decision="continue", summary="Too soon.",
+            progress={t.pk: ("met", "e") for t in plan.targets.all()}, recorded_by=senco,
+        )  # fmt: skip
+
+
+def test_agreement_and_put_in_place_buttons_follow_the_plan_state(senco_client, world):
+    senco = world.user(Role.SENCO)
+    plan = make_plan(world.taught, senco)
+    url = plan.get_absolute_url()
+
+    def page():
+        return senco_client.get(url).content.decode()
+
+    html = page()
+    assert "Record the response" in html
+    assert "Put the plan in place</button>" not in html
+    assert "once the class teacher and the SENCO have both agreed" in html
+
+    services.record_agreement(plan=plan, party=PlanAgreement.Party.TEACHER, by=senco)
+    html = page()
+    assert "Put the plan in place</button>" not in html
+    agreement_form = senco_client.get(url).context["agreement_form"]
+    assert [value for value, _ in agreement_form.fields["party"].choices] == [
+        "senco", "parent", "pupil",
+    ]  # fmt: skip
+
+    services.record_agreement(plan=plan, party=PlanAgreement.Party.SENCO, by=senco)
+    html = page()
+    assert "Put the plan in place</button>" in html
+    assert "Record the response" in html  # the parent and the pupil can still respond
+
+    for party in (PlanAgreement.Party.PARENT, PlanAgreement.Party.PUPIL):
+        services.record_agreement(plan=plan, party=party, by=senco)
+    plan.refresh_from_db()
+    assert plan.status == Status.AGREED
+    html = page()
+    assert "Record the response" not in html
+    assert "Put the plan in place</button>" in html
+    assert "Record the review" not in html
+
+    services.activate_plan(plan=plan, by=senco)
+    html = page()
+    assert "Put the plan in place</button>" not in html
+    assert "Record the response" not in html
+    assert "Record the review" in html
+
+
 def test_only_drafts_are_edited(senco_client, world):
     senco = world.user(Role.SENCO)
     plan = make_plan(world.taught, senco, status=Status.ACTIVE)
@@ -434,6 +529,28 @@ def test_library_search_filters_by_area_and_layer_and_htmx_gets_the_results(senc
     assert html.lstrip().startswith('<div id="results"')
     assert "Writing aids" in html
     assert "Visual timetable" not in html
+
+
+def test_library_search_matches_whole_words(senco_client, world):
+    for title, text in [
+        ("Reading ruler", "A coloured overlay strip to keep the place."),
+        ("Paired work", "Paired reading with an older pupil, ten minutes daily."),
+        ("Needle skills", "Threading beads to build fine motor control."),
+        ("Book bands", "Readings chosen at the right level."),
+    ]:
+        Strategy.objects.create(
+            school=world.school, broad_area="CL", layer="targeted", title=title, text=text
+        )
+    mine = Strategy.objects.filter(school=world.school)
+    titles = sorted(s.title for s in mine.matching(text="reading"))
+    assert titles == ["Paired work", "Reading ruler"]
+    assert sorted(s.title for s in mine.matching(text="READING")) == titles
+    assert [s.title for s in mine.matching(text="paired   reading")] == ["Paired work"]
+    assert [s.title for s in mine.matching(text="threading")] == ["Needle skills"]
+    assert not mine.matching(text="read").exists()
+    assert not mine.matching(text="(reading").exists()  # punctuation is text, not a pattern
+    html = senco_client.get(reverse("provision:strategy_list"), {"q": "reading"}).content.decode()
+    assert "Reading ruler" in html and "Needle skills" not in html
 
 
 def test_senco_adds_a_library_strategy_to_a_draft(senco_client, world):

@@ -93,7 +93,10 @@ class Command(BaseCommand):
             )
         if result.errors:
             for error in result.errors:
-                self.stdout.write(f"Row {error.row}, column “{error.column}”: {error.message}")
+                who = (
+                    f" [Pupil: {error.pupil}]" if error.pupil else " [Pupil: not named in the row]"
+                )
+                self.stdout.write(f"Row {error.row}, column “{error.column}”: {error.message}{who}")
             raise CommandError(
                 f"{counts['rejected']} row(s) rejected; the other rows were "
                 f"{'checked' if dry_run else 'applied'}.",

@@ -324,6 +324,11 @@ class RoundRobinForm(forms.ModelForm):
             "what_helps": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radio buttons need no empty "---------" choice: the answer is required.
+        self.fields["level"].choices = RoundRobinResponse.Level.choices
+
 
 class ObservationForm(forms.ModelForm):
     class Meta:

@@ -55,7 +55,7 @@ def test_teacher_raises_a_concern_on_a_phone_and_the_senco_triages_it(
     # The SENCO, in a browser of their own.
     context, page = _new_page(browser, live_server, bypass_csp=True, viewport=DESKTOP)
     sign_in(page, world.user(Role.SENCO))
-    assert page.locator("nav .nav-badge").inner_text().startswith("2")
+    assert page.locator("nav a[href$='/pupils/concerns/'] .nav-badge").inner_text().startswith("2")
     page.open("/pupils/concerns/")
     rows = page.locator("table.concern-queue tbody tr")
     assert rows.count() == 2

@@ -79,7 +79,11 @@ def test_parent_tells_the_school_about_a_worry_on_a_phone(page, demo_like, brows
     # The SENCO, in a browser of their own.
     context, senco_page = _new_page(browser, live_server, bypass_csp=True, viewport=DESKTOP)
     sign_in(senco_page, world.user(Role.SENCO))
-    assert senco_page.locator("nav .nav-badge").inner_text().startswith("1")
+    assert (
+        senco_page.locator("nav a[href$='/pupils/concerns/'] .nav-badge")
+        .inner_text()
+        .startswith("1")
+    )
     senco_page.open("/pupils/concerns/")
     row = senco_page.locator("table.concern-queue tbody tr").first
     assert "Taught Pupil" in row.inner_text()

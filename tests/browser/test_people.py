@@ -32,7 +32,7 @@ def test_admin_adds_a_ta_who_sets_a_password_and_signs_in(page, world):
         make_member(Role.PARENT, school=world.school, first_name=first, last_name=last)
 
     sign_in(page, admin)
-    page.click("button.dropdown-toggle")
+    page.click("button.account-menu")
     with page.expect_navigation():
         page.click("text=People")
     assert page.locator("h1").inner_text() == "People"
@@ -71,7 +71,7 @@ def test_admin_adds_a_ta_who_sets_a_password_and_signs_in(page, world):
     assert len(mail.outbox) == 1
     assert "Oakfield Academy has invited you to SENDhub" in mail.outbox[0].body
     path = re.search(r"https?://[^\s/]+(/\S+)", mail.outbox[0].body).group(1)
-    page.click("button.dropdown-toggle")
+    page.click("button.account-menu")
     with page.expect_navigation():
         page.click("text=Sign out")
 
@@ -95,7 +95,7 @@ def test_admin_adds_a_ta_who_sets_a_password_and_signs_in(page, world):
     assert "Teaching assistant" in page.locator("nav[aria-label=Main]").inner_text()
 
     # And next time, Jo signs in with the new password like anyone else.
-    page.click("button.dropdown-toggle")
+    page.click("button.account-menu")
     with page.expect_navigation():
         page.click("text=Sign out")
     sign_in(page, User.objects.get(email="jo.baker@oakfield.sch.uk"), NEW_PASSWORD)

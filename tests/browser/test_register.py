@@ -22,17 +22,19 @@ def register(world):
     pupils = [PupilFactory(school=world.school, form=form, first_name=f"Pupil{i}",
                            free_school_meals=i % 3 == 0) for i in range(12)]  # fmt: skip
     for index, pupil in enumerate(pupils):
+        needs = [NEEDS[index % 6], NEEDS[(index + 3) % 6]]
+        if index % 4 == 0:  # joined with an EHC plan: on E from the plan record
+            issue_plan(pupil, senco, on=date(2025, 9, 1), needs=needs)
+            continue
         record_register_change(
             pupil=pupil,
             stage=SenStage.SEN_SUPPORT,
-            needs=[NEEDS[index % 6], NEEDS[(index + 3) % 6]],
+            needs=needs,
             effective_on=date(2025, 9, 1),
             reason="Screening, observation and a teacher round robin",
             decided_by=senco,
             recorded_by=senco,
         )
-        if index % 4 == 0:
-            issue_plan(pupil, senco, on=date(2025, 9, 1))
     return world
 
 

@@ -16,7 +16,7 @@ def test_senco_renames_the_plan_and_a_layer_then_sees_them_on_a_plan(page, world
     plan = make_plan(world.taught, senco, status=SupportPlan.Status.ACTIVE)
 
     sign_in(page, senco)
-    page.click("button.dropdown-toggle")
+    page.click("button.account-menu")
     with page.expect_navigation():
         page.click("text=School settings")
     assert page.locator("h1").inner_text() == "School settings"

@@ -39,7 +39,7 @@ def test_senco_sees_open_tasks_on_the_dashboard_and_ticks_one_off(page, with_tas
     check_accessibility(page)
 
     # "My tasks" is also in the menu under the person's name.
-    page.click("nav[aria-label=Main] .dropdown-toggle")
+    page.click("button.account-menu")
     assert page.locator(".dropdown-menu >> text=My tasks").is_visible()
     with page.expect_navigation():
         tile.locator("a", has_text="Open tasks").click()

@@ -26,12 +26,13 @@ run: $(STAMP)
 	@echo "SENDhub is running on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-# One pytest-xdist worker per core; PYTEST_XDIST=-n0 runs the suite in one process.
+# One pytest-xdist worker per core; PYTEST_XDIST=-n0 runs the suite in one process. Tests close
+# their database connections (no persistent ones), so each worker's test database can be dropped.
 PYTEST_XDIST ?= -n auto
 
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || echo "note: no chromium on PATH; browser tests will be skipped (apt-get install chromium)"
-	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+	DJANGO_CONN_MAX_AGE=$${DJANGO_CONN_MAX_AGE:-0} $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

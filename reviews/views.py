@@ -420,10 +420,11 @@ def plan_pdf(request, pk):
     """One version of a support plan as a PDF, for staff and the pupil's own parents."""
     plan = get_object_or_404(SupportPlan.objects.visible_to(request.user).for_detail(), pk=pk)
     pupil = plan.pupil
-    if request.user.has_perm("reviews.view_supportplan"):
+    staff = request.user.has_perm("reviews.view_supportplan")
+    if staff:
         AccessLog.record(request, pupil=pupil, what="support plan (PDF)")
     title = f"{pupil.full_name}: {pupil.school.plan_label}"
-    context = document_context(pupil, title, plan=plan, **review_record(plan))
+    context = document_context(pupil, title, plan=plan, for_parent=not staff, **review_record(plan))
     pdf = render_pdf("reviews/pdf/plan.html", context, request=request)
     return pdf_response(
         pdf, filename=f"plan-{slugify(pupil.full_name)}-{plan.cycle}-{plan.version}"

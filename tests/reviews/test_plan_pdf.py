@@ -38,6 +38,12 @@ def test_plan_pdf_shows_targets_strategies_and_review(client, world):
     # The review is the shared record (reviews/includes/_review_record.html), as in its own PDF.
     assert "How each target went" in text and "What everyone said" in text
     assert "The plan carries on in a new plan for cycle 2." in text
+    # A parent's copy carries no staff-only wording (cycle, version, status codes).
+    assert "Cycle 1, version 1" not in text
+    assert "We will look at how it is going together by" in text
+    client.force_login(senco)
+    staff_text = pdf_text(client.get(url).content)
+    assert "Cycle 1, version 1" in staff_text
 
 
 def test_passport_my_targets_come_from_the_plan_in_force(client, world):

@@ -344,12 +344,8 @@ class PupilQuerySet(models.QuerySet):
         from django.apps import apps
 
         plans = apps.get_model("reviews", "SupportPlan").objects.filter(pupil_id=OuterRef("pk"))
-        latest = plans.filter(status__in=["draft", "agreed", "active"]).order_by(
-            "-cycle", "-version", "-pk"
-        )
-        in_force = plans.filter(status__in=["agreed", "active"]).order_by(
-            "-cycle", "-version", "-pk"
-        )
+        latest = plans.open().order_by("-cycle", "-version", "-pk")
+        in_force = plans.current().order_by("-cycle", "-version", "-pk")
         return self.annotate(
             plan_status=Subquery(latest.values("status")[:1]),
             plan_review_due_on=Subquery(in_force.values("review_due_on")[:1]),

@@ -314,10 +314,16 @@ def test_plan_pdf_shows_the_schools_plan_and_layer_names(client, world):
     world.school.plan_label = "Individual Support Plan"
     world.school.save()
     plan = make_plan(world.taught, world.user(Role.SENCO), status=SupportPlan.Status.ACTIVE)
-    client.force_login(world.user(Role.PARENT))
-    text = pdf_text(client.get(reverse("reviews:plan_pdf", args=[plan.pk])).content)
+    url = reverse("reviews:plan_pdf", args=[plan.pk])
+    client.force_login(world.user(Role.SENCO))
+    text = pdf_text(client.get(url).content)
     assert "Individual Support Plan" in text
     assert "Wave 2 support" in text
+    # The layer is staff wording: a parent's copy keeps the plan's name only.
+    client.force_login(world.user(Role.PARENT))
+    text = pdf_text(client.get(url).content)
+    assert "Individual Support Plan" in text
+    assert "Wave 2 support" not in text
 
 
 def test_pupil_plan_panel_shows_the_schools_layer_name(client, world):

@@ -29,6 +29,45 @@ def run_slow_tests():
     return ci not in ("", "0", "false", "no") or os.environ.get("SENDHUB_SLOW_TESTS") == "1"
 
 
+TEMPLATE_ENV = "SENDHUB_TEST_DB_TEMPLATE_NAME"
+
+
+def pytest_sessionstart(session):
+    """The first process builds (or finds) the migrated template database (tests/db_template.py).
+
+    It runs before pytest-xdist starts its workers, which inherit the template's name."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from tests import db_template
+
+    template = db_template.ensure_template()
+    if template:
+        os.environ[TEMPLATE_ENV] = template
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request):
+    """Each process starts from its own copy of the template instead of running migrations."""
+    template = os.environ.get(TEMPLATE_ENV)
+    if not template:
+        # No template: pytest-django's usual per-worker suffix on the test database's name.
+        request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
+        yield
+        return
+    from tests import db_template
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    copy = db_template.copy_for_this_process(template, worker)
+    yield
+    db_template.remove_copy(copy)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    """A template copy is opened as it is (nothing to migrate); it is removed by the fixture above."""
+    return bool(os.environ.get(TEMPLATE_ENV)) or request.config.getvalue("reuse_db")
+
+
 def pytest_collection_modifyitems(config, items):
     if run_slow_tests():
         return

@@ -83,6 +83,10 @@ class BrowserPage:
 def _new_page(browser, live_server, *, bypass_csp, viewport):
     context = browser.new_context(viewport=viewport, bypass_csp=bypass_csp, locale="en-GB")
     context.set_default_timeout(15000)
+    if bypass_csp:
+        # axe-core is in every page of the context from the start: registering it once is
+        # much cheaper than sending its source with each check (check_accessibility).
+        context.add_init_script(path=str(AXE))
     return context, BrowserPage(context.new_page(), live_server.url)
 
 
@@ -111,22 +115,38 @@ def sign_in(page, user, password=PASSWORD):
     assert "/accounts/login/" not in page.url, f"sign-in failed for {user.email}"
 
 
+def screenshots_wanted():
+    """Screenshots are for people to read: CI keeps them (CI=true), and SENDHUB_SCREENSHOTS=1
+    asks for them locally. A plain `make test` skips them: each full-page PNG costs a fraction
+    of a second, and nothing in the suite reads them back."""
+    ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return ci or os.environ.get("SENDHUB_SCREENSHOTS") == "1"
+
+
 def screenshot(page, name, *, full_page=True):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    if not screenshots_wanted():
+        return path
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
-def check_accessibility(page, *, exclude=()):
-    """Run axe-core (WCAG 2.0-2.2 A and AA rules) and fail on any violation."""
-    page.add_script_tag(path=str(AXE))
+def check_accessibility(page, *, exclude=(), full_results=False):
+    """Run axe-core (WCAG 2.0-2.2 A and AA rules) and fail on any violation.
+
+    With full_results the returned result also lists the rules that passed or were unsure."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     options = {
         "runOnly": {
             "type": "tag",
             "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-        }
+        },
     }
+    if not full_results:
+        # Only violations fail a test: axe skips collecting the passes and the rest.
+        options["resultTypes"] = ["violations"]
     context = {"exclude": [[selector] for selector in exclude]} if exclude else None
     result = page.evaluate(
         "([context, options]) => axe.run(context || document, options)", [context, options]

@@ -110,7 +110,7 @@ def test_status_badges_are_readable(page, populated):
         page.open(path)
         assert page.locator(".badge").count() > 0, path
         screenshot(page, f"badges-{name}")
-        result = check_accessibility(page)
+        result = check_accessibility(page, full_results=True)
         assert any(rule["id"] == "color-contrast" for rule in result["passes"]), path
         # axe cannot judge text on a transparent badge and files it as "incomplete".
         unsure = [

@@ -33,7 +33,8 @@ from pupils.models import (
 from reviews.models import PlanAgreement, PlanReview, ReviewView, SupportPlan
 from sendhub.models import School
 
-pytestmark = pytest.mark.django_db
+# Seeding the whole demo takes half a minute: CI runs this module (CI=true), `make test` skips it.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TODAY = date(2026, 12, 10)
 NOW = datetime(2026, 12, 10, 16, 0, tzinfo=UTC)

@@ -37,6 +37,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r . -x ./.venv,./tests,./var,./test-artifacts,./staticfiles
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

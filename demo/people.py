@@ -7,7 +7,8 @@ from django.contrib.auth.hashers import make_password
 from sendhub.models import Membership, School, Trust, User
 from sendhub.roles import Role
 
-DEMO_PASSWORD = "sendhub-demo"
+# The demo's published password, printed by `make run` (not a secret).
+DEMO_PASSWORD = "sendhub-demo"  # noqa: S105  # nosec B105
 DEMO_DOMAIN = "demo.sendhub.test"
 
 FIRST_NAMES = [

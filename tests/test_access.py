@@ -491,12 +491,27 @@ def _url(name, access, world, role, in_scope=True):
     return reverse(name, kwargs=kwargs)
 
 
+def assert_security_headers(response, *, signed_in):
+    """The headers every answer carries (sendhub/middleware.py and Django's own settings):
+    a strict CSP, no MIME sniffing, no framing, same-origin referrers, and for a signed-in
+    person no stored copy anywhere (pupil data is special category data)."""
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "Permissions-Policy" in response
+    if signed_in:
+        assert "no-store" in response["Cache-Control"]
+
+
 @pytest.mark.parametrize("name", sorted(ACCESS))
 def test_anonymous_is_sent_to_login(client, world, name):
     access = ACCESS[name]
     url = _url(name, access, world, Role.SENCO)
     response = getattr(client, access.method)(url)
     assert response.status_code == access.anonymous
+    assert_security_headers(response, signed_in=False)
     if access.anonymous == 302:
         assert response["Location"].startswith(reverse("login"))
 
@@ -508,6 +523,7 @@ def test_role_gets_expected_status(client, world, name, role):
     client.force_login(world.user(role))
     response = getattr(client, access.method)(_url(name, access, world, role), access.data)
     assert response.status_code == access.expected[role], (name, role)
+    assert_security_headers(response, signed_in=True)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,8 @@ from django.urls import reverse_lazy
 from sendhub.accounts.invitations import invitation_days
 from sendhub.models import Membership, User
 
+PASSWORDS_DIFFER = "The two passwords are different. Type it again."
+
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Send a link to anyone active who holds a current role, with or without a password.
@@ -41,7 +43,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 class SetPasswordForm(auth_forms.SetPasswordForm):
     """Django's form, worded plainly, with a weak password reported on the first box."""
 
-    error_messages = {"password_mismatch": "The two passwords are different. Type it again."}
+    error_messages = {"password_mismatch": PASSWORDS_DIFFER}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,11 +8,12 @@ class SendhubConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from sendhub import checks  # noqa: F401
+        from sendhub import checks, lookups  # noqa: F401  (checks registers itself)
         from sendhub.middleware import start_idle_clock
         from sendhub.roles import Role, grant
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="sendhub-start-idle-clock")
+        lookups.register()
 
         # The school's own words and review cadence: the SENCO runs them, a head owns
         # compliance, the office keeps the school's set-up.

@@ -32,6 +32,16 @@ def run_slow_tests():
 TEMPLATE_ENV = "SENDHUB_TEST_DB_TEMPLATE_NAME"
 
 
+def _hypothesis_profiles():
+    """Property-based tests (tests/test_fuzz.py): a few random examples per test in
+    `make test`; more in CI, drawn the same way on every run so CI cannot fail by chance."""
+    from hypothesis import settings
+
+    settings.register_profile("dev", max_examples=4, database=None)
+    settings.register_profile("ci", max_examples=15, database=None, derandomize=True)
+    settings.load_profile("ci" if run_slow_tests() else "dev")
+
+
 def pytest_sessionstart(session):
     """The first process builds (or finds) the migrated template database (tests/db_template.py).
 
@@ -66,6 +76,10 @@ def django_db_modify_db_settings(request):
 def django_db_keepdb(request):
     """A template copy is opened as it is (nothing to migrate); it is removed by the fixture above."""
     return bool(os.environ.get(TEMPLATE_ENV)) or request.config.getvalue("reuse_db")
+
+
+def pytest_configure(config):
+    _hypothesis_profiles()
 
 
 def pytest_collection_modifyitems(config, items):

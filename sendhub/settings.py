@@ -137,8 +137,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-# Invitation and password reset links (sendhub.accounts) work for 7 days.
-PASSWORD_RESET_TIMEOUT = 7 * 24 * 60 * 60
+# "Forgot your password?" links work for an hour; invitations to a new account (and role
+# offers) for 7 days, with a token generator of their own (sendhub/accounts/invitations.py).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+SENDHUB_INVITATION_TIMEOUT = 7 * 24 * 60 * 60
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -19,8 +19,8 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.encoding import force_bytes
 from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
 
@@ -81,6 +81,21 @@ def send_invitation(user, *, school, request) -> None:
     send_mail(
         subject=f"{school.name} has invited you to SENDhub",
         message=render_to_string("registration/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def send_linked_notice(user, *, school, request) -> None:
+    """Email someone who can sign in already that `school` has linked them to a child."""
+    context = {
+        "user": user,
+        "school": school,
+        "sign_in_link": request.build_absolute_uri(reverse("login")),
+    }
+    send_mail(
+        subject=f"{school.name} has added a child to your SENDhub account",
+        message=render_to_string("registration/linked_email.txt", context),
         from_email=None,
         recipient_list=[user.email],
     )

@@ -467,3 +467,18 @@ def test_unverified_pages_show_no_menu(client, world):
     page = client.get(VERIFY).content.decode()
     assert "Enter your code" in page
     assert "SEN register" not in page and "Sign out" in page
+
+
+def test_a_password_reset_link_signs_in_but_still_asks_for_the_code(client, world):
+    """Proving you can read the mailbox is not the second step."""
+    from django.core import mail
+
+    from tests.sendhub.test_people import choose_password, link_in
+
+    senco = world.user(Role.SENCO)
+    give_app(senco)
+    client.post(reverse("password_reset"), {"email": senco.email})
+    chosen = choose_password(client, link_in(mail.outbox[-1]))
+
+    assert chosen.status_code == 302
+    assert client.get(HOME)["Location"].startswith(VERIFY)

@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalschool',
             name='two_factor_for_teaching_staff',
-            field=models.BooleanField(default=False, help_text='When this is on, teachers and teaching assistants set up an authenticator app the next time they sign in.', verbose_name='teachers and teaching assistants must use two-step sign-in'),
+            field=models.BooleanField(default=False, help_text='When this is on, teachers and teaching assistants are asked to set up an authenticator app on their next page, and for a code at every sign-in.', verbose_name='teachers and teaching assistants must use two-step sign-in'),
         ),
         migrations.AddField(
             model_name='school',
             name='two_factor_for_teaching_staff',
-            field=models.BooleanField(default=False, help_text='When this is on, teachers and teaching assistants set up an authenticator app the next time they sign in.', verbose_name='teachers and teaching assistants must use two-step sign-in'),
+            field=models.BooleanField(default=False, help_text='When this is on, teachers and teaching assistants are asked to set up an authenticator app on their next page, and for a code at every sign-in.', verbose_name='teachers and teaching assistants must use two-step sign-in'),
         ),
         migrations.CreateModel(
             name='AccountEvent',

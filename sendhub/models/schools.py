@@ -145,8 +145,8 @@ class School(models.Model):
     two_factor_for_teaching_staff = models.BooleanField(
         "teachers and teaching assistants must use two-step sign-in",
         default=False,
-        help_text="When this is on, teachers and teaching assistants set up an "
-        "authenticator app the next time they sign in.",
+        help_text="When this is on, teachers and teaching assistants are asked to set up an "
+        "authenticator app on their next page, and for a code at every sign-in.",
     )
 
     # Term dates: the three parent meetings a year are judged term by term.

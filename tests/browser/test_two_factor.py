@@ -61,6 +61,10 @@ def test_senco_sets_up_signs_in_with_a_code_and_a_recovery_code_once(page, world
     with page.expect_navigation():
         page.click("button:has-text('I have saved my codes')")
     assert page.locator("h1").first.inner_text().startswith("SEND dashboard")
+    page.open("/accounts/two-factor/manage/")
+    assert "You have 10 recovery codes left." in page.locator("main").inner_text()
+    screenshot(page, "two-factor-2b-own-page")
+    check_accessibility(page)
 
     sign_out(page)
     sign_in(page, senco)

@@ -20,11 +20,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo skips two-step sign-in (docs/two-factor.md); SENDHUB_DEMO_SKIP_2FA works only
+# with DEBUG on, and the deploy check (sendhub.E002) fails if it is set in production.
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	DJANGO_DEBUG=1 SENDHUB_DEMO_SKIP_2FA=1 $(PY) manage.py seed_demo --if-empty
 	@echo "SENDhub is running on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 SENDHUB_DEMO_SKIP_2FA=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # One pytest-xdist worker per core; PYTEST_XDIST=-n0 runs the suite in one process. Tests close
 # their database connections (no persistent ones), so each worker's test database can be dropped.

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sendhub import views
+from sendhub.accounts import two_factor_views
 from sendhub.notifications import views as notification_views
 
 app_name = "sendhub"
@@ -15,6 +16,11 @@ urlpatterns = [
     path("school/people/add/", views.person_add, name="person_add"),
     path("school/people/<int:pk>/", views.person, name="person"),
     path("school/people/<int:pk>/invite/", views.person_invite, name="person_invite"),
+    path(
+        "school/people/<int:pk>/two-factor/reset/",
+        two_factor_views.two_factor_reset,
+        name="two_factor_reset",
+    ),
     path(
         "school/people/<int:pk>/roles/<int:membership_pk>/end/",
         views.role_end,

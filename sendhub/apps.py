@@ -26,3 +26,6 @@ class SendhubConfig(AppConfig):
         grant((Role.SENIOR_LEADER, Role.ADMIN), "sendhub.add_nationalcomparison")
         # Who gave whom access: the head answers for who can see children's records.
         grant((Role.SENIOR_LEADER,), "sendhub.view_access_grants")
+        # A colleague's lost phone: a senior leader (the head) resets their two-step
+        # sign-in, with a reason kept in the account log (docs/two-factor.md).
+        grant((Role.SENIOR_LEADER,), "sendhub.reset_two_factor")

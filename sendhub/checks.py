@@ -31,3 +31,24 @@ def proxy_count_behind_a_proxy(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def demo_two_factor_bypass_off(app_configs, **kwargs):
+    """The demo's two-step sign-in bypass must never reach a real school's data."""
+    asked = os.environ.get("SENDHUB_DEMO_SKIP_2FA", "").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+        "on",
+    }
+    if asked and (not settings.DEBUG or settings.SECURE_SSL_REDIRECT):
+        return [
+            Error(
+                "SENDHUB_DEMO_SKIP_2FA is set outside the local demo: nobody would be asked "
+                "for a two-step sign-in code.",
+                hint="Unset SENDHUB_DEMO_SKIP_2FA. It is for `make run` (DEBUG on) only.",
+                id="sendhub.E002",
+            )
+        ]
+    return []

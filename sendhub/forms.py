@@ -29,6 +29,7 @@ class SchoolSettingsForm(forms.ModelForm):
             "passport_stale_days",
             "uses_layers",
             *LAYER_NAME_FIELDS.values(),
+            "two_factor_for_teaching_staff",
             *[name for day, month in TERM_END_FIELDS.values() for name in (day, month)],
         ]
         labels = {
@@ -36,6 +37,8 @@ class SchoolSettingsForm(forms.ModelForm):
             "review_cadence_weeks": "Weeks between reviews",
             "passport_stale_days": "Days before a passport needs checking with the pupil",
             "uses_layers": "Our school puts each plan in a support layer",
+            "two_factor_for_teaching_staff": "Teachers and teaching assistants must use "
+            "two-step sign-in",
         }
         help_texts = {
             "plan_label": "For example: SEN support plan, IEP, My Plan, Individual Support Plan.",

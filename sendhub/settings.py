@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "sendhub",
     "pupils",
@@ -67,11 +70,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Marks request.user verified when the session passed two-step sign-in (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # After authentication, so it knows who is signed in; after WhiteNoise, so static
     # files stay cacheable.
     "sendhub.middleware.NoStoreWhenSignedInMiddleware",
     "sendhub.middleware.CurrentMembershipMiddleware",
     "sendhub.middleware.SessionIdleTimeoutMiddleware",
+    # After the role is known: sends a signed-in person who must use two-step sign-in to
+    # enter a code (or set it up) before any other page.
+    "sendhub.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -137,8 +145,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-# Invitation and password reset links (sendhub.accounts) work for 7 days.
-PASSWORD_RESET_TIMEOUT = 7 * 24 * 60 * 60
+# "Forgot your password?" links work for an hour; invitations to a new account (and role
+# offers) for 7 days, with a token generator of their own (sendhub/accounts/invitations.py).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+SENDHUB_INVITATION_TIMEOUT = 7 * 24 * 60 * 60
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -168,6 +178,20 @@ SENDHUB_LOGIN_ADDRESS_WINDOW_MINUTES = int(
 # TLS proxy), the N-th X-Forwarded-For entry from the right; with 0, REMOTE_ADDR only.
 SENDHUB_PROXY_COUNT = int(os.environ.get("SENDHUB_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "sendhub.login_throttle.client_ip"
+
+# Two-step sign-in (docs/two-factor.md): TOTP from an authenticator app, or a recovery code.
+OTP_TOTP_ISSUER = "SENDhub"
+# Wrong codes: django-otp makes each next try wait 1, 2, 4, 8... seconds; after this many
+# wrong codes in one sign-in the person must start again with their password (which
+# django-axes throttles).
+SENDHUB_2FA_FAILURE_LIMIT = int(os.environ.get("SENDHUB_2FA_FAILURE_LIMIT", "5"))
+# "Remember this device": until this hour (local time) the same day, never longer than
+# SENDHUB_2FA_REMEMBER_MAX_HOURS.
+SENDHUB_2FA_REMEMBER_UNTIL_HOUR = 18
+SENDHUB_2FA_REMEMBER_MAX_HOURS = 10
+# The demo's bypass (make run): works only with DEBUG on; the deploy check fails with
+# sendhub.E002 if it is set where DEBUG is off or HTTPS is on.
+SENDHUB_DEMO_SKIP_2FA = env_bool("SENDHUB_DEMO_SKIP_2FA") and DEBUG
 
 # Sessions: idle staff are signed out after SENDHUB_SESSION_IDLE_MINUTES (default 30).
 SENDHUB_SESSION_IDLE_MINUTES = int(os.environ.get("SENDHUB_SESSION_IDLE_MINUTES", "30"))

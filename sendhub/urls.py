@@ -2,7 +2,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sendhub import views
+from sendhub.accounts import two_factor_views
 from sendhub.accounts import views as account_views
+from sendhub.accounts.two_factor import two_factor_exempt
 
 urlpatterns = [
     path(
@@ -10,7 +12,24 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", two_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/two-factor/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/set-up/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor_views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path(
+        "accounts/two-factor/recovery-codes/download/",
+        two_factor_views.two_factor_recovery_download,
+        name="two_factor_recovery_download",
+    ),
+    path(
+        "accounts/two-factor/manage/",
+        two_factor_views.two_factor_manage,
+        name="two_factor_manage",
+    ),
     path(
         "accounts/password-reset/",
         account_views.PasswordResetView.as_view(),

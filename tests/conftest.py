@@ -94,6 +94,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    # Tests sign in with a password only; the two-step sign-in tests turn this off
+    # (tests/sendhub/test_two_factor.py, tests/browser/test_two_factor.py).
+    settings.SENDHUB_DEMO_SKIP_2FA = True
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -201,6 +201,16 @@ ACCESS = {
         statuses(set(ALL_ROLES)), kwargs=spent_link_kwargs, anonymous=200
     ),
     "set_password": Access(statuses(set(ALL_ROLES)), kwargs=spent_link_kwargs, anonymous=200),
+    # Two-step sign-in (tests/sendhub/test_two_factor.py). Everyone signed in reaches their
+    # own pages; with no app set up, the code page sends them to set-up, and the
+    # recovery-code pages (codes are shown once, from the session) to their own page.
+    "two_factor_verify": Access(statuses(set(), denied=302)),
+    "two_factor_setup": Access(statuses(set(ALL_ROLES))),
+    "two_factor_manage": Access(statuses(set(ALL_ROLES))),
+    "two_factor_recovery_codes": Access(statuses(set(), denied=302)),
+    "two_factor_recovery_download": Access(statuses(set(), denied=302)),
+    # A colleague's lost phone: a senior leader (the head) resets it, never their own.
+    "sendhub:two_factor_reset": Access(statuses({Role.SENIOR_LEADER}), kwargs=person_kwargs),
     "pupils:register": Access(statuses(SEN_TEAM)),
     "pupils:census": Access(statuses({Role.SENCO, Role.SENIOR_LEADER})),
     "pupils:census_export": Access(

@@ -24,7 +24,7 @@ from pupils.relationships.forms import (
     SupportAssignForm,
     SupportEndForm,
 )
-from sendhub.accounts.invitations import send_invitation
+from sendhub.accounts.invitations import send_invitation, send_linked_notice
 
 VIEW = "pupils.view_relationships"
 MANAGE = "pupils.manage_relationships"
@@ -78,32 +78,30 @@ def parent_add(request, pk):
     if not form.is_valid():
         return _render_people(request, pupil, parent_form=form)
     link = form.save()
-    parent = link.parent
-    if parent.has_usable_password():
-        messages.success(
-            request,
-            f"{parent} is now linked to {pupil.full_name}. They already use SENDhub, so they "
-            "can sign in as before.",
-        )
-    else:
-        _invite(request, parent, pupil)
+    # The same words whether or not the email already had an account, so the form tells
+    # nobody who uses SENDhub (UK GDPR Art. 5(1)(f); OWASP account enumeration).
+    name = f"{form.cleaned_data['first_name'].strip()} {form.cleaned_data['last_name'].strip()}"
+    _invite(request, link.parent, link.pupil, name=name)
     return redirect("pupils:people", pk=pupil.pk)
 
 
-def _invite(request, parent, pupil):
+def _invite(request, parent, pupil, *, name=None):
+    """Email an invitation, or a notice to sign in as usual; say the same either way."""
+    name = name or str(parent)
+    send = send_linked_notice if parent.has_usable_password() else send_invitation
     try:
-        send_invitation(parent, school=pupil.school, request=request)
+        send(parent, school=pupil.school, request=request)
     except OSError:  # smtplib errors are OSErrors: the link stands, the email can be resent
         messages.warning(
             request,
-            f"{parent} is linked to {pupil.full_name}, but the invitation email could not be "
-            "sent. Try “Send the invitation again” later.",
+            f"{name} is linked to {pupil.full_name}, but the email to {parent.email} could not "
+            "be sent. Try again later.",
         )
         return
     messages.success(
         request,
-        f"{parent} is linked to {pupil.full_name}. We have emailed {parent.email} a link to "
-        "set a password.",
+        f"{name} is linked to {pupil.full_name}. We have emailed {parent.email} to tell them "
+        "how to sign in.",
     )
 
 

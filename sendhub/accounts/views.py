@@ -12,7 +12,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse_lazy
 
-from sendhub.accounts.invitations import invitation_days
+from sendhub.accounts.invitations import (
+    invitation_days,
+    invitation_token_generator,
+    reset_link_lifetime,
+)
 from sendhub.models import Membership, User
 
 PASSWORDS_DIFFER = "The two passwords are different. Type it again."
@@ -62,17 +66,20 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
-    extra_email_context = {"days": invitation_days()}
     template_name = "registration/password_reset_form.html"
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+
+    @property
+    def extra_email_context(self):
+        return {"lifetime": reset_link_lifetime()}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "registration/password_reset_done.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(days=invitation_days(), **kwargs)
+        return super().get_context_data(lifetime=reset_link_lifetime(), **kwargs)
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):
@@ -82,7 +89,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     post_reset_login = True
     post_reset_login_backend = "sendhub.backends.RoleBackend"
     success_url = reverse_lazy("reports:home")
-    token_generator = default_token_generator
+    token_generator = invitation_token_generator
     form_class = SetPasswordForm
     invitation = True
 
@@ -94,10 +101,12 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            invitation=self.invitation, days=invitation_days(), **kwargs
-        )
+        lifetime = f"{invitation_days()} days" if self.invitation else reset_link_lifetime()
+        return super().get_context_data(invitation=self.invitation, lifetime=lifetime, **kwargs)
 
 
 class ResetPasswordView(SetPasswordView):
+    """A "Forgot your password?" link: Django's own tokens, PASSWORD_RESET_TIMEOUT (1 hour)."""
+
+    token_generator = default_token_generator
     invitation = False

@@ -8,6 +8,7 @@ from sendhub.models.access_grants import (  # noqa: F401
 from sendhub.models.audit import (  # noqa: F401
     AccessLog,
     AccessLogQuerySet,
+    AccountEvent,
 )
 from sendhub.models.memberships import (  # noqa: F401
     Membership,

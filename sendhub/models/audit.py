@@ -1,4 +1,4 @@
-"""The access log: every read of a full SEN file and every bulk export."""
+"""The access log (every read of a full SEN file, every bulk export) and the account log."""
 
 from django.conf import settings
 from django.db import models
@@ -46,3 +46,46 @@ class AccessLog(models.Model):
             what=what,
             path=request.get_full_path()[:500],
         )
+
+
+class AccountEvent(models.Model):
+    """A change to how someone signs in: two-step sign-in set up, used up or reset."""
+
+    class What(models.TextChoices):
+        SET_UP = "set_up", "Set up two-step sign-in"
+        RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
+        NEW_RECOVERY_CODES = "new_recovery_codes", "Made new recovery codes"
+        RESET = "reset", "Reset two-step sign-in"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Whose account it is, and who did it (the same person, except for a reset).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_events"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.CharField(max_length=30, choices=What.choices)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    what__in=["set_up", "recovery_code_used", "new_recovery_codes", "reset"]
+                ),
+                name="accountevent_what_valid",
+            ),
+            # A reset is always done by someone else, and says why.
+            models.CheckConstraint(
+                condition=~models.Q(what="reset")
+                | (~models.Q(by=models.F("user")) & ~models.Q(reason="")),
+                name="accountevent_reset_by_another_with_reason",
+            ),
+        ]
+        permissions = [("reset_two_factor", "Can reset a colleague's two-step sign-in")]
+
+    def __str__(self):
+        return f"{self.get_what_display()}: {self.user} by {self.by} at {self.at:%Y-%m-%d %H:%M}"

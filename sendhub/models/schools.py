@@ -140,6 +140,15 @@ class School(models.Model):
     )
     specialist_layer_name = models.CharField("our name for Specialist", max_length=40, blank=True)
 
+    # Two-step sign-in is always on for the SEN team, administrators and trust leads
+    # (docs/two-factor.md); the school decides for the staff who teach and support pupils.
+    two_factor_for_teaching_staff = models.BooleanField(
+        "teachers and teaching assistants must use two-step sign-in",
+        default=False,
+        help_text="When this is on, teachers and teaching assistants are asked to set up an "
+        "authenticator app on their next page, and for a code at every sign-in.",
+    )
+
     # Term dates: the three parent meetings a year are judged term by term.
     autumn_term_end_day = _term_day_field("autumn", 31)
     autumn_term_end_month = _term_month_field("autumn", 12)

@@ -5,3 +5,8 @@ document.addEventListener("htmx:responseError", (event) => {
     window.location.reload();
   }
 });
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print-page]")) {
+    window.print();
+  }
+});

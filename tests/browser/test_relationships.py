@@ -39,7 +39,7 @@ def test_senco_adds_a_parent_assigns_a_ta_and_sets_a_class_teacher(page, world):
     with page.expect_navigation():
         page.click("text=Add and invite")
     main = page.locator("main").inner_text()
-    assert "We have emailed robin.hale@example.test a link to set a password" in main
+    assert "We have emailed robin.hale@example.test to tell them how to sign in" in main
     assert "Has not signed in yet" in main
     assert [m.to for m in mail.outbox] == [["robin.hale@example.test"]]
 

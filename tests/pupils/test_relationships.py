@@ -162,7 +162,7 @@ def test_adding_a_new_parent_creates_an_account_role_and_link_and_sends_an_invit
     assert [m.to for m in mail.outbox] == [["robin.hale@example.test"]]
     assert "/accounts/invitation/" in mail.outbox[0].body
     page = senco_client.get(people_url(world.untaught)).content.decode()
-    assert "We have emailed robin.hale@example.test a link to set a password" in page
+    assert "We have emailed robin.hale@example.test to tell them how to sign in" in page
 
 
 def test_the_new_parent_sees_their_child_and_no_other(other_client, world, senco_client):
@@ -189,7 +189,38 @@ def test_an_existing_account_is_found_whatever_the_case_and_not_duplicated(senco
         world.untaught.pk,
     }
     assert User.objects.get(pk=parent.pk).last_name == parent.last_name
-    assert mail.outbox == []  # they can sign in already
+    assert [m.to for m in mail.outbox] == [[parent.email]]  # sign in as usual
+    assert "/accounts/invitation/" not in mail.outbox[0].body
+
+
+def test_linking_says_the_same_whether_or_not_the_email_has_an_account(senco_client, world):
+    """Nothing in the response tells the school that an address already uses SENDhub."""
+    has_account = world.user(Role.PARENT)
+    has_account.email = "robin.hale@example.test"
+    has_account.save()
+
+    def link_and_read(pupil, email):
+        response = add_parent(senco_client, pupil, email=email)
+        messages = [str(m) for m in senco_client.get(response["Location"]).context["messages"]]
+        return response, messages
+
+    second = PupilFactory(school=world.school, first_name="Second", last_name="Pupil")
+    known, known_said = link_and_read(world.untaught, "robin.hale@example.test")
+    new, new_said = link_and_read(second, "sam.new@example.test")
+
+    assert known.status_code == new.status_code == 302
+    assert known["Location"] == people_url(world.untaught)
+    assert new["Location"] == people_url(second)
+    swap = {"robin.hale@example.test": "sam.new@example.test", "Untaught": "Second"}
+    expected = known_said[0]
+    for old, replacement in swap.items():
+        expected = expected.replace(old, replacement)
+    assert new_said == [expected]
+    assert known_said == [
+        "Robin Hale is linked to Untaught Pupil. We have emailed robin.hale@example.test to "
+        "tell them how to sign in."
+    ]
+    assert [m.to for m in mail.outbox] == [["robin.hale@example.test"], ["sam.new@example.test"]]
 
 
 def test_an_imported_parent_without_a_password_is_invited_and_given_the_role(senco_client, world):

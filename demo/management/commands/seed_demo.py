@@ -1,6 +1,7 @@
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -70,3 +71,13 @@ class Command(BaseCommand):
             email = f"{local}@{sendhub_demo.DEMO_DOMAIN}"
             if User.objects.filter(email=email).exists():
                 self.stdout.write(f"  {label:<22} {email}")
+        if settings.SENDHUB_DEMO_SKIP_2FA:
+            self.stdout.write(
+                "Two-step sign-in is skipped for the demo (SENDHUB_DEMO_SKIP_2FA=1, set by "
+                "make run; the deploy check refuses it in production)."
+            )
+        else:
+            self.stdout.write(
+                "Staff sign-ins ask for an authenticator app code; the first sign-in sets "
+                "one up (docs/two-factor.md)."
+            )

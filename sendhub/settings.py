@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reviews",
     "reports",
     "portal",
+    "privacy",
     "demo",
 ]
 

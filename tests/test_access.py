@@ -439,6 +439,8 @@ ACCESS = {
     "provision:map_pupil_pdf": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
     "provision:cost_settings": Access(statuses(SEN_TEAM)),
     "provision:today": Access(statuses(PROVISION_KEEPERS)),
+    # The subject access export of one pupil: the SENCO (tests/privacy/test_subject_access.py).
+    "privacy:subject_access": Access(statuses({Role.SENCO}), kwargs=pupil_kwargs),
     "provision:session_log": Access(
         statuses(PROVISION_KEEPERS, ok=302),
         kwargs=provision.group_kwargs,

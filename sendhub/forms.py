@@ -28,6 +28,8 @@ class SchoolSettingsForm(forms.ModelForm):
             "review_cadence_weeks",
             "passport_stale_days",
             "uses_layers",
+            "retention_years",
+            "senior_leaders_see_restricted",
             *LAYER_NAME_FIELDS.values(),
             *[name for day, month in TERM_END_FIELDS.values() for name in (day, month)],
         ]
@@ -36,6 +38,8 @@ class SchoolSettingsForm(forms.ModelForm):
             "review_cadence_weeks": "Weeks between reviews",
             "passport_stale_days": "Days before a passport needs checking with the pupil",
             "uses_layers": "Our school puts each plan in a support layer",
+            "retention_years": "Keep a leaver's SEN file until they are this age",
+            "senior_leaders_see_restricted": "Senior leaders may open restricted records",
         }
         help_texts = {
             "plan_label": "For example: SEN support plan, IEP, My Plan, Individual Support Plan.",
@@ -47,6 +51,7 @@ class SchoolSettingsForm(forms.ModelForm):
         widgets = {
             "review_cadence_weeks": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "passport_stale_days": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "retention_years": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
 
     def __init__(self, *args, **kwargs):

@@ -12,7 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pupils.assessments.forms import AssessmentResultForm, InstrumentForm, ReferralForm, ServiceForm
-from pupils.models import AssessmentInstrument, AssessmentResult, Pupil, Referral, SpecialistService
+from pupils.models import (
+    AssessmentInstrument,
+    AssessmentResult,
+    Pupil,
+    Referral,
+    SpecialistService,
+    sees_whole_restricted_tier,
+)
 from sendhub.models import AccessLog
 
 
@@ -124,7 +131,7 @@ def _referrals_page(request, pupil, form):
     context = {
         "pupil": pupil,
         "referrals": referrals,
-        "show_restricted": request.user.has_perm("pupils.view_restricted"),
+        "show_restricted": sees_whole_restricted_tier(request.user),
     }
     return _render_with_form(request, "pupils/referral_list.html", context, form)
 
@@ -183,7 +190,7 @@ def referral_edit(request, pk):
 def referral_report(request, pk):
     """The specialist's report: restricted tier, and every opening is logged."""
     referral = get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related("pupil"), pk=pk
+        Referral.objects.restricted_visible_to(request.user).select_related("pupil"), pk=pk
     )
     if not referral.report:
         raise Http404("No report attached.")

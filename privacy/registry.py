@@ -117,7 +117,12 @@ SECTIONS = [
 
 # Models with a path to a pupil that the export leaves out, and why. Change history
 # (django-simple-history) is exported with the model it records, so is not listed.
-EXCLUDED = {}
+EXCLUDED = {
+    "pupils.Referral_named_staff": "Access control, not the pupil's record: which staff may "
+    "open a specialist report. Goes with the referral when it is destroyed.",
+    "pupils.MedicalCondition_named_staff": "Access control, not the pupil's record: which "
+    "staff may read a medical condition. Goes with the condition when it is destroyed.",
+}
 
 
 def sections():

@@ -27,6 +27,12 @@ def _pupil(request, pk):
     return get_object_or_404(Pupil.objects.visible_to(request.user).select_related("form"), pk=pk)
 
 
+def _pupil_to_change(request, pk):
+    """A pupil whose file may change: a leaver's is archived and read-only (404)."""
+    pupils = Pupil.objects.visible_to(request.user).not_archived().select_related("form")
+    return get_object_or_404(pupils, pk=pk)
+
+
 def _render_with_form(request, template_name, context, form):
     """The page again with the form's errors (400), or fresh (200)."""
     status = 400 if form is not None and form.errors else 200
@@ -62,7 +68,7 @@ def pupil_assessments(request, pk):
 @permission_required("pupils.triage_concerns", raise_exception=True)
 def assessment_add(request, pk):
     """Record an assessment result, linked to the pupil's open concern if there is one."""
-    pupil = _pupil(request, pk)
+    pupil = _pupil_to_change(request, pk)
     form = _assessment_form(pupil, request.POST)
     if not form.is_valid():
         return _assessments_page(request, pupil, form)
@@ -157,7 +163,7 @@ def pupil_referrals(request, pk):
 @require_POST
 @permission_required("pupils.triage_concerns", raise_exception=True)
 def referral_add(request, pk):
-    pupil = _pupil(request, pk)
+    pupil = _pupil_to_change(request, pk)
     form = _referral_form(request, pupil, request.POST, request.FILES)
     if not form.is_valid():
         return _referrals_page(request, pupil, form)
@@ -171,7 +177,10 @@ def referral_add(request, pk):
 def referral_edit(request, pk):
     """Record when the pupil was seen and the report arrived; attach the report."""
     referral = get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related("pupil__form", "service"), pk=pk
+        Referral.objects.visible_to(request.user)
+        .filter(pupil__in=Pupil.objects.not_archived())
+        .select_related("pupil__form", "service"),
+        pk=pk,
     )
     form = ReferralForm(
         request.POST or None, request.FILES or None, school=referral.pupil.school, instance=referral

@@ -95,6 +95,10 @@ class PupilQuerySet(models.QuerySet):
     def archived(self):
         return self.filter(left_on__lt=date.today())
 
+    def not_archived(self):
+        """Pupils whose file may still change: a leaver's file is archived and read-only."""
+        return self.exclude(left_on__lt=date.today())
+
     def on_register(self):
         return self.filter(sen_stage__in=codes.REGISTER_STAGES)
 

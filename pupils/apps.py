@@ -49,10 +49,14 @@ def grant_permissions():
         "pupils.view_register",
         "pupils.view_full_file",
         "pupils.view_sen_summary",
-        "pupils.view_restricted",
         "pupils.view_pupil_history",
         "pupils.export_register",
     )
+    # Tier 3 (restricted): the permission only opens the door; which records each person
+    # may open is decided in the query (RestrictedRecordQuerySet.restricted_visible_to):
+    # the SENCO's pupils, senior leaders where the school allows, otherwise records
+    # naming the person.
+    grant(SEN_TEAM + SUPPORTING_STAFF, "pupils.view_restricted")
     # Tier 1, the need-to-know summary: staff who teach or support the pupil.
     grant(SUPPORTING_STAFF, "pupils.view_sen_summary")
     # Passports and parent meetings (Code of Practice 6.65): read by the SEN team and the

@@ -68,7 +68,9 @@ def registered():
 
 def change_history(pupil, *, user, limit=200):
     """Every recorded change to the pupil and their audited records, newest first."""
-    may_see_restricted = user.has_perm(RESTRICTED_PERMISSION)
+    from pupils.models.pupil import sees_whole_restricted_tier
+
+    may_see_restricted = user.has_perm(RESTRICTED_PERMISSION) and sees_whole_restricted_tier(user)
     audited = [entry for entry in registered() if may_see_restricted or not entry.restricted]
     # One query per registered model, however many rows (style guide §10).
     records = sorted(

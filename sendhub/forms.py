@@ -28,6 +28,8 @@ class SchoolSettingsForm(forms.ModelForm):
             "review_cadence_weeks",
             "passport_stale_days",
             "uses_layers",
+            "retention_years",
+            "senior_leaders_see_restricted",
             *LAYER_NAME_FIELDS.values(),
             "two_factor_for_teaching_staff",
             *[name for day, month in TERM_END_FIELDS.values() for name in (day, month)],
@@ -39,6 +41,8 @@ class SchoolSettingsForm(forms.ModelForm):
             "uses_layers": "Our school puts each plan in a support layer",
             "two_factor_for_teaching_staff": "Teachers and teaching assistants must use "
             "two-step sign-in",
+            "retention_years": "Keep a leaver's SEN file until they are this age",
+            "senior_leaders_see_restricted": "Senior leaders may open restricted records",
         }
         help_texts = {
             "plan_label": "For example: SEN support plan, IEP, My Plan, Individual Support Plan.",
@@ -50,6 +54,7 @@ class SchoolSettingsForm(forms.ModelForm):
         widgets = {
             "review_cadence_weeks": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "passport_stale_days": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "retention_years": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
 
     def __init__(self, *args, **kwargs):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "reviews",
     "reports",
     "portal",
+    "privacy",
     "demo",
 ]
 

@@ -57,4 +57,5 @@ urlpatterns = [
     path("", include("provision.urls")),
     path("", include("reports.urls")),
     path("", include("portal.urls")),
+    path("", include("privacy.urls")),
 ]

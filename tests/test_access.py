@@ -407,7 +407,14 @@ ACCESS = {
     "pupils:services": Access(statuses(SEN_TEAM)),
     "pupils:referrals": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
     "pupils:referral_edit": Access(statuses({Role.SENCO}), kwargs=referral_kwargs),
-    "pupils:referral_report": Access(statuses(SEN_TEAM), kwargs=referral_kwargs),
+    # Restricted (tier 3): the SENCO; senior leaders only where the school allows (off
+    # here) and staff only when named on the referral, so both find nothing
+    # (tests/pupils/test_restricted_tier.py).
+    "pupils:referral_report": Access(
+        statuses({Role.SENCO})
+        | dict.fromkeys((Role.SENIOR_LEADER, Role.TEACHER, Role.TEACHING_ASSISTANT), 404),
+        kwargs=referral_kwargs,
+    ),
     # Who sees whom: the SENCO and the office keep parent links, only the SENCO gives
     # TA support and class teachers, senior leaders check it. Out-of-scope POSTs are walked in tests/pupils/test_relationships.py.
     "pupils:people": Access(statuses(RELATIONSHIP_READERS), kwargs=pupil_kwargs),
@@ -449,6 +456,8 @@ ACCESS = {
     "provision:map_pupil_pdf": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
     "provision:cost_settings": Access(statuses(SEN_TEAM)),
     "provision:today": Access(statuses(PROVISION_KEEPERS)),
+    # The subject access export of one pupil: the SENCO (tests/privacy/test_subject_access.py).
+    "privacy:subject_access": Access(statuses({Role.SENCO}), kwargs=pupil_kwargs),
     "provision:session_log": Access(
         statuses(PROVISION_KEEPERS, ok=302),
         kwargs=provision.group_kwargs,

@@ -155,7 +155,7 @@ def fill(form):
     )
 
 
-OURS = {"sendhub", "pupils", "provision", "reviews", "reports", "portal", "demo"}
+OURS = {"sendhub", "pupils", "provision", "reviews", "reports", "portal", "privacy", "demo"}
 
 
 def row_counts():

@@ -1,6 +1,6 @@
 """
 Apps depend one way only: sendhub <- pupils <- provision <- reviews <- reports, with the
-parent portal and the demo seed on top. A lower app reaches a higher one only through a
+parent portal, privacy (subject access and retention) and the demo seed on top. A lower app reaches a higher one only through a
 URL name looked up at run time (or a hook the higher app registers in its ready()).
 """
 
@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["sendhub", "pupils", "provision", "reviews", "reports", "portal", "demo"]
+LAYERS = ["sendhub", "pupils", "provision", "reviews", "reports", "portal", "privacy", "demo"]
 # The project's configuration names every app by design.
 CONFIGURATION = {"sendhub/settings.py", "sendhub/urls.py", "sendhub/wsgi.py", "sendhub/asgi.py"}
 

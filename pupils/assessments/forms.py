@@ -9,6 +9,8 @@ from pupils.models import (
     SpecialistService,
 )
 from pupils.register.forms import DateInput
+from sendhub.models import Membership, User
+from sendhub.roles import Role
 
 
 class AssessmentResultForm(forms.ModelForm):
@@ -74,7 +76,15 @@ class ServiceForm(forms.ModelForm):
 class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
-        fields = ["service", "requested_on", "seen_on", "report_received_on", "report", "notes"]
+        fields = [
+            "service",
+            "requested_on",
+            "seen_on",
+            "report_received_on",
+            "report",
+            "notes",
+            "named_staff",
+        ]
         widgets = {
             "requested_on": DateInput(),
             "seen_on": DateInput(),
@@ -84,3 +94,16 @@ class ReferralForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = SpecialistService.objects.filter(school=school)
+        # The report is restricted (tier 3): staff named here may open it besides the SENCO.
+        current = Membership.objects.current().filter(
+            school=school, role__in=[Role.SENIOR_LEADER, Role.TEACHER, Role.TEACHING_ASSISTANT]
+        )
+        named = self.fields["named_staff"]
+        named.queryset = (
+            User.objects.filter(memberships__in=current)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        named.widget = forms.CheckboxSelectMultiple()
+        named.label = "Staff who may also open the report"
+        named.required = False

@@ -12,12 +12,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pupils.assessments.forms import AssessmentResultForm, InstrumentForm, ReferralForm, ServiceForm
-from pupils.models import AssessmentInstrument, AssessmentResult, Pupil, Referral, SpecialistService
+from pupils.models import (
+    AssessmentInstrument,
+    AssessmentResult,
+    Pupil,
+    Referral,
+    SpecialistService,
+    sees_whole_restricted_tier,
+)
 from sendhub.models import AccessLog
 
 
 def _pupil(request, pk):
     return get_object_or_404(Pupil.objects.visible_to(request.user).select_related("form"), pk=pk)
+
+
+def _pupil_to_change(request, pk):
+    """A pupil whose file may change: a leaver's is archived and read-only (404)."""
+    pupils = Pupil.objects.visible_to(request.user).not_archived().select_related("form")
+    return get_object_or_404(pupils, pk=pk)
 
 
 def _render_with_form(request, template_name, context, form):
@@ -55,7 +68,7 @@ def pupil_assessments(request, pk):
 @permission_required("pupils.triage_concerns", raise_exception=True)
 def assessment_add(request, pk):
     """Record an assessment result, linked to the pupil's open concern if there is one."""
-    pupil = _pupil(request, pk)
+    pupil = _pupil_to_change(request, pk)
     form = _assessment_form(pupil, request.POST)
     if not form.is_valid():
         return _assessments_page(request, pupil, form)
@@ -124,7 +137,7 @@ def _referrals_page(request, pupil, form):
     context = {
         "pupil": pupil,
         "referrals": referrals,
-        "show_restricted": request.user.has_perm("pupils.view_restricted"),
+        "show_restricted": sees_whole_restricted_tier(request.user),
     }
     return _render_with_form(request, "pupils/referral_list.html", context, form)
 
@@ -150,7 +163,7 @@ def pupil_referrals(request, pk):
 @require_POST
 @permission_required("pupils.triage_concerns", raise_exception=True)
 def referral_add(request, pk):
-    pupil = _pupil(request, pk)
+    pupil = _pupil_to_change(request, pk)
     form = _referral_form(request, pupil, request.POST, request.FILES)
     if not form.is_valid():
         return _referrals_page(request, pupil, form)
@@ -164,7 +177,10 @@ def referral_add(request, pk):
 def referral_edit(request, pk):
     """Record when the pupil was seen and the report arrived; attach the report."""
     referral = get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related("pupil__form", "service"), pk=pk
+        Referral.objects.visible_to(request.user)
+        .filter(pupil__in=Pupil.objects.not_archived())
+        .select_related("pupil__form", "service"),
+        pk=pk,
     )
     form = ReferralForm(
         request.POST or None, request.FILES or None, school=referral.pupil.school, instance=referral
@@ -183,7 +199,7 @@ def referral_edit(request, pk):
 def referral_report(request, pk):
     """The specialist's report: restricted tier, and every opening is logged."""
     referral = get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related("pupil"), pk=pk
+        Referral.objects.restricted_visible_to(request.user).select_related("pupil"), pk=pk
     )
     if not referral.report:
         raise Http404("No report attached.")

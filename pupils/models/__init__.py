@@ -47,6 +47,8 @@ from pupils.models.pupil import (  # noqa: F401
     PupilQuerySet,
     PupilRecordQuerySet,
     RecentPupil,
+    RestrictedRecordQuerySet,
+    sees_whole_restricted_tier,
 )
 from pupils.models.register import (  # noqa: F401
     MedicalCondition,

@@ -14,7 +14,7 @@ from pupils.models.concerns import (
     validate_document_or_image,
     validate_not_in_future,
 )
-from pupils.models.pupil import Pupil, PupilRecordQuerySet
+from pupils.models.pupil import Pupil, PupilRecordQuerySet, RestrictedRecordQuerySet
 from sendhub.models import School
 
 
@@ -195,7 +195,7 @@ class SpecialistService(models.Model):
         return self.name
 
 
-class ReferralQuerySet(PupilRecordQuerySet):
+class ReferralQuerySet(RestrictedRecordQuerySet):
     def for_list(self):
         return self.select_related("service", "pupil", "requested_by").order_by(
             "-requested_on", "-pk"
@@ -226,6 +226,12 @@ class Referral(models.Model):
     notes = models.CharField(max_length=300, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    named_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Staff besides the SENCO who may open the specialist report.",
     )
 
     history = HistoricalRecords()

@@ -95,6 +95,10 @@ class PupilQuerySet(models.QuerySet):
     def archived(self):
         return self.filter(left_on__lt=date.today())
 
+    def not_archived(self):
+        """Pupils whose file may still change: a leaver's file is archived and read-only."""
+        return self.exclude(left_on__lt=date.today())
+
     def on_register(self):
         return self.filter(sen_stage__in=codes.REGISTER_STAGES)
 
@@ -280,7 +284,7 @@ class PupilQuerySet(models.QuerySet):
 
     def for_profile(self):
         """What the full SEN file page shows (its timeline is fetched separately)."""
-        from pupils.models import MedicalCondition, ParentInformed, ParentLink
+        from pupils.models import ParentInformed, ParentLink
 
         return (
             self.for_summary()
@@ -293,7 +297,6 @@ class PupilQuerySet(models.QuerySet):
                 models.Prefetch(
                     "parent_links", queryset=ParentLink.objects.current().select_related("parent")
                 ),
-                models.Prefetch("medical_conditions", queryset=MedicalCondition.objects.current()),
             )
         )
 
@@ -372,6 +375,37 @@ class PupilRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
         path = getattr(self.model, "pupil_path", "pupil")
         return self.filter(**{f"{path}__in": Pupil.objects.visible_to(user)})
+
+
+def sees_whole_restricted_tier(user):
+    """
+    Whether this person sees every restricted record (tier 3, docs/access.md) of the
+    pupils they may see: the SENCO always, a senior leader where the school allows it.
+    Anyone else sees only the restricted records they are named on.
+    """
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    if membership is None or membership.school_id is None:
+        return False
+    if membership.role == Role.SENCO:
+        return True
+    return membership.role == Role.SENIOR_LEADER and membership.school.senior_leaders_see_restricted
+
+
+class RestrictedRecordQuerySet(PupilRecordQuerySet):
+    """Records of the restricted tier: medical details and specialist reports."""
+
+    def restricted_visible_to(self, user):
+        """
+        The restricted records this person may open (UK GDPR Art. 9; docs/access.md):
+        the SENCO all of their pupils'; senior leaders likewise where the school's setting
+        allows (off by default); other staff only records naming them; nobody else any.
+        """
+        visible = self.visible_to(user)
+        if sees_whole_restricted_tier(user):
+            return visible
+        if user.role in (Role.SENIOR_LEADER, Role.TEACHER, Role.TEACHING_ASSISTANT):
+            return visible.filter(named_staff=user)
+        return self.none()
 
 
 class Pupil(models.Model):

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from pupils import codes
 from pupils.codes import BroadArea, NeedType, SenStage
-from pupils.models.pupil import Pupil, PupilRecordQuerySet
+from pupils.models.pupil import Pupil, PupilRecordQuerySet, RestrictedRecordQuerySet
 
 
 class PupilNeed(models.Model):
@@ -236,7 +236,7 @@ class ParentInformed(models.Model):
             Task.objects.close(kind=Task.Kind.TELL_PARENTS, pupil=self.pupil)
 
 
-class MedicalConditionQuerySet(PupilRecordQuerySet):
+class MedicalConditionQuerySet(RestrictedRecordQuerySet):
     def current(self):
         return self.filter(ended_on__isnull=True)
 
@@ -254,6 +254,12 @@ class MedicalCondition(models.Model):
     has_care_plan = models.BooleanField("has an individual healthcare plan", default=False)
     notes = models.TextField(blank=True)
     ended_on = models.DateField("no longer applies from", null=True, blank=True)
+    named_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Staff besides the SENCO who may read this condition.",
+    )
 
     history = HistoricalRecords()
     objects = MedicalConditionQuerySet.as_manager()

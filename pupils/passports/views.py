@@ -34,6 +34,12 @@ def _pupil(request, pk):
     return get_object_or_404(Pupil.objects.visible_to(request.user).for_summary(), pk=pk)
 
 
+def _pupil_to_change(request, pk):
+    """A pupil whose passport may change: a leaver's is archived and read-only (404)."""
+    pupils = Pupil.objects.visible_to(request.user).not_archived().for_summary()
+    return get_object_or_404(pupils, pk=pk)
+
+
 def _passport(pupil):
     return (
         Passport.objects.select_related("current__recorded_by", "last_confirmed_by")
@@ -92,7 +98,7 @@ def passport_version(request, pk, number):
 @permission_required("pupils.change_passport", raise_exception=True)
 def passport_edit(request, pk):
     """Capture the pupil's views: saving a change makes a new version; older ones are kept."""
-    pupil = _pupil(request, pk)
+    pupil = _pupil_to_change(request, pk)
     passport = _passport(pupil)
     current = passport.current if passport else None
     initial = {"captured_on": date.today(), "voice_method": PupilVoiceMethod.CONVERSATION}
@@ -149,7 +155,7 @@ def passport_photo(request, pk, number):
 @permission_required("pupils.change_passport", raise_exception=True)
 def passport_confirm(request, pk):
     """Record that the passport was checked with the pupil and is still right."""
-    pupil = _pupil(request, pk)
+    pupil = _pupil_to_change(request, pk)
     passport = get_object_or_404(Passport, pupil=pupil, current__isnull=False)
     passport.confirm(by=request.user)
     messages.success(request, "Passport confirmed as still right today.")
@@ -169,7 +175,7 @@ def profile_detail(request, pk):
 @permission_required("pupils.change_passport", raise_exception=True)
 def profile_edit(request, pk):
     """Write or update the one-page profile; its history keeps every earlier wording."""
-    pupil = _pupil(request, pk)
+    pupil = _pupil_to_change(request, pk)
     profile = OnePageProfile.objects.filter(pupil=pupil).first() or OnePageProfile(pupil=pupil)
     form = OnePageProfileForm(request.POST or None, instance=profile)
     if form.is_valid():

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pupils import codes
 from pupils.history import change_history
-from pupils.models import Concern, Pupil, RecentPupil
+from pupils.models import (
+    Concern,
+    MedicalCondition,
+    Pupil,
+    RecentPupil,
+    sees_whole_restricted_tier,
+)
 from pupils.register import census as census_module
 from pupils.register import exports
 from pupils.register.context_forms import (
@@ -92,7 +98,10 @@ def pupil_detail(request, pk):
         template_name = "pupils/pupil_detail.html"
         context = {
             "timeline": pupil.register_entries.for_timeline(),
-            "show_restricted": user.has_perm("pupils.view_restricted"),
+            "show_restricted": sees_whole_restricted_tier(user),
+            "medical_conditions": MedicalCondition.objects.restricted_visible_to(user)
+            .current()
+            .filter(pupil=pupil),
             "results": results[:PROFILE_RESULTS],
             "more_results": len(results) > PROFILE_RESULTS,
         }
@@ -128,7 +137,9 @@ def pupil_history(request, pk):
 @permission_required("pupils.change_register", raise_exception=True)
 def pupil_change_status(request, pk):
     """Record a register decision: stage and ranked needs, with who, why and evidence."""
-    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).for_summary(), pk=pk)
+    pupil = get_object_or_404(
+        Pupil.objects.visible_to(request.user).not_archived().for_summary(), pk=pk
+    )
     form = RegisterChangeForm(request.POST or None, pupil=pupil)
     if form.is_valid():
         data = form.cleaned_data
@@ -172,11 +183,11 @@ def pupil_change_status(request, pk):
 @permission_required("pupils.change_register", raise_exception=True)
 def pupil_context(request, pk):
     """Edit disability, context flags and medical conditions."""
-    pupil = get_object_or_404(Pupil.objects.visible_to(request.user), pk=pk)
+    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).not_archived(), pk=pk)
     data = request.POST if request.method == "POST" else None
     form = ContextFlagsForm(data, instance=pupil)
     conditions = None
-    if request.user.has_perm("pupils.view_restricted"):
+    if sees_whole_restricted_tier(request.user):
         conditions = medical_conditions_formset(pupil, data)
     if data is not None and form.is_valid() and (conditions is None or conditions.is_valid()):
         done = save_context_and_flags(pupil=pupil, form=form, conditions=conditions)
@@ -197,7 +208,7 @@ def pupil_context(request, pk):
 @permission_required("pupils.change_register", raise_exception=True)
 def pupil_parent_informed(request, pk):
     """Record when and how parents were told about SEN provision (CFA 2014 s68)."""
-    pupil = get_object_or_404(Pupil.objects.visible_to(request.user), pk=pk)
+    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).not_archived(), pk=pk)
     form = ParentInformedForm(request.POST or None)
     if form.is_valid():
         record = form.save(commit=False)

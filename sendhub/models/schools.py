@@ -149,6 +149,24 @@ class School(models.Model):
         "authenticator app on their next page, and for a code at every sign-in.",
     )
 
+    # Data protection (docs/retention.md, docs/access.md).
+    retention_years = models.PositiveSmallIntegerField(
+        "years after birth a leaver's SEN file is kept",
+        default=31,
+        validators=[
+            MinValueValidator(25, "Keep a leaver's SEN file at least 25 years after birth."),
+            MaxValueValidator(99, "Choose 99 years or fewer."),
+        ],
+        help_text="A leaver's SEN file is destroyed when they reach this age: 31 by the IRMS "
+        "toolkit for schools (date of birth + 31 years).",
+    )
+    senior_leaders_see_restricted = models.BooleanField(
+        "senior leaders see restricted records",
+        default=False,
+        help_text="Medical conditions and specialist reports are restricted to the SENCO and "
+        "the staff named on each record. Turn this on to open them to senior leaders too.",
+    )
+
     # Term dates: the three parent meetings a year are judged term by term.
     autumn_term_end_day = _term_day_field("autumn", 31)
     autumn_term_end_month = _term_month_field("autumn", 12)

@@ -34,6 +34,8 @@ def settings_post(school, **changes):
         "targeted_layer_name": school.targeted_layer_name,
         "targeted_plus_layer_name": school.targeted_plus_layer_name,
         "specialist_layer_name": school.specialist_layer_name,
+        "retention_years": school.retention_years,
+        "senior_leaders_see_restricted": "on" if school.senior_leaders_see_restricted else "",
         **{
             name: getattr(school, name)
             for day, month in TERM_END_FIELDS.values()
@@ -363,3 +365,23 @@ def test_a_plan_drafted_without_layers_is_saved(senco_client, world):
     assert response.status_code == 302
     # The posted layer is ignored: the form has no layer field, so the default stands.
     assert SupportPlan.objects.get(pupil=world.taught).layer == Layer.TARGETED
+
+
+def test_data_protection_settings_default_to_31_years_and_restricted_off(senco_client, world):
+    school = world.school
+    assert (school.retention_years, school.senior_leaders_see_restricted) == (31, False)
+    page = senco_client.get(URL).content.decode()
+    assert "Data protection" in page
+    assert 'name="retention_years" value="31"' in page
+    post = settings_post(school, retention_years=40, senior_leaders_see_restricted="on")
+    assert senco_client.post(URL, post).status_code == 302
+    school.refresh_from_db()
+    assert (school.retention_years, school.senior_leaders_see_restricted) == (40, True)
+
+
+@pytest.mark.parametrize("years", [24, 100])
+def test_retention_years_outside_25_to_99_are_refused(senco_client, world, years):
+    response = senco_client.post(URL, settings_post(world.school, retention_years=years))
+    assert response.status_code == 200
+    world.school.refresh_from_db()
+    assert world.school.retention_years == 31

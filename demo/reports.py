@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from demo.schooldays import on_or_after
 from pupils import codes
 from pupils.models import Pupil
-from reports.anonymise import suppress
+from reports.information_report.facts import named_areas
 from reports.models import InformationReport, SelfEvaluation, SelfEvaluationAction
 from sendhub.roles import Role
 
@@ -30,8 +30,7 @@ def _year_label(start_year):
 
 
 def _areas(school):
-    summary = Pupil.objects.filter(school=school).on_roll().register_summary()
-    return [row["area"] for row in summary["by_area"] if row["count"] and suppress(row["count"])]
+    return named_areas(Pupil.objects.filter(school=school).on_roll().register_summary())
 
 
 def report_text(school, areas, senco_name, start_year):
@@ -42,7 +41,7 @@ def report_text(school, areas, senco_name, start_year):
             f"{school.name} is a mainstream secondary school for 11 to 16 year olds. We "
             "welcome pupils with special educational needs and disabilities (SEND) and make "
             "provision for all four broad areas of need.\n\n"
-            f"This year we are supporting pupils whose main needs are in: {area_list}. "
+            f"This year we are supporting pupils whose main needs are in these areas: {area_list}. "
             "Some pupils have an education, health and care (EHC) plan; most get SEN support "
             "from the school's own resources."
         ),

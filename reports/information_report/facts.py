@@ -8,6 +8,7 @@ pupil's data at all (docs/information-report.md).
 from django.db.models import Count
 
 from provision.models import Intervention
+from pupils.codes import BroadArea
 from pupils.models import Pupil
 from reports.anonymise import suppress, suppressed_percent
 from sendhub.models import Membership
@@ -17,7 +18,16 @@ from sendhub.roles import Role
 def supported_areas(user):
     """The broad areas of need enough pupils have as their primary need to name publicly."""
     summary = Pupil.objects.visible_to(user).on_roll().register_summary()
-    return [row["area"] for row in summary["by_area"] if row["count"] and suppress(row["count"])]
+    return named_areas(summary)
+
+
+def named_areas(summary):
+    """The four broad areas (Code of Practice 6.28) with enough pupils to name; not "Other"."""
+    return [
+        row["area"]
+        for row in summary["by_area"]
+        if row["code"] != BroadArea.OTHER and row["count"] and suppress(row["count"])
+    ]
 
 
 def register_share(user):
@@ -60,11 +70,11 @@ def senco_names(school):
     return [str(membership.user) for membership in memberships]
 
 
-def _list(items):
+def _list(items, separator=", "):
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    return f"{separator.join(items[:-1])}{separator.strip()} and {items[-1]}"
 
 
 def live_facts(user):
@@ -75,7 +85,11 @@ def live_facts(user):
     share = register_share(user)
     kinds = []
     if areas:
-        kinds.append(f"We currently support pupils whose main needs are in: {_list(areas)}.")
+        kinds.append(
+            "We currently support pupils whose main needs are in these areas: "
+            + _list((area.lower() for area in areas), "; ")
+            + "."
+        )
     if share is not None:
         kinds.append(f"About {share} in every 100 of our pupils are on our SEN register.")
     facts["kinds_of_need"] = kinds

@@ -1,6 +1,6 @@
 from django import forms
 
-from reports.models import SECTION_FIELDS, InformationReport
+from reports.models import SECTION_FIELDS, SECTIONS, InformationReport
 
 TEXT_ROWS = 5
 
@@ -26,6 +26,14 @@ class InformationReportForm(forms.ModelForm):
             "local_offer_url",
         ]
         widgets = {name: forms.Textarea(attrs={"rows": TEXT_ROWS}) for name in SECTION_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The heading above each box names it; the label says what goes in.
+        for section in SECTIONS:
+            field = self.fields[section.field]
+            field.label = "What we tell parents"
+            field.widget.attrs["aria-label"] = f"{section.title}: what we tell parents"
 
 
 class PublishForm(forms.Form):

@@ -151,8 +151,20 @@ class InformationReport(models.Model):
     def __str__(self):
         return f"SEN information report {self.academic_year} (version {self.number})"
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "_stored_status", None) == self.Status.PUBLISHED:
+            raise ValueError("A published version is frozen: start a new draft instead.")
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
     def get_absolute_url(self):
         return reverse("reports:information_report_version", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
 
     @property
     def is_draft(self):

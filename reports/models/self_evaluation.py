@@ -159,8 +159,20 @@ class SelfEvaluation(models.Model):
     def __str__(self):
         return f"SEND self-evaluation {self.academic_year} (version {self.number})"
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "_stored_status", None) == self.Status.FINALISED:
+            raise ValueError("A finalised self-evaluation is frozen: start a new draft instead.")
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
     def get_absolute_url(self):
         return reverse("reports:self_evaluation_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
 
     @property
     def is_draft(self):

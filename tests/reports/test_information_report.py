@@ -189,6 +189,10 @@ def test_a_published_version_is_frozen(client, world):
     assert report.kinds_of_need == "As published."
     with pytest.raises(ValueError):
         report.publish(by=senco)
+    fresh = InformationReport.objects.get(pk=report.pk)
+    fresh.kinds_of_need = "Changed behind the form's back."
+    with pytest.raises(ValueError):
+        fresh.save()
 
 
 def test_a_new_draft_copies_the_published_text_and_keeps_the_old_version(client, world):

@@ -84,8 +84,11 @@ def test_an_incomplete_action_saves_nothing(client, world):
 
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
-    draft.refresh_from_db()
-    assert draft.leadership_grade == ""
+    fresh = SelfEvaluation.objects.get(pk=draft.pk)
+    assert fresh.leadership_grade == ""
+    fresh.leadership_grade = "urgent"
+    with pytest.raises(ValueError):
+        fresh.save()
     assert not draft.actions.exists()
 
 
@@ -157,8 +160,11 @@ def test_finalising_freezes_the_evidence_and_the_words(client, world):
     assert client.post(edit, form_data(leadership_grade="urgent")).status_code == 404
     finalise = reverse("reports:self_evaluation_finalise", args=[draft.pk])
     assert client.post(finalise).status_code == 404
-    draft.refresh_from_db()
-    assert draft.leadership_grade == ""
+    fresh = SelfEvaluation.objects.get(pk=draft.pk)
+    assert fresh.leadership_grade == ""
+    fresh.leadership_grade = "urgent"
+    with pytest.raises(ValueError):
+        fresh.save()
 
 
 def test_a_new_version_carries_over_words_and_actions(client, world):

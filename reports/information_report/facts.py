@@ -34,8 +34,9 @@ def register_share(user):
     """Pupils on the SEN register as a whole-number percentage of the roll, or None if small."""
     counts = Pupil.objects.visible_to(user).on_roll().register_counts()
     on_register = counts["sen_support"] + counts["ehcp"]
-    percent = suppressed_percent(on_register, counts["roll"])
-    return None if percent is None else round(percent)
+    if not suppress(on_register):
+        return None  # none yet, or too few to say
+    return round(suppressed_percent(on_register, counts["roll"]))
 
 
 def offered_interventions(school):

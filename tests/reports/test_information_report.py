@@ -136,6 +136,13 @@ def test_small_groups_of_need_are_not_named(world):
     live = text.split("\n\n")[0]
     assert "cognition and learning" in live
     assert "sensory" not in live
+    assert "About 82 in every 100" in text.split("\n\n")[1]  # 9 on the register of 11 on roll
+
+
+def test_no_share_of_the_roll_when_nobody_is_on_the_register(world):
+    text = first_draft(world.user(Role.SENCO))["kinds_of_need"]
+
+    assert "in every 100" not in text
 
 
 def test_saving_and_publishing_from_the_editor(client, world):

@@ -3,3 +3,18 @@ from django.apps import AppConfig
 
 class ReportsConfig(AppConfig):
     name = "reports"
+
+    def ready(self):
+        grant_permissions()
+
+
+def grant_permissions():
+    """Who reads and writes the school's SEN information report and SEND self-evaluation."""
+    from sendhub.roles import SEN_TEAM, Role, grant
+
+    # The SENCO drafts and publishes the information report; senior leaders read the drafts.
+    grant(SEN_TEAM, "reports.view_informationreport")
+    grant((Role.SENCO,), "reports.change_informationreport", "reports.publish_informationreport")
+    # The self-evaluation is leaders' own: governors and trust leads hold them to account
+    # with anonymised figures instead, so they do not see it here.
+    grant(SEN_TEAM, "reports.view_selfevaluation", "reports.change_selfevaluation")

@@ -8,6 +8,7 @@ from provision.today import sessions_due
 from pupils import codes
 from pupils.models import Pupil, TeachingGroup
 from reports.anonymise import suppress, suppressed_percent
+from reports.models import InformationReport
 from reviews.tiles import plan_tiles
 from sendhub.models import NationalComparison, School
 
@@ -29,7 +30,18 @@ def senco_dashboard(request):
     # A senior leader cannot open the triage queue or tick off tasks (sendhub/roles.py).
     if user.has_perm("pupils.triage_concerns"):
         context |= concerns_tile(user) | tasks_tile(user)
+    if user.has_perm("reports.view_informationreport"):
+        context |= information_report_tile(user.school)
     return context
+
+
+def information_report_tile(school):
+    """When the SEN information report was last published, and whether it is due an update."""
+    latest = InformationReport.objects.for_school(school).latest_published()
+    return {
+        "information_report_latest": latest,
+        "information_report_due": latest is None or latest.is_due_for_update(),
+    }
 
 
 def concerns_tile(user, *, shown=5):

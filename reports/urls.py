@@ -1,6 +1,8 @@
 from django.urls import path
 
 from reports import classes, views
+from reports.information_report import views as information_report
+from reports.self_evaluation import views as self_evaluation
 
 app_name = "reports"
 
@@ -8,4 +10,70 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("my-classes/", classes.class_view, name="class_view"),
     path("my-classes/pdf/", classes.class_view_pdf, name="class_view_pdf"),
+    path(
+        "reports/sen-information-report/",
+        information_report.information_report,
+        name="information_report",
+    ),
+    path(
+        "reports/sen-information-report/new/",
+        information_report.information_report_start,
+        name="information_report_start",
+    ),
+    path(
+        "reports/sen-information-report/<int:pk>/",
+        information_report.information_report_version,
+        name="information_report_version",
+    ),
+    path(
+        "reports/sen-information-report/<int:pk>/edit/",
+        information_report.information_report_edit,
+        name="information_report_edit",
+    ),
+    path(
+        "reports/sen-information-report/<int:pk>/publish/",
+        information_report.information_report_publish,
+        name="information_report_publish",
+    ),
+    path(
+        "schools/<str:urn>/sen-information-report/",
+        information_report.information_report_public,
+        name="information_report_public",
+    ),
+    path(
+        "schools/<str:urn>/sen-information-report/pdf/",
+        information_report.information_report_public_pdf,
+        name="information_report_public_pdf",
+    ),
+    path("reports/self-evaluation/", self_evaluation.self_evaluation, name="self_evaluation"),
+    path(
+        "reports/self-evaluation/new/",
+        self_evaluation.self_evaluation_start,
+        name="self_evaluation_start",
+    ),
+    path(
+        "reports/self-evaluation/<int:pk>/",
+        self_evaluation.self_evaluation_detail,
+        name="self_evaluation_detail",
+    ),
+    path(
+        "reports/self-evaluation/<int:pk>/edit/",
+        self_evaluation.self_evaluation_edit,
+        name="self_evaluation_edit",
+    ),
+    path(
+        "reports/self-evaluation/<int:pk>/finalise/",
+        self_evaluation.self_evaluation_finalise,
+        name="self_evaluation_finalise",
+    ),
+    path(
+        "reports/self-evaluation/<int:pk>/pdf/",
+        self_evaluation.self_evaluation_pdf,
+        name="self_evaluation_pdf",
+    ),
+    path(
+        "reports/self-evaluation/<int:pk>/word/",
+        self_evaluation.self_evaluation_word,
+        name="self_evaluation_word",
+    ),
 ]

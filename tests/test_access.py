@@ -26,6 +26,12 @@ from tests.pupils.concern_data import (
 from tests.pupils.import_files import batch_kwargs
 from tests.pupils.passport_data import with_documents, with_photos
 from tests.pupils.relationship_data import group_kwargs, parent_link_kwargs, support_kwargs
+from tests.reports.report_data import (
+    evaluation_kwargs,
+    public_report_kwargs,
+    report_draft_kwargs,
+    report_version_kwargs,
+)
 from tests.reviews.annual_review_data import (
     feed_kwargs,
     ics_kwargs,
@@ -239,6 +245,31 @@ ACCESS = {
     "pupils:parent_meetings": Access(statuses(SEN_SUMMARY_READERS), kwargs=pupil_kwargs),
     "reports:class_view": Access(statuses(SEN_SUMMARY_READERS)),
     "reports:class_view_pdf": Access(statuses(SEN_SUMMARY_READERS)),
+    # The SEN information report: the SENCO writes and publishes it, senior leaders read
+    # it; the published version is public, for anyone, signed in or not.
+    "reports:information_report": Access(statuses(SEN_TEAM)),
+    "reports:information_report_start": Access(statuses({Role.SENCO}, ok=302), method="post"),
+    "reports:information_report_version": Access(statuses(SEN_TEAM), kwargs=report_version_kwargs),
+    "reports:information_report_edit": Access(statuses({Role.SENCO}), kwargs=report_draft_kwargs),
+    "reports:information_report_publish": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=report_draft_kwargs, method="post"
+    ),
+    "reports:information_report_public": Access(
+        statuses(set(ALL_ROLES)), kwargs=public_report_kwargs, anonymous=200
+    ),
+    "reports:information_report_public_pdf": Access(
+        statuses(set(ALL_ROLES)), kwargs=public_report_kwargs, anonymous=200
+    ),
+    # The SEND self-evaluation: leaders only (not governors or trust leads).
+    "reports:self_evaluation": Access(statuses(SEN_TEAM)),
+    "reports:self_evaluation_start": Access(statuses(SEN_TEAM, ok=302), method="post"),
+    "reports:self_evaluation_detail": Access(statuses(SEN_TEAM), kwargs=evaluation_kwargs),
+    "reports:self_evaluation_edit": Access(statuses(SEN_TEAM), kwargs=evaluation_kwargs),
+    "reports:self_evaluation_finalise": Access(
+        statuses(SEN_TEAM, ok=302), kwargs=evaluation_kwargs, method="post"
+    ),
+    "reports:self_evaluation_pdf": Access(statuses(SEN_TEAM), kwargs=evaluation_kwargs),
+    "reports:self_evaluation_word": Access(statuses(SEN_TEAM), kwargs=evaluation_kwargs),
     "portal:child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
     # A parent's worry about their own child; the POST with another family's
     # child is walked in tests/pupils/test_parent_concerns.py.
@@ -479,6 +510,9 @@ SCOPED_KWARGS |= {provision.group_kwargs, provision.member_kwargs, provision.int
 SCOPED_KWARGS |= {class_kwargs}
 # ...or naming a person, where out of scope is someone known only at another school.
 SCOPED_KWARGS |= {person_kwargs, invited_person_kwargs, role_kwargs}
+# ...or a school's SEN information report or self-evaluation, where out of scope is
+# another school's.
+SCOPED_KWARGS |= {report_draft_kwargs, report_version_kwargs, evaluation_kwargs}
 # ...or a notification, where out of scope is someone else's.
 SCOPED_KWARGS |= {notification_kwargs}
 

@@ -14,6 +14,7 @@ from demo import people as sendhub_demo
 from demo import plans as reviews_demo
 from demo import provision as provision_demo
 from demo import pupils as pupils_demo
+from demo import reports as demo_reports
 from sendhub.models import School
 
 
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             # Last, so the random draws of the seeds above stay as they were.
             counts |= provision_demo.seed_demo_provision(rng, people)
             counts |= demo_annual_reviews.seed_demo_annual_reviews(rng, people)
+            # The information report and self-evaluation draw nothing at random.
+            counts |= demo_reports.seed_demo_reports(people)
             # Last of all: date and sign the history the seeds above wrote "now".
             demo_history.backdate_history(people)
         self.stdout.write(

@@ -26,6 +26,7 @@ from tests.pupils.concern_data import (
 from tests.pupils.import_files import batch_kwargs
 from tests.pupils.passport_data import with_documents, with_photos
 from tests.pupils.relationship_data import group_kwargs, parent_link_kwargs, support_kwargs
+from tests.reports.trust_data import trust_school_kwargs
 from tests.reviews.annual_review_data import (
     feed_kwargs,
     ics_kwargs,
@@ -229,6 +230,7 @@ ACCESS = {
     "pupils:parent_meetings": Access(statuses(SEN_SUMMARY_READERS), kwargs=pupil_kwargs),
     "reports:class_view": Access(statuses(SEN_SUMMARY_READERS)),
     "reports:class_view_pdf": Access(statuses(SEN_SUMMARY_READERS)),
+    "reports:trust_school": Access(statuses({Role.TRUST_LEAD}), kwargs=trust_school_kwargs),
     "portal:child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
     # A parent's worry about their own child; the POST with another family's
     # child is walked in tests/pupils/test_parent_concerns.py.
@@ -458,6 +460,8 @@ SCOPED_KWARGS |= {parent_link_kwargs, support_kwargs, group_kwargs}
 # Provision
 SCOPED_KWARGS |= {provision.group_kwargs, provision.member_kwargs, provision.intervention_kwargs}
 SCOPED_KWARGS |= {class_kwargs}
+# ...or a school, where out of scope is a school of another trust.
+SCOPED_KWARGS |= {trust_school_kwargs}
 # ...or naming a person, where out of scope is someone known only at another school.
 SCOPED_KWARGS |= {person_kwargs, invited_person_kwargs, role_kwargs}
 # ...or a notification, where out of scope is someone else's.

@@ -393,11 +393,12 @@ def pick_named_child(pupils, teacher):
     return next(p for p in pupils if p.pk in taught)
 
 
-def seed_school(rng, people, *, today=None):
+def seed_school(rng, people, *, today=None, per_year=200):
+    """The main school (per_year pupils in each of Years 7-11; the benchmark asks for more)."""
     today = today or date.today()
     school = people.school
     senco = people.named[Role.SENCO]
-    pupils = build_roll(rng, school, years=range(7, 12), per_year=200, today=today)
+    pupils = build_roll(rng, school, years=range(7, 12), per_year=per_year, today=today)
     groups = build_groups(rng, school, pupils, people.teachers, years=range(7, 12), today=today,
                           named_teacher=people.named[Role.TEACHER])  # fmt: skip
     build_register(rng, school, pupils, senco=senco, today=today)

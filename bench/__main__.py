@@ -121,6 +121,9 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+    from bench.rollup_explain import explain_rollup
+
+    results["rollup_queries"] = explain_rollup()
     results["import_seconds"] = measure.time_import(sizes["import_rows"])
     measure.print_table(results)
     out = Path(args.output) if args.output else ROOT / "bench" / "results" / (

@@ -249,5 +249,7 @@ def print_table(results):
     print()
     for pdf in results["pdfs"]:
         print(f"{pdf['pdf']:<18}{pdf['median_ms']:>10} ms (wall, warm)")
+    for row in results.get("rollup_queries", []):
+        print(f"roll-up query on {row['query']:<24}{row['ms']:>8} ms ({row['schools']} schools)")
     for label, seconds in results["import_seconds"].items():
         print(f"MIS import {results['sizes']['import_rows']} rows, {label}: {seconds} s")

@@ -79,6 +79,7 @@ def main():
         "DJANGO_CONN_MAX_AGE": "60",
         "SENDHUB_MEDIA_ROOT": media,
         "DJANGO_DEBUG": "0",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "PYTHONPATH": str(ROOT),
     }
     env.pop("REDIS_URL", None) if args.smoke else None

@@ -24,6 +24,14 @@ from reviews.models import AnnualReview, EHCPlan, SupportPlan
 AREAS = [area for area in BroadArea]
 
 
+def pupil_on_roll(today, via="pupil__"):
+    """Pupil.objects.on_roll() as a condition on the joined pupil: one scan of the pupils,
+    where `pupil__in=Pupil.objects.on_roll()` scans them a second time."""
+    return Q(**{f"{via}joined_on__lte": today}) & (
+        Q(**{f"{via}left_on__isnull": True}) | Q(**{f"{via}left_on__gte": today})
+    )
+
+
 def register_by_school(school_ids, today):
     """Roll, SEN support (K) and EHC plans (E) per school."""
     rows = (
@@ -44,9 +52,10 @@ def needs_by_school(school_ids, today):
     """Pupils on the register by the broad area of their primary (rank 1) need, per school."""
     rows = (
         PupilNeed.objects.filter(
+            pupil_on_roll(today),
             rank=1,
             pupil__school_id__in=school_ids,
-            pupil__in=Pupil.objects.on_roll(today).on_register(),
+            pupil__sen_stage__in=codes.REGISTER_STAGES,
         )
         .values("pupil__school_id", "code")
         .annotate(n=Count("pk"))
@@ -63,7 +72,7 @@ def plan_reviews_by_school(school_ids, today):
     Code of Practice 6.54-6.56), per school."""
     rows = (
         SupportPlan.objects.current()
-        .filter(pupil__school_id__in=school_ids, pupil__in=Pupil.objects.on_roll(today))
+        .filter(pupil_on_roll(today), pupil__school_id__in=school_ids)
         .values(school_id=F("pupil__school_id"))
         .annotate(in_force=Count("pk"), overdue=Count("pk", filter=Q(review_due_on__lt=today)))
         .order_by()
@@ -83,7 +92,7 @@ def annual_reviews_by_school(school_ids, today):
     recent_meeting = AnnualReview.objects.filter(plan=OuterRef("pk"), meeting_on__gte=year_ago)
     rows = (
         EHCPlan.objects.in_force()
-        .filter(pupil__school_id__in=school_ids, pupil__in=Pupil.objects.on_roll(today))
+        .filter(pupil_on_roll(today), pupil__school_id__in=school_ids)
         .values(school_id=F("pupil__school_id"))
         .annotate(
             in_force=Count("pk"),

@@ -125,7 +125,8 @@ def main():
     from bench.rollup_explain import explain_rollup
 
     results["rollup_queries"] = explain_rollup()
-    results["import_seconds"] = measure.time_import(sizes["import_rows"])
+    if not args.only:
+        results["import_seconds"] = measure.time_import(sizes["import_rows"])
     measure.print_table(results)
     out = Path(args.output) if args.output else ROOT / "bench" / "results" / (
         f"{results['mode']}-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrations-check check-deploy clean
+.PHONY: run test install lint format migrations-check check-deploy clean bench bench-smoke
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV): creating it if missing, then installing SENDhub and its tools (a few minutes the first time)"
@@ -36,10 +36,18 @@ test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || echo "note: no chromium on PATH; browser tests will be skipped (apt-get install chromium)"
 	DJANGO_CONN_MAX_AGE=$${DJANGO_CONN_MAX_AGE:-0} $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
+# The benchmark (bench/, README "Benchmark"): PostgreSQL at BENCH_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/sendhub_bench, dropped and rebuilt), gunicorn on BENCH_PORT.
+bench: $(STAMP)
+	$(PY) -m bench $(BENCH_ARGS)
+
+bench-smoke: $(STAMP)
+	$(PY) -m bench --smoke $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -r . -x ./.venv,./tests,./var,./test-artifacts,./staticfiles
+	$(BIN)/bandit -q -r . -x ./.venv,./tests,./bench,./var,./test-artifacts,./staticfiles
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -146,6 +146,13 @@ def build_roll(rng, school, *, years, per_year, la=383, estab=4012, today):
     return bulk_create_with_history(pupils, Pupil, batch_size=500)
 
 
+def form_letter(i):
+    """A, B, ... G, then A2, B2, ... for a school with more than seven forms a year."""
+    return FORM_LETTERS[i % len(FORM_LETTERS)] + (
+        str(i // len(FORM_LETTERS) + 1) if i >= len(FORM_LETTERS) else ""
+    )
+
+
 def build_groups(rng, school, pupils, teachers, *, years, today, named_teacher=None):
     """Forms of ~29 and set classes in English, maths and science for each year group."""
     by_year = {}
@@ -161,7 +168,7 @@ def build_groups(rng, school, pupils, teachers, *, years, today, named_teacher=N
         year_pupils = sorted(by_year.get(year_group, []), key=lambda p: p.pk)
         form_count = max(1, round(len(year_pupils) / 29))
         forms = [
-            TeachingGroup(school=school, name=f"{year_group}{FORM_LETTERS[i]}", kind="form",
+            TeachingGroup(school=school, name=f"{year_group}{form_letter(i)}", kind="form",
                           year_group=year_group)
             for i in range(form_count)
         ]  # fmt: skip
@@ -393,11 +400,12 @@ def pick_named_child(pupils, teacher):
     return next(p for p in pupils if p.pk in taught)
 
 
-def seed_school(rng, people, *, today=None):
+def seed_school(rng, people, *, today=None, per_year=200):
+    """The main school (per_year pupils in each of Years 7-11; the benchmark asks for more)."""
     today = today or date.today()
     school = people.school
     senco = people.named[Role.SENCO]
-    pupils = build_roll(rng, school, years=range(7, 12), per_year=200, today=today)
+    pupils = build_roll(rng, school, years=range(7, 12), per_year=per_year, today=today)
     groups = build_groups(rng, school, pupils, people.teachers, years=range(7, 12), today=today,
                           named_teacher=people.named[Role.TEACHER])  # fmt: skip
     build_register(rng, school, pupils, senco=senco, today=today)

@@ -18,3 +18,5 @@ def grant_permissions():
     # The self-evaluation is leaders' own: governors and trust leads hold them to account
     # with anonymised figures instead, so they do not see it here.
     grant(SEN_TEAM, "reports.view_selfevaluation", "reports.change_selfevaluation")
+    # Anonymised figures for every school of the trust (reports/trust/).
+    grant((Role.TRUST_LEAD,), "reports.view_trust_rollup")

@@ -3,6 +3,7 @@ from django.urls import path
 from reports import classes, views
 from reports.information_report import views as information_report
 from reports.self_evaluation import views as self_evaluation
+from reports.trust import views as trust
 
 app_name = "reports"
 
@@ -76,4 +77,5 @@ urlpatterns = [
         self_evaluation.self_evaluation_word,
         name="self_evaluation_word",
     ),
+    path("trust/schools/<int:pk>/", trust.school_summary, name="trust_school"),
 ]

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -121,6 +122,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction pooling mode a server-side cursor cannot outlive its
+# transaction, so Django must not open one (docs/deploy.md).
+if env_bool("DJANGO_DISABLE_SERVER_SIDE_CURSORS"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -200,6 +205,24 @@ SENDHUB_PARENT_SESSION_IDLE_MINUTES = int(
     os.environ.get("SENDHUB_PARENT_SESSION_IDLE_MINUTES", "60")
 )
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute ceiling; the idle rule is tighter
+
+# Cache and sessions: in Redis when REDIS_URL is set, so every application server sees the
+# same sessions (docs/deploy.md); in this process's memory otherwise (one server, `make run`).
+# Sessions are cached_db: read from Redis, written through to the database, so a Redis
+# restart signs nobody out.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("SENDHUB_CACHE_PREFIX", "sendhub"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -272,4 +295,31 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}
+
+# Background work (sendhub/celery.py): on a Celery worker when a broker is configured
+# (CELERY_BROKER_URL, else REDIS_URL); with neither, each task runs in the process that
+# asks for it, so `make run` needs nothing but Python.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "").strip() or None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Periodic jobs for `celery beat`; schools without a worker run the same management
+# commands from cron instead (README).
+CELERY_BEAT_SCHEDULE = {
+    "daily-digest": {
+        "task": "sendhub.notifications.tasks.send_digest_task",
+        "schedule": crontab(hour=16, minute=0),
+    },
+    "clear-stale-imports": {
+        "task": "sendhub.tasks.run_command",
+        "schedule": crontab(hour=2, minute=30),
+        "args": ["clear_stale_imports"],
+    },
 }

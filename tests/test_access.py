@@ -32,6 +32,7 @@ from tests.reports.report_data import (
     report_draft_kwargs,
     report_version_kwargs,
 )
+from tests.reports.trust_data import trust_school_kwargs
 from tests.reviews.annual_review_data import (
     feed_kwargs,
     ics_kwargs,
@@ -270,6 +271,7 @@ ACCESS = {
     ),
     "reports:self_evaluation_pdf": Access(statuses(SEN_TEAM), kwargs=evaluation_kwargs),
     "reports:self_evaluation_word": Access(statuses(SEN_TEAM), kwargs=evaluation_kwargs),
+    "reports:trust_school": Access(statuses({Role.TRUST_LEAD}), kwargs=trust_school_kwargs),
     "portal:child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
     # A parent's worry about their own child; the POST with another family's
     # child is walked in tests/pupils/test_parent_concerns.py.
@@ -508,6 +510,8 @@ SCOPED_KWARGS |= {parent_link_kwargs, support_kwargs, group_kwargs}
 # Provision
 SCOPED_KWARGS |= {provision.group_kwargs, provision.member_kwargs, provision.intervention_kwargs}
 SCOPED_KWARGS |= {class_kwargs}
+# ...or a school, where out of scope is a school of another trust.
+SCOPED_KWARGS |= {trust_school_kwargs}
 # ...or naming a person, where out of scope is someone known only at another school.
 SCOPED_KWARGS |= {person_kwargs, invited_person_kwargs, role_kwargs}
 # ...or a school's SEN information report or self-evaluation, where out of scope is

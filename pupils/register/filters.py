@@ -107,6 +107,7 @@ class RegisterFilter(django_filters.FilterSet):
         )
         for name in ("added_from", "added_to", "removed_from", "removed_to"):
             self.form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+        bootstrap_classes(self.form)
 
     @property
     def qs(self):
@@ -166,3 +167,16 @@ class RegisterFilter(django_filters.FilterSet):
         if value == "no":
             return queryset.without_parent_informed()
         return queryset.with_parent_informed()
+
+
+def bootstrap_classes(form):
+    """Bootstrap 5 classes on each widget, for templates/includes/_filter_field.html."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

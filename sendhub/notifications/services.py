@@ -3,11 +3,12 @@
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail, send_mass_mail
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from sendhub.notifications.models import EmailChoice, Notification
+from sendhub.notifications.tasks import send_emails
 
 SUBJECT = "SENDhub: something is waiting for you"
 
@@ -55,7 +56,8 @@ def notify(recipients, *, title: str, url: str, school=None):
             (SUBJECT, email_body([(title, url)]), settings.DEFAULT_FROM_EMAIL, [p.email])
             for p in emailed
         ]
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+        # On a worker when a broker is configured, in this process otherwise.
+        transaction.on_commit(lambda: send_emails.delay(messages))
     return rows
 
 

@@ -1,0 +1,1 @@
+"""`make bench`: build benchmark data on PostgreSQL, serve it through gunicorn, time pages."""

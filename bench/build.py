@@ -1,0 +1,183 @@
+"""
+Benchmark data, bulk-inserted into an empty database.
+
+The big school is the demo school grown to 3,600 pupils (demo/ seeds its register, plans,
+passports, concerns, provision and EHC plans); the trust around it is filled to 100 schools
+with thinner schools (pupils, register entries, primary needs, support plans, EHC plans
+and their reviews, provision groups with sessions), inserted in bulk without history rows.
+"""
+
+import random
+import time
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from demo import annual_reviews as demo_annual_reviews
+from demo import identification as demo_identification
+from demo import passports as demo_passports
+from demo import people as demo_people
+from demo import plans as demo_plans
+from demo import provision as demo_provision
+from demo import pupils as demo_pupils
+from demo.pupils import make_upn
+from provision.models import GroupMember, Intervention, ProvisionGroup, Session
+from pupils.codes import SenStage
+from pupils.models import Pupil, PupilNeed, RegisterEntry
+from reviews.models import AnnualReview, EHCPlan, SupportPlan
+from sendhub.models import School
+from sendhub.roles import Role
+
+NEEDS = ["SPLD", "SEMH", "ASD", "SLCN", "MLD", "HI", "VI", "PD", "OTH"]
+
+
+def build(*, per_year=720, schools=100, pupils_per_school=725, seed=2026, log=print):
+    """The big school (5 x per_year pupils) and a trust of `schools` schools in all."""
+    if School.objects.exists():
+        raise SystemExit("The benchmark database already has schools: give it an empty one.")
+    rng = random.Random(seed)
+    timings = {}
+    started = time.monotonic()
+    with transaction.atomic():
+        people = demo_people.build_people(
+            rng, teacher_count=max(50, per_year // 4), ta_count=max(8, per_year // 25)
+        )
+        demo_pupils.seed_school(rng, people, per_year=per_year)
+        timings["big school roll and register"] = time.monotonic() - started
+        for name, seed_part in [
+            ("passports", demo_passports.seed_demo_passports),
+            ("plans", demo_plans.seed_demo_plans),
+            ("concerns", demo_identification.seed_identification),
+            ("provision", demo_provision.seed_demo_provision),
+            ("EHC plan reviews", demo_annual_reviews.seed_demo_annual_reviews),
+        ]:
+            mark = time.monotonic()
+            seed_part(rng, people)
+            timings[name] = time.monotonic() - mark
+        mark = time.monotonic()
+        senco = people.named[Role.SENCO]
+        for n in range(schools - 2):  # the demo made two
+            thin_school(rng, people.trust, senco, n, pupils_per_school)
+        timings[f"{schools - 2} thin schools"] = time.monotonic() - mark
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+    timings["total"] = time.monotonic() - started
+    for name, seconds in timings.items():
+        log(f"  {name:<32} {seconds:6.1f} s")
+    return people, timings
+
+
+def thin_school(rng, trust, senco, n, size):
+    """One school of the trust: a roll with ~14% on SEN support and ~4% with an EHC plan."""
+    today = date.today()
+    school = School.objects.create(
+        urn=f"{900000 + n:06d}",
+        name=f"{rng.choice(['Ash', 'Birch', 'Cedar', 'Elm', 'Hazel', 'Oak', 'Rowan', 'Willow'])}"
+        f" {rng.choice(['Park', 'Hill', 'Vale', 'Brook', 'Field'])} {'Academy' if n % 3 else 'Primary'} {n + 1}",
+        phase=School.Phase.PRIMARY if n % 3 == 0 else School.Phase.SECONDARY,
+        local_authority=rng.choice(["Leeds", "Bradford", "Wakefield", "Kirklees"]),
+        trust=trust,
+    )
+    pupils = Pupil.objects.bulk_create(
+        Pupil(
+            school=school,
+            upn=make_upn(800 + n % 100, 1000 + n, 2010 + i % 12, i // 12 + 1),
+            first_name=f"Pupil{i}",
+            last_name=f"Thin{n}",
+            date_of_birth=date(2010 + i % 12, 1 + i % 12, 1 + i % 28),
+            year_group=i % 12,
+            joined_on=date(today.year - 1 - i % 5, 9, 1),
+            sen_stage=(
+                SenStage.EHCP if i % 25 == 0 else SenStage.SEN_SUPPORT if i % 7 == 0 else "none"
+            ),
+        )
+        for i in range(size)
+    )
+    on_register = [p for p in pupils if p.sen_stage != "none"]
+    entries = RegisterEntry.objects.bulk_create(
+        RegisterEntry(
+            pupil=p,
+            effective_on=p.joined_on + timedelta(days=60),
+            stage=p.sen_stage,
+            needs=[NEEDS[p.pk % len(NEEDS)]],
+            decided_by=senco,
+            recorded_by=senco,
+            reason="Benchmark data",
+        )
+        for p in on_register
+    )
+    PupilNeed.objects.bulk_create(
+        PupilNeed(pupil=p, code=NEEDS[p.pk % len(NEEDS)], rank=1) for p in on_register
+    )
+    SupportPlan.objects.bulk_create(
+        SupportPlan(
+            pupil=p,
+            status=SupportPlan.Status.ACTIVE,
+            assess_summary="Benchmark plan",
+            review_due_on=today + timedelta(days=rng.randrange(-30, 80)),
+            starts_on=today - timedelta(days=30),
+            created_by=senco,
+        )
+        for p in on_register
+        if p.sen_stage == SenStage.SEN_SUPPORT
+    )
+    plans = EHCPlan.objects.bulk_create(
+        EHCPlan(
+            pupil=entry.pupil,
+            local_authority=school.local_authority,
+            issued_on=today - timedelta(days=rng.randrange(60, 1500)),
+            recorded_by=senco,
+            issue_entry=entry,
+        )
+        for entry in entries
+        if entry.stage == SenStage.EHCP
+    )
+    AnnualReview.objects.bulk_create(
+        AnnualReview(
+            plan=plan,
+            starts_from=plan.issued_on,
+            year_group=plan.pupil.year_group,
+            opened_on=plan.issued_on + timedelta(days=300),
+            opened_by=senco,
+            meeting_on=min(today, plan.issued_on + timedelta(days=330)),
+        )
+        for plan in plans
+        if plan.issued_on < today - timedelta(days=365) and rng.random() < 0.7
+    )
+    intervention = Intervention.objects.create(
+        school=school,
+        name="Reading catch-up",
+        areas=["CL"],
+        entry_criteria="Reading age 12 months behind",
+        exit_criteria="Reading age within 6 months",
+        resource_cost=Decimal("120.00"),
+    )
+    groups = ProvisionGroup.objects.bulk_create(
+        ProvisionGroup(
+            school=school,
+            intervention=intervention,
+            name=f"Reading {g + 1}",
+            start_on=today - timedelta(days=70),
+            planned_sessions=30,
+        )
+        for g in range(10)
+    )
+    GroupMember.objects.bulk_create(
+        GroupMember(group=groups[i % 10], pupil=p, joined_on=groups[i % 10].start_on)
+        for i, p in enumerate(on_register[:60])
+    )
+    Session.objects.bulk_create(
+        Session(
+            group=group,
+            date=group.start_on + timedelta(days=d * 2),
+            status=Session.Status.DELIVERED,
+            logged_by=senco,
+            token=uuid.uuid4(),
+        )
+        for group in groups
+        for d in range(30)
+    )
+    return school

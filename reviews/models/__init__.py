@@ -20,6 +20,11 @@ from reviews.models.ehcp_sections import (  # noqa: F401
     EHCPlanProvision,
     ShortfallTolerance,
 )
+from reviews.models.needs_assessments import (  # noqa: F401
+    EventKind,
+    NeedsAssessmentEvent,
+    NeedsAssessmentRequest,
+)
 from reviews.models.plans import (  # noqa: F401
     DUE_SOON_DAYS,
     MAX_WEEKS_TO_REVIEW,

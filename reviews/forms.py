@@ -71,15 +71,13 @@ class PlanTargetForm(forms.ModelForm):
         }
         labels = {"groups": "Intervention groups that deliver it (optional)"}
 
-    def __init__(self, *args, groups=None, **kwargs):
+    def __init__(self, *args, groups=None, group_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # Only groups the pupil has a place in (groups_for_target below).
-        self.fields["groups"].queryset = (
-            groups if groups is not None else ProvisionGroup.objects.none()
-        )
-        self.fields["groups"].label_from_instance = lambda group: (
-            f"{group.name} ({group.intervention.name})"
-        )
+        # Only groups the pupil has a place in (groups_for_target below), their labels
+        # worked out once for every row of the formset.
+        field = self.fields["groups"]
+        field.queryset = groups if groups is not None else ProvisionGroup.objects.none()
+        field.choices = list(group_choices)
         self.needed_once_used = []
         if self.empty_permitted:
             self.needed_once_used = [name for name, f in self.fields.items() if f.required]
@@ -125,7 +123,14 @@ def target_formset(data=None, *, instance, pupil, blank_rows=0):
         can_delete=True,
     )
     groups = groups_for_target(pupil)
-    return formset_class(data, instance=instance, prefix="targets", form_kwargs={"groups": groups})
+    choices = [(group.pk, f"{group.name} ({group.intervention.name})") for group in groups]
+    return formset_class(
+        data,
+        instance=instance,
+        prefix="targets",
+        queryset=PlanTarget.objects.prefetch_related("groups"),
+        form_kwargs={"groups": groups, "group_choices": choices},
+    )
 
 
 @transaction.atomic

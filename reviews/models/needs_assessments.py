@@ -187,27 +187,20 @@ class NeedsAssessmentRequest(models.Model):
         rows = [
             ("Decision whether to assess", LA, clock.decide_to_assess_by, assess, "reg 5(1)"),
         ]
-        if assess is None or assess.kind == EventKind.DECIDED_TO_ASSESS:
+        refused = (assess and assess.kind == EventKind.REFUSED_TO_ASSESS) or (
+            issue and issue.kind == EventKind.REFUSED_TO_ISSUE
+        )
+        if not (assess and assess.kind == EventKind.REFUSED_TO_ASSESS):
             rows.append(
-                (
-                    "Decision whether to issue a plan",
-                    LA,
-                    clock.decide_to_issue_by,
-                    issue,
-                    "reg 10(1)",
-                )
-            )
-        if issue is None or issue.kind == EventKind.DECIDED_TO_ISSUE:
+                ("Decision whether to issue a plan", LA, clock.decide_to_issue_by, issue,
+                 "reg 10(1)")
+            )  # fmt: skip
+        if not refused:
             if draft is not None:
                 rows.append(
-                    (
-                        "Comments on the draft plan",
-                        FAMILY,
-                        deadlines.draft_comments_by(draft.on),
-                        comments,
-                        "reg 13(1)(a)",
-                    )
-                )
+                    ("Comments on the draft plan", FAMILY,
+                     deadlines.draft_comments_by(draft.on), comments, "reg 13(1)(a)")
+                )  # fmt: skip
             rows.append(("Final plan issued", LA, clock.final_plan_by, final, "reg 13(2)"))
         steps = []
         for label, owner, due, event, law in rows:

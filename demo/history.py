@@ -80,6 +80,7 @@ def backdate_history(people, *, today=None):
         )
     }
     groups = dict(model("provision", "ProvisionGroup").objects.values_list("pk", "start_on"))
+    ehc_issued = dict(model("reviews", "EHCPlan").objects.values_list("pk", "issued_on"))
     first_group = min(groups.values(), default=year_start)
 
     def pupil_row(h):
@@ -137,6 +138,11 @@ def backdate_history(people, *, today=None):
             h.ceased_on if h.history_type == "~" and h.ceased_on else h.issued_on,
             h.recorded_by_id or senco,
         ),
+        "EHCPlanNeed": lambda h: (ehc_issued[h.plan_id] + timedelta(days=3), senco),
+        "EHCPlanOutcome": lambda h: (ehc_issued[h.plan_id] + timedelta(days=3), senco),
+        "EHCPlanProvision": lambda h: (ehc_issued[h.plan_id] + timedelta(days=3), senco),
+        "NeedsAssessmentRequest": lambda h: (h.sent_on, h.requested_by_user_id or senco),
+        "NeedsAssessmentEvent": lambda h: (h.on, h.recorded_by_id or senco),
         "SupportPlan": lambda h: plans[h.id],
         "PlanTarget": lambda h: plans[h.plan_id],
         "PlanStrategy": lambda h: plans[h.plan_id],

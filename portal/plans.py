@@ -19,7 +19,7 @@ def plans_for_parent(pupil):
         .exclude(status=SupportPlan.Status.SUPERSEDED)
         .select_related("review")
         .prefetch_related(
-            Prefetch("targets", queryset=PlanTarget.objects.order_by("order", "pk")),
+            Prefetch("targets", queryset=PlanTarget.objects.in_order()),
             Prefetch("strategies", queryset=PlanStrategy.objects.order_by("order", "pk")),
             Prefetch(
                 "agreements",

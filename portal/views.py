@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.plans import plans_for_parent
+from portal.provision import provision_for_parent
 from pupils.identification.forms import ParentConcernForm
 from pupils.identification.workflow import notify_sencos
 from pupils.models import Concern, Pupil
@@ -35,6 +36,7 @@ def child(request, pk):
             "version": passport.current if passport else None,
             "profile": profile,
             **plans_for_parent(pupil),
+            **provision_for_parent(pupil),
         },
     )
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.forms import inlineformset_factory
 from django.urls import reverse
 
-from provision.models import Strategy
+from provision.models import GroupMember, ProvisionGroup, Strategy
 from pupils.models import Task, parents_of
 from reviews.models import (
     MAX_WEEKS_TO_REVIEW,
@@ -64,11 +64,20 @@ class PlanTargetForm(forms.ModelForm):
 
     class Meta:
         model = PlanTarget
-        fields = ["outcome", "success_criteria", "baseline", "owner"]
-        widgets = {"success_criteria": forms.Textarea(attrs={"rows": 2})}
+        fields = ["outcome", "success_criteria", "baseline", "owner", "groups"]
+        widgets = {
+            "success_criteria": forms.Textarea(attrs={"rows": 2}),
+            "groups": forms.CheckboxSelectMultiple,
+        }
+        labels = {"groups": "Intervention groups that deliver it (optional)"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, groups=None, group_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Only groups the pupil has a place in (groups_for_target below), their labels
+        # worked out once for every row of the formset.
+        field = self.fields["groups"]
+        field.queryset = groups if groups is not None else ProvisionGroup.objects.none()
+        field.choices = list(group_choices)
         self.needed_once_used = []
         if self.empty_permitted:
             self.needed_once_used = [name for name, f in self.fields.items() if f.required]
@@ -89,7 +98,18 @@ class PlanTargetForm(forms.ModelForm):
         return data
 
 
-def target_formset(data=None, *, instance, blank_rows=0):
+def groups_for_target(pupil):
+    """The intervention groups a target may name: those the pupil has a place in now."""
+    return (
+        ProvisionGroup.objects.filter(
+            pk__in=GroupMember.objects.filter(pupil=pupil).current_on(date.today()).values("group")
+        )
+        .select_related("intervention")
+        .order_by("name")
+    )
+
+
+def target_formset(data=None, *, instance, pupil, blank_rows=0):
     """Targets for a plan: at least one, at most six (3-4 advised)."""
     formset_class = inlineformset_factory(
         SupportPlan,
@@ -102,7 +122,15 @@ def target_formset(data=None, *, instance, blank_rows=0):
         validate_max=True,
         can_delete=True,
     )
-    return formset_class(data, instance=instance, prefix="targets")
+    groups = groups_for_target(pupil)
+    choices = [(group.pk, f"{group.name} ({group.intervention.name})") for group in groups]
+    return formset_class(
+        data,
+        instance=instance,
+        prefix="targets",
+        queryset=PlanTarget.objects.prefetch_related("groups"),
+        form_kwargs={"groups": groups, "group_choices": choices},
+    )
 
 
 @transaction.atomic
@@ -130,6 +158,7 @@ def save_plan(form, targets, *, pupil, by):
         target_form.instance.plan = plan
         target_form.instance.order = order
         target_form.instance.save()
+        target_form.instance.groups.set(target_form.cleaned_data.get("groups") or [])
     if drafting:  # the job a decision asked for is now done; parents are asked to agree
         Task.objects.close(kind=Task.Kind.DRAFT_PLAN, pupil=pupil)
         notify(

@@ -43,7 +43,7 @@ def _copy_plan(plan, *, by, cycle, version, review_due_on, targets, assess_summa
         previous=plan,
     )
     for order, target in enumerate(targets, 1):
-        PlanTarget.objects.create(
+        copied = PlanTarget.objects.create(
             plan=copy,
             order=order,
             outcome=target.outcome,
@@ -52,6 +52,7 @@ def _copy_plan(plan, *, by, cycle, version, review_due_on, targets, assess_summa
             owner=target.owner,
             carried_from=target,
         )
+        copied.groups.set(target.groups.all())
     for order, strategy in enumerate(plan.strategies.order_by("order", "pk"), 1):
         PlanStrategy.objects.create(
             plan=copy, order=order, text=strategy.text, strategy_id=strategy.strategy_id

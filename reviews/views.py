@@ -134,7 +134,7 @@ def plan_create(request, pk):
         school=pupil.school,
         today=today,
     )
-    targets = target_formset(_posted(request), instance=SupportPlan(), blank_rows=3)
+    targets = target_formset(_posted(request), instance=SupportPlan(), pupil=pupil, blank_rows=3)
     if request.method == "POST" and form.is_valid() and targets.is_valid():
         plan = save_plan(form, targets, pupil=pupil, by=request.user)
         messages.success(request, "Draft plan saved. Now choose strategies for class teachers.")
@@ -183,7 +183,7 @@ def plan_edit(request, pk):
     """Change a draft. Agreed plans are never edited: start a revision instead."""
     plan = _plan(request, pk, _plans(request).drafts())
     form = SupportPlanForm(_posted(request), instance=plan, school=plan.pupil.school)
-    targets = target_formset(_posted(request), instance=plan, blank_rows=1)
+    targets = target_formset(_posted(request), instance=plan, pupil=plan.pupil, blank_rows=1)
     if request.method == "POST" and form.is_valid() and targets.is_valid():
         withdrawn = services.save_draft(plan_form=form, targets=targets, by=request.user)
         _warn_agreements_withdrawn(request, withdrawn)

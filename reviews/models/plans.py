@@ -81,7 +81,7 @@ class SupportPlanQuerySet(PupilRecordQuerySet):
         return (
             self.open()
             .prefetch_related(
-                models.Prefetch("targets", queryset=PlanTarget.objects.order_by("order", "pk")),
+                models.Prefetch("targets", queryset=PlanTarget.objects.in_order()),
                 models.Prefetch(
                     "strategies", queryset=PlanStrategy.objects.order_by("order", "pk")
                 ),
@@ -98,7 +98,7 @@ class SupportPlanQuerySet(PupilRecordQuerySet):
         return self.select_related(
             "pupil__school", "pupil__form", "created_by", "put_in_place_by"
         ).prefetch_related(
-            models.Prefetch("targets", queryset=PlanTarget.objects.order_by("order", "pk")),
+            models.Prefetch("targets", queryset=PlanTarget.objects.in_order()),
             models.Prefetch("strategies", queryset=PlanStrategy.objects.order_by("order", "pk")),
             models.Prefetch(
                 "agreements",
@@ -298,6 +298,12 @@ class SupportPlan(models.Model):
         return min(following, key=lambda plan: (plan.is_draft, -plan.version), default=None)
 
 
+class PlanTargetQuerySet(models.QuerySet):
+    def in_order(self):
+        """Targets in the plan's order, with the intervention groups that deliver each."""
+        return self.order_by("order", "pk").prefetch_related("groups__intervention")
+
+
 class PlanTarget(models.Model):
     """An outcome the plan works towards, with how success will be seen."""
 
@@ -312,8 +318,13 @@ class PlanTarget(models.Model):
     carried_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The intervention groups that deliver it: only groups the pupil has a place in.
+    groups = models.ManyToManyField(
+        "provision.ProvisionGroup", blank=True, related_name="plan_targets"
+    )
 
     history = HistoricalRecords()
+    objects = PlanTargetQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -588,7 +599,7 @@ def current_plans_prefetch(to_attr="current_plans"):
     return models.Prefetch(
         "support_plans",
         queryset=SupportPlan.objects.current().prefetch_related(
-            models.Prefetch("targets", queryset=PlanTarget.objects.order_by("order", "pk")),
+            models.Prefetch("targets", queryset=PlanTarget.objects.in_order()),
             models.Prefetch("strategies", queryset=PlanStrategy.objects.order_by("order", "pk")),
         ),
         to_attr=to_attr,

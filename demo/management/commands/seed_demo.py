@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo import annual_reviews as demo_annual_reviews
+from demo import ehcp as demo_ehcp
 from demo import history as demo_history
 from demo import identification as demo_identification
 from demo import mis_import as import_demo
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             # Last, so the random draws of the seeds above stay as they were.
             counts |= provision_demo.seed_demo_provision(rng, people)
             counts |= demo_annual_reviews.seed_demo_annual_reviews(rng, people)
+            counts |= demo_ehcp.seed_demo_ehcp(people)
             # The information report and self-evaluation draw nothing at random.
             counts |= demo_reports.seed_demo_reports(people)
             # Last of all: date and sign the history the seeds above wrote "now".

@@ -21,6 +21,10 @@ class ReviewsConfig(AppConfig):
         grant(SEN_TEAM, "reviews.view_ehcplan")
         grant((Role.SENCO,), "reviews.record_ehc_plan")
 
+        # EHC needs assessment requests: the SENCO records each step; senior leaders read.
+        grant(SEN_TEAM, "reviews.view_needsassessmentrequest")
+        grant((Role.SENCO,), "reviews.manage_needs_assessments")
+
         # EHC plan reviews: the SENCO records each step; senior leaders read the clock.
         grant(SEN_TEAM, "reviews.view_annualreview")
         grant((Role.SENCO,), "reviews.manage_annual_reviews")
@@ -41,6 +45,11 @@ class ReviewsConfig(AppConfig):
         history.register(models.Contributor, "review__plan__pupil", name_field="name")
         history.register(models.FamilyView, "review__plan__pupil", name_field="party")
         history.register(models.MeetingRecord, "review__plan__pupil", name_field="recommendation")
+        history.register(models.EHCPlanNeed, "plan__pupil", name_field="description")
+        history.register(models.EHCPlanOutcome, "plan__pupil", name_field="outcome")
+        history.register(models.EHCPlanProvision, "plan__pupil", name_field="description")
+        history.register(models.NeedsAssessmentRequest, "pupil", name_field="received_on")
+        history.register(models.NeedsAssessmentEvent, "request__pupil", name_field="kind")
 
         # "My targets" on a passport are the current plan's outcomes.
         register_target_source(models.current_plan_outcomes)

@@ -3,6 +3,7 @@ from django.urls import path
 from reviews import views, worklists
 from reviews.annual_reviews import views as annual_review_views
 from reviews.annual_reviews import workflow_views as ar
+from reviews.ehc_plans import needs_assessments, sections
 from reviews.ehc_plans import views as ehc_plan_views
 
 app_name = "reviews"
@@ -15,6 +16,45 @@ urlpatterns = [
     path("pupil/<int:pk>/ehc-plan/", ehc_plan_views.ehc_plan, name="ehc_plan"),
     path("pupil/<int:pk>/ehc-plan/issued/", ehc_plan_views.ehc_plan_issue, name="ehc_plan_issue"),
     path("ehc-plan/<int:pk>/ceased/", ehc_plan_views.ehc_plan_cease, name="ehc_plan_cease"),
+    path(
+        "ehc-plan/<int:plan_pk>/<slug:section>/add/",
+        sections.ehc_plan_line_add,
+        name="ehc_plan_line_add",
+    ),
+    path(
+        "ehc-plan/<int:plan_pk>/<slug:section>/<int:pk>/",
+        sections.ehc_plan_line_edit,
+        name="ehc_plan_line_edit",
+    ),
+    path("ehc-needs-assessments/", needs_assessments.request_list, name="needs_assessments"),
+    path(
+        "pupil/<int:pk>/ehc-needs-assessment/new/",
+        needs_assessments.request_create,
+        name="needs_assessment_create",
+    ),
+    path(
+        "pupil/<int:pk>/ehc-needs-assessment/panel/",
+        needs_assessments.pupil_requests,
+        name="needs_assessment_panel",
+    ),
+    path(
+        "ehc-needs-assessment/<int:pk>/", needs_assessments.request_detail, name="needs_assessment"
+    ),
+    path(
+        "ehc-needs-assessment/<int:pk>/event/",
+        needs_assessments.event_record,
+        name="needs_assessment_event",
+    ),
+    path(
+        "ehc-needs-assessment/<int:pk>/final-plan/",
+        needs_assessments.final_plan_record,
+        name="needs_assessment_final_plan",
+    ),
+    path(
+        "ehc-needs-assessment/<int:pk>/request-pack.pdf",
+        needs_assessments.request_pack_pdf,
+        name="needs_assessment_pdf",
+    ),
     path(
         "pupil/<int:pk>/annual-reviews/",
         annual_review_views.annual_reviews,

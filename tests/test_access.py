@@ -39,6 +39,11 @@ from tests.reviews.annual_review_data import (
     review_pupil_kwargs,
 )
 from tests.reviews.ehc_plan_data import ehc_plan_kwargs
+from tests.reviews.ehcp_section_data import (
+    needs_assessment_kwargs,
+    plan_line_kwargs,
+    plan_section_kwargs,
+)
 from tests.reviews.plan_data import (
     active_plan_kwargs,
     agreed_plan_kwargs,
@@ -293,6 +298,28 @@ ACCESS = {
         method="post",
         data={"ceased_on": "2026-07-01", "reason": "Outcomes met.", "stage": "sen_support"},
     ),
+    # Sections B, E and F: the SENCO copies the LA's plan (tests/reviews/test_ehcp_sections.py).
+    "reviews:ehc_plan_line_add": Access(statuses({Role.SENCO}), kwargs=plan_section_kwargs),
+    "reviews:ehc_plan_line_edit": Access(statuses({Role.SENCO}), kwargs=plan_line_kwargs),
+    # EHC needs assessment requests: the SENCO records them, senior leaders read
+    # (tests/reviews/test_needs_assessments.py).
+    "reviews:needs_assessments": Access(statuses(SEN_TEAM)),
+    "reviews:needs_assessment_create": Access(statuses({Role.SENCO}), kwargs=pupil_kwargs),
+    "reviews:needs_assessment_panel": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
+    "reviews:needs_assessment": Access(statuses(SEN_TEAM), kwargs=needs_assessment_kwargs),
+    "reviews:needs_assessment_event": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=needs_assessment_kwargs,
+        method="post",
+        data={"kind": "assess", "on": "2025-10-01"},
+    ),
+    "reviews:needs_assessment_final_plan": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=needs_assessment_kwargs,
+        method="post",
+        data={"issued_on": "2026-01-12", "primary_need": "ASD"},
+    ),
+    "reviews:needs_assessment_pdf": Access(statuses({Role.SENCO}), kwargs=needs_assessment_kwargs),
     # EHC plan reviews: the SENCO records each step, senior leaders read the clock
     # (tests/reviews/test_annual_reviews.py).
     "reviews:annual_reviews": Access(statuses(SEN_TEAM), kwargs=pupil_kwargs),
@@ -498,6 +525,7 @@ PUBLIC = {"login", "logout", "health"}
 SCOPED_KWARGS = {pupil_kwargs, document_kwargs, version_kwargs}
 SCOPED_KWARGS |= {draft_plan_kwargs, agreed_plan_kwargs, active_plan_kwargs}
 SCOPED_KWARGS |= {reviewed_plan_kwargs, ehc_plan_kwargs}
+SCOPED_KWARGS |= {plan_section_kwargs, plan_line_kwargs, needs_assessment_kwargs}
 SCOPED_KWARGS |= {plan_pupil_kwargs, open_review_kwargs, feed_kwargs}
 SCOPED_KWARGS |= {contributor_kwargs, met_review_kwargs, asked_kwargs}
 SCOPED_KWARGS |= {review_pupil_kwargs, reported_pupil_kwargs}

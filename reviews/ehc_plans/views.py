@@ -1,5 +1,7 @@
 """The EHC plan page: the local authority's plan as recorded, and recording its issue or end."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pupils.models import Pupil
 from reviews.ehc_plans.forms import PlanCeasedForm, PlanIssuedForm
+from reviews.ehc_plans.sections import plan_sections
 from reviews.ehc_plans.services import record_plan_ceased, record_plan_issued
 from reviews.models import EHCPlan
 
@@ -19,7 +22,16 @@ def _pupil(request, pk):
 def _page(request, pupil, *, issued_form=None, ceased_form=None, status=200):
     plans = list(pupil.ehc_plans.for_page())
     in_force = next((plan for plan in plans if plan.is_in_force), None)
+    sections = None
+    if in_force:
+        in_force.pupil = pupil
+        sections = plan_sections(in_force, date.today())
+    requests = list(pupil.needs_assessment_requests.for_list())
+    for row in requests:
+        row.next = row.next_step(date.today())
     context = {
+        "requests": requests,
+        "sections": sections,
         "pupil": pupil,
         "plans": plans,
         "in_force": in_force,

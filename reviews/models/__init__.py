@@ -12,6 +12,19 @@ from reviews.models.ehcp import (  # noqa: F401
     EHCPlan,
     EHCPlanQuerySet,
 )
+from reviews.models.ehcp_sections import (  # noqa: F401
+    SCHOOL_WEEKS_PER_YEAR,
+    AdulthoodDomain,
+    EHCPlanNeed,
+    EHCPlanOutcome,
+    EHCPlanProvision,
+    ShortfallTolerance,
+)
+from reviews.models.needs_assessments import (  # noqa: F401
+    EventKind,
+    NeedsAssessmentEvent,
+    NeedsAssessmentRequest,
+)
 from reviews.models.plans import (  # noqa: F401
     DUE_SOON_DAYS,
     MAX_WEEKS_TO_REVIEW,

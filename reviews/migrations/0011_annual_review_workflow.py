@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0008_annual_reviews'),
+        ('reviews', '0010_ehc_needs_assessment_requests'),
         ('sendhub', '0009_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

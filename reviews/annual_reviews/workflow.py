@@ -222,11 +222,14 @@ def record_meeting(*, review: AnnualReview, meeting: MeetingRecord, outcomes, he
     return meeting
 
 
-def last_outcomes(review):
-    """Outcome wording to start the walk: this review's rows, else the last review's."""
-    meeting = getattr(review, "meeting", None) if review.pk else None
-    if meeting:
-        return list(meeting.outcomes.all())
+def outcomes_to_review(review):
+    """
+    The outcomes the meeting walks through: the plan's section E lines in force, else the
+    free-text outcomes of the last review that were not met (a plan recorded without them).
+    """
+    lines = list(review.plan.outcomes.current().order_by("order", "pk"))
+    if lines:
+        return [OutcomeReview(outcome=line.outcome, plan_outcome=line) for line in lines]
     previous = (
         OutcomeReview.objects.filter(meeting__review__plan=review.plan)
         .exclude(meeting__review=review)

@@ -109,11 +109,17 @@ class MeetingForm(forms.ModelForm):
 class OutcomeReviewForm(forms.ModelForm):
     class Meta:
         model = OutcomeReview
-        fields = ["outcome", "progress", "still_right"]
+        fields = ["plan_outcome", "outcome", "progress", "still_right"]
         widgets = {
+            "plan_outcome": forms.HiddenInput,
             "outcome": forms.Textarea(attrs={"rows": 2}),
             "progress": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this plan's section E lines can be named, whatever the POST says.
+        self.fields["plan_outcome"].queryset = plan.outcomes.all()
 
 
 OutcomeFormSet = forms.modelformset_factory(

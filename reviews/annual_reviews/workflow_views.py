@@ -184,7 +184,7 @@ def meeting_record(request, pk):
     """Walk each outcome, the views, preparing for adulthood and the recommendation."""
     review = _open_review(request, pk)
     meeting = MeetingRecord.objects.filter(review=review).first()
-    initial_outcomes = [] if meeting else workflow.last_outcomes(review)
+    initial_outcomes = [] if meeting else workflow.outcomes_to_review(review)
     form = MeetingForm(
         request.POST or None,
         instance=meeting,
@@ -195,17 +195,19 @@ def meeting_record(request, pk):
     formset = OutcomeFormSet(
         request.POST or None,
         queryset=meeting.outcomes.all() if meeting else OutcomeReview.objects.none(),
-        initial=[{"outcome": row.outcome} for row in initial_outcomes],
+        initial=[
+            {"outcome": row.outcome, "plan_outcome": row.plan_outcome_id}
+            for row in initial_outcomes
+        ],
         prefix="outcomes",
+        form_kwargs={"plan": review.plan},
     )
-    if not meeting:
-        formset.extra = max(len(initial_outcomes), 0) + 2
+    # Each section E line is a row of the walk that must be saved, changed or not.
+    formset.min_num = len(initial_outcomes)
+    formset.extra = 1
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         outcomes = [
-            row.save(commit=False)
-            for row in formset.forms
-            if row.has_changed() or row.instance.pk
-            if row.cleaned_data.get("outcome")
+            row.save(commit=False) for row in formset.forms if row.cleaned_data.get("outcome")
         ]
         workflow.record_meeting(
             review=review, meeting=form.save(commit=False), outcomes=outcomes,

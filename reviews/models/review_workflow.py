@@ -267,6 +267,14 @@ class OutcomeReview(models.Model):
 
     meeting = models.ForeignKey(MeetingRecord, on_delete=models.CASCADE, related_name="outcomes")
     order = models.PositiveSmallIntegerField(default=0)
+    plan_outcome = models.ForeignKey(
+        "reviews.EHCPlanOutcome",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="The section E line reviewed; blank for an outcome the plan does not hold yet.",
+    )
     outcome = models.TextField("outcome (section E)")
     progress = models.TextField("progress this year", blank=True)
     still_right = models.CharField(

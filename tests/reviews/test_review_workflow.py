@@ -262,6 +262,50 @@ def test_the_meeting_record_walks_outcomes_and_sets_the_meeting_date(review, sen
     ]
 
 
+def test_the_meeting_walks_each_section_e_outcome_of_the_plan(review, world, senco_client):
+    from reviews.models import EHCPlanOutcome
+
+    first = EHCPlanOutcome.objects.create(plan=review.plan, outcome="Reads aloud", area="CL")
+    second = EHCPlanOutcome.objects.create(plan=review.plan, outcome="Makes a friend", area="SEMH")
+    url = reverse("reviews:annual_review_meeting", args=[review.pk])
+    with time_machine.travel(datetime(2026, 11, 21, 10)):
+        page = senco_client.get(url)
+        formset = page.context["formset"]
+        assert [form.initial.get("plan_outcome") for form in formset.forms] == [
+            first.pk, second.pk, None
+        ]  # fmt: skip
+        data = _meeting_data(**{
+            "outcomes-TOTAL_FORMS": "3",
+            "outcomes-0-plan_outcome": str(first.pk),
+            "outcomes-0-outcome": "Reads aloud",
+            "outcomes-0-still_right": "met",
+            "outcomes-1-plan_outcome": str(second.pk),
+            "outcomes-1-outcome": "Makes a friend",
+            "outcomes-1-progress": "",
+            "outcomes-1-still_right": "yes",
+            "outcomes-2-outcome": "",
+            "outcomes-2-still_right": "yes",
+        })  # fmt: skip
+        assert senco_client.post(url, data).status_code == 302
+    rows = MeetingRecord.objects.get(review=review).outcomes.all()
+    assert [(row.plan_outcome, row.still_right) for row in rows] == [
+        (first, "met"), (second, "yes")
+    ]  # fmt: skip
+
+
+def test_an_outcome_of_another_plan_cannot_be_named(review, world, senco_client):
+    from reviews.models import EHCPlanOutcome
+
+    with time_machine.travel(date(2026, 2, 1)):
+        other_plan = issue_plan(world.untaught, world.user(Role.SENCO), on=ISSUED, needs=["ASD"])
+    theirs = EHCPlanOutcome.objects.create(plan=other_plan, outcome="Not yours", area="CL")
+    url = reverse("reviews:annual_review_meeting", args=[review.pk])
+    with time_machine.travel(datetime(2026, 11, 21, 10)):
+        response = senco_client.post(url, _meeting_data(**{"outcomes-0-plan_outcome": theirs.pk}))
+    assert response.status_code == 400
+    assert not MeetingRecord.objects.exists()
+
+
 def test_recommending_amendments_without_saying_which_saves_nothing(review, senco_client):
     url = reverse("reviews:annual_review_meeting", args=[review.pk])
     with time_machine.travel(datetime(2026, 11, 21, 10)):

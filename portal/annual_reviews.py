@@ -62,7 +62,7 @@ def annual_review(request, pk):
 @require_http_methods(["GET", "POST"])
 @permission_required("reviews.take_part_as_parent", raise_exception=True)
 def annual_review_views(request, pk):
-    """A parent says what they think before the review meeting (Code of Practice 9.168)."""
+    """A parent says what they think before the review meeting (Children and Families Act 2014 s19)."""
     pupil, review = _child_and_review(request, pk)
     if review is None or review.completed_on or review.report_sent_on:
         raise Http404("No review is asking for views now.")

@@ -131,7 +131,7 @@ def send_invitations(*, review: AnnualReview, contributors, by, today: date | No
 @transaction.atomic
 def request_advice(*, review: AnnualReview, contributors, by, today: date | None = None):
     """
-    Ask these people for advice (SEND Regulations 2014 reg 20(2)). Staff with an account
+    Ask these people for advice (SEND Regulations 2014 reg 20(4)). Staff with an account
     answer in SENDhub; others get a one-time link by email. Returns {contributor: url} of
     the links made, for the SENCO to send another way if there is no email address.
     """
@@ -208,7 +208,7 @@ def save_family_view(*, review: AnnualReview, party: str, data: dict, by):
 
 @transaction.atomic
 def record_meeting(*, review: AnnualReview, meeting: MeetingRecord, outcomes, held_on: date, by):
-    """Keep the meeting record and its outcome rows, and set the meeting date (reg 20(7))."""
+    """Keep the meeting record and its outcome rows, and set the meeting date (SEND Regulations 2014 reg 19)."""
     meeting.review = review
     meeting.recorded_by = by
     meeting._change_reason = "Meeting recorded"
@@ -246,7 +246,7 @@ def outcomes_to_review(review):
 
 @transaction.atomic
 def send_report(*, review: AnnualReview, by, today: date | None = None):
-    """Record the report sent to the LA and everyone invited (reg 20(10)); tell the parents."""
+    """Record the report sent to the LA and everyone invited (reg 20(7)); tell the parents."""
     today = today or date.today()
     review._change_reason = "Report sent"
     review.record(report_sent_on=today)

@@ -39,7 +39,7 @@ class AdviceForm(forms.Form):
 
 
 class FamilyViewForm(forms.ModelForm):
-    """Views in plain words: what is going well, what is hard, hopes (Code of Practice 9.168)."""
+    """Views in plain words: what is going well, what is hard, hopes (Children and Families Act 2014 s19)."""
 
     class Meta:
         model = FamilyView

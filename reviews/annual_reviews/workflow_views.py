@@ -160,7 +160,7 @@ def advice_circulated(request, pk):
 @require_http_methods(["GET", "POST"])
 @permission_required("reviews.manage_annual_reviews", raise_exception=True)
 def pupil_views(request, pk):
-    """The child's or young person's views, as they gave them (Code of Practice 9.168)."""
+    """The child's or young person's views, as they gave them (Children and Families Act 2014 s19)."""
     review = _open_review(request, pk)
     mine = review.family_views.filter(party=FamilyView.Party.CHILD).first()
     form = PupilViewForm(request.POST or None, instance=mine)
@@ -232,7 +232,7 @@ def meeting_record(request, pk):
 
 
 def report_context(review):
-    """The review report: outcomes, views, advice and the recommendation (reg 20(10))."""
+    """The review report: outcomes, views, advice and the recommendation (reg 20(7))."""
     pupil = review.plan.pupil
     meeting = (
         MeetingRecord.objects.filter(review=review)
@@ -265,7 +265,7 @@ def report_pdf(request, pk):
 @require_POST
 @permission_required("reviews.manage_annual_reviews", raise_exception=True)
 def report_send(request, pk):
-    """Record the report sent to the LA and everyone invited (reg 20(10)); parents can read it."""
+    """Record the report sent to the LA and everyone invited (reg 20(7)); parents can read it."""
     review = get_object_or_404(_reviews(request.user).open().filter(meeting__isnull=False), pk=pk)
     workflow.send_report(review=review, by=request.user)
     messages.success(request, "Report recorded as sent today. Parents can read it in the portal.")

@@ -177,7 +177,7 @@ class FamilyViewQuerySet(PupilRecordQuerySet):
 
 
 class FamilyView(models.Model):
-    """The parent's, or the child's or young person's, views for a review (Code of Practice 9.168)."""
+    """The parent's, or the child's or young person's, views for a review (Children and Families Act 2014 s19)."""
 
     class Party(models.TextChoices):
         PARENT = "parent", "Parent or carer"
@@ -218,7 +218,7 @@ class FamilyView(models.Model):
 
 
 class MeetingRecord(models.Model):
-    """What the review meeting found and recommended (SEND Regulations 2014 reg 20(7)-(8))."""
+    """What the review meeting found and recommended (SEND Regulations 2014 reg 19)."""
 
     review = models.OneToOneField(AnnualReview, on_delete=models.PROTECT, related_name="meeting")
     attended = models.TextField("who attended", help_text="Names and roles, one a line.")
@@ -258,7 +258,7 @@ class MeetingRecord(models.Model):
 
 
 class OutcomeReview(models.Model):
-    """Progress towards one section E outcome and whether it is still right (Code of Practice 9.176)."""
+    """Progress towards one section E outcome and whether it is still right (SEND Regulations 2014 reg 19)."""
 
     class StillRight(models.TextChoices):
         YES = "yes", "Still right"

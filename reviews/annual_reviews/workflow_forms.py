@@ -5,7 +5,14 @@ from datetime import date
 from django import forms
 
 from pupils.register.forms import DateInput
-from reviews.models import Contributor, FamilyView, Letterhead, MeetingRecord, OutcomeReview
+from reviews.models import (
+    AnnualReview,
+    Contributor,
+    FamilyView,
+    Letterhead,
+    MeetingRecord,
+    OutcomeReview,
+)
 
 
 class ContributorForm(forms.ModelForm):
@@ -89,6 +96,7 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, preparing_for_adulthood=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["recommendation"].choices = AnnualReview.Decision.choices  # no blank radio
         if not preparing_for_adulthood:
             for name in ("pfa_employment", "pfa_independent_living", "pfa_community", "pfa_health"):
                 del self.fields[name]

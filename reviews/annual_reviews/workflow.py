@@ -208,7 +208,9 @@ def save_family_view(*, review: AnnualReview, party: str, data: dict, by):
 
 @transaction.atomic
 def record_meeting(*, review: AnnualReview, meeting: MeetingRecord, outcomes, held_on: date, by):
-    """Keep the meeting record and its outcome rows, and set the meeting date (SEND Regulations 2014 reg 19)."""
+    """The meeting record and its outcome rows, and the meeting date (SEND Regulations 2014 reg 19)."""
+    review._change_reason = "Meeting recorded"
+    review.record(meeting_on=held_on)
     meeting.review = review
     meeting.recorded_by = by
     meeting._change_reason = "Meeting recorded"
@@ -217,8 +219,6 @@ def record_meeting(*, review: AnnualReview, meeting: MeetingRecord, outcomes, he
         row.meeting = meeting
         row.order = order
         row.save()
-    review._change_reason = "Meeting recorded"
-    review.record(meeting_on=held_on)
     return meeting
 
 

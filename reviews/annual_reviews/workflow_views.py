@@ -7,6 +7,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -209,12 +210,19 @@ def meeting_record(request, pk):
         outcomes = [
             row.save(commit=False) for row in formset.forms if row.cleaned_data.get("outcome")
         ]
-        workflow.record_meeting(
-            review=review, meeting=form.save(commit=False), outcomes=outcomes,
-            held_on=form.cleaned_data["held_on"], by=request.user,
-        )  # fmt: skip
-        messages.success(request, "Meeting recorded. Check the report, then send it.")
-        return redirect("reviews:annual_review_people", pk=review.pk)
+        try:
+            workflow.record_meeting(
+                review=review, meeting=form.save(commit=False), outcomes=outcomes,
+                held_on=form.cleaned_data["held_on"], by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:  # e.g. a meeting before the review's start
+            review.refresh_from_db()
+            form.add_error(
+                "held_on", " ".join(error.message_dict.get("meeting_on", error.messages))
+            )
+        else:
+            messages.success(request, "Meeting recorded. Check the report, then send it.")
+            return redirect("reviews:annual_review_people", pk=review.pk)
     views = {view.party: view for view in review.family_views.all()}
     return render(
         request,

@@ -314,6 +314,15 @@ def test_recommending_amendments_without_saying_which_saves_nothing(review, senc
     assert not MeetingRecord.objects.exists()
 
 
+def test_a_meeting_before_the_review_starts_saves_nothing(review, senco_client):
+    url = reverse("reviews:annual_review_meeting", args=[review.pk])
+    response = senco_client.post(url, _meeting_data(**{"meeting-held_on": "2026-01-10"}))
+    assert response.status_code == 400
+    assert "the meeting cannot be before that" in response.content.decode()
+    review.refresh_from_db()
+    assert not MeetingRecord.objects.exists() and review.meeting_on == date(2026, 11, 20)
+
+
 def test_the_report_is_sent_and_the_parent_can_read_it(review, world, senco_client, login):
     with time_machine.travel(datetime(2026, 11, 21, 10)):
         senco_client.post(

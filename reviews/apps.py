@@ -28,6 +28,9 @@ class ReviewsConfig(AppConfig):
         # EHC plan reviews: the SENCO records each step; senior leaders read the clock.
         grant(SEN_TEAM, "reviews.view_annualreview")
         grant((Role.SENCO,), "reviews.manage_annual_reviews")
+        # Staff who teach or support a pupil give advice when the SENCO asks them; the
+        # request itself (Contributor.user) decides whose, so a TA asked for none sees none.
+        grant(SUPPORTING_STAFF, "reviews.give_review_advice")
 
         # Plans and reviews belong on the pupil's history page; pupils cannot import them.
         history.register(models.SupportPlan, "pupil")
@@ -39,6 +42,9 @@ class ReviewsConfig(AppConfig):
         history.register(models.ReviewView, "plan__pupil", name_field="party")
         history.register(models.EHCPlan, "pupil", name_field="issued_on")
         history.register(models.AnnualReview, "plan__pupil", name_field="starts_from")
+        history.register(models.Contributor, "review__plan__pupil", name_field="name")
+        history.register(models.FamilyView, "review__plan__pupil", name_field="party")
+        history.register(models.MeetingRecord, "review__plan__pupil", name_field="recommendation")
         history.register(models.EHCPlanNeed, "plan__pupil", name_field="description")
         history.register(models.EHCPlanOutcome, "plan__pupil", name_field="outcome")
         history.register(models.EHCPlanProvision, "plan__pupil", name_field="description")

@@ -2,6 +2,7 @@ from django.urls import path
 
 from reviews import views, worklists
 from reviews.annual_reviews import views as annual_review_views
+from reviews.annual_reviews import workflow_views as ar
 from reviews.ehc_plans import needs_assessments, sections
 from reviews.ehc_plans import views as ehc_plan_views
 
@@ -69,6 +70,34 @@ urlpatterns = [
         annual_review_views.annual_review_record,
         name="annual_review_record",
     ),
+    path("annual-review/<int:pk>/people/", ar.annual_review_people, name="annual_review_people"),
+    path("annual-review/<int:pk>/people/add/", ar.contributor_add, name="contributor_add"),
+    path(
+        "annual-review/<int:pk>/people/suggested/",
+        ar.contributors_suggested,
+        name="contributors_suggested",
+    ),
+    path("annual-review/<int:pk>/invite/", ar.invitations_send, name="invitations_send"),
+    path("annual-review/<int:pk>/ask-advice/", ar.advice_request, name="advice_request"),
+    path(
+        "annual-review/<int:pk>/advice-circulated/",
+        ar.advice_circulated,
+        name="advice_circulated",
+    ),
+    path("annual-review/<int:pk>/pupil-views/", ar.pupil_views, name="annual_review_pupil_views"),
+    path("annual-review/<int:pk>/meeting/", ar.meeting_record, name="annual_review_meeting"),
+    path("annual-review/<int:pk>/report.pdf", ar.report_pdf, name="annual_review_report"),
+    path("annual-review/<int:pk>/report-sent/", ar.report_send, name="annual_review_report_send"),
+    path("review-contributor/<int:pk>/invitation.pdf", ar.invitation_pdf, name="invitation_pdf"),
+    path(
+        "review-contributor/<int:pk>/advice-request.pdf",
+        ar.advice_request_pdf,
+        name="advice_request_pdf",
+    ),
+    path("ehc-reviews/advice-asked/", ar.advice_asked, name="advice_asked"),
+    path("ehc-reviews/advice-asked/<int:pk>/", ar.advice_give, name="advice_give"),
+    path("ehc-reviews/advice/<str:token>/", ar.advice_link, name="advice_link"),
+    path("ehc-reviews/letterhead/", ar.letterhead, name="letterhead"),
     path("ehc-reviews/", annual_review_views.ehc_compliance, name="ehc_compliance"),
     path(
         "ehc-reviews/transfer-years/",

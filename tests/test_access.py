@@ -34,10 +34,16 @@ from tests.reports.report_data import (
 )
 from tests.reports.trust_data import trust_school_kwargs
 from tests.reviews.annual_review_data import (
+    advice_link_kwargs,
+    asked_kwargs,
+    contributor_kwargs,
     feed_kwargs,
     ics_kwargs,
+    met_review_kwargs,
     open_review_kwargs,
     plan_pupil_kwargs,
+    reported_pupil_kwargs,
+    review_pupil_kwargs,
 )
 from tests.reviews.ehc_plan_data import ehc_plan_kwargs
 from tests.reviews.ehcp_section_data import (
@@ -383,6 +389,46 @@ ACCESS = {
     ),
     # The calendar address is its own key: no sign-in, and no pupil names in it.
     "reviews:calendar_feed_ics": Access(statuses(set(ALL_ROLES)), kwargs=ics_kwargs, anonymous=200),
+    # The people, views, meeting and report of a review (tests/reviews/test_review_workflow.py).
+    "reviews:annual_review_people": Access(statuses(SEN_TEAM), kwargs=open_review_kwargs),
+    "reviews:contributor_add": Access(
+        statuses({Role.SENCO}, ok=302),
+        kwargs=open_review_kwargs,
+        method="post",
+        data={"name": "Jo Bloggs", "role": "la", "email": "jo@la.example"},
+    ),
+    "reviews:contributors_suggested": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=open_review_kwargs, method="post"
+    ),
+    "reviews:invitations_send": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=open_review_kwargs, method="post"
+    ),
+    "reviews:advice_request": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=open_review_kwargs, method="post"
+    ),
+    "reviews:advice_circulated": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=open_review_kwargs, method="post"
+    ),
+    "reviews:annual_review_pupil_views": Access(statuses({Role.SENCO}), kwargs=open_review_kwargs),
+    "reviews:annual_review_meeting": Access(statuses({Role.SENCO}), kwargs=open_review_kwargs),
+    "reviews:annual_review_report": Access(statuses(SEN_TEAM), kwargs=met_review_kwargs),
+    "reviews:annual_review_report_send": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=met_review_kwargs, method="post"
+    ),
+    "reviews:invitation_pdf": Access(statuses(SEN_TEAM), kwargs=contributor_kwargs),
+    "reviews:advice_request_pdf": Access(statuses(SEN_TEAM), kwargs=contributor_kwargs),
+    "reviews:advice_asked": Access(statuses({Role.TEACHER, Role.TEACHING_ASSISTANT})),
+    "reviews:advice_give": Access(
+        statuses({Role.TEACHER, Role.TEACHING_ASSISTANT}), kwargs=asked_kwargs
+    ),
+    # The one-time advice link is its own key: no sign-in, one pupil's first name only.
+    "reviews:advice_link": Access(
+        statuses(set(ALL_ROLES)), kwargs=advice_link_kwargs, anonymous=200
+    ),
+    "reviews:letterhead": Access(statuses({Role.SENCO})),
+    "portal:annual_review": Access(statuses({Role.PARENT}), kwargs=review_pupil_kwargs),
+    "portal:annual_review_views": Access(statuses({Role.PARENT}), kwargs=review_pupil_kwargs),
+    "portal:annual_review_report": Access(statuses({Role.PARENT}), kwargs=reported_pupil_kwargs),
     # MIS import (tests/pupils/test_import.py covers another school's batch: 404).
     "pupils:import": Access(statuses(IMPORTERS)),
     "pupils:import_preview": Access(statuses(IMPORTERS), kwargs=batch_kwargs()),
@@ -533,6 +579,8 @@ SCOPED_KWARGS |= {draft_plan_kwargs, agreed_plan_kwargs, active_plan_kwargs}
 SCOPED_KWARGS |= {reviewed_plan_kwargs, ehc_plan_kwargs}
 SCOPED_KWARGS |= {plan_section_kwargs, plan_line_kwargs, needs_assessment_kwargs}
 SCOPED_KWARGS |= {plan_pupil_kwargs, open_review_kwargs, feed_kwargs}
+SCOPED_KWARGS |= {contributor_kwargs, met_review_kwargs, asked_kwargs}
+SCOPED_KWARGS |= {review_pupil_kwargs, reported_pupil_kwargs}
 SCOPED_KWARGS |= {concern_kwargs, round_robin_kwargs, referral_kwargs, task_kwargs}
 SCOPED_KWARGS |= {parent_link_kwargs, support_kwargs, group_kwargs}
 # Provision

@@ -47,3 +47,12 @@ from reviews.models.plans import (  # noqa: F401
     latest_review_date,
     with_plan_unread_by,
 )
+from reviews.models.review_workflow import (  # noqa: F401, E402
+    AdviceLink,
+    Contributor,
+    FamilyView,
+    Letterhead,
+    MeetingRecord,
+    OutcomeReview,
+    ReminderSent,
+)

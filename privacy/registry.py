@@ -113,11 +113,37 @@ SECTIONS = [
     Section("reviews.TargetProgress", "Progress towards targets"),
     Section("reviews.EHCPlan", "EHC plan records"),
     Section("reviews.AnnualReview", "EHC plan annual reviews", (THIRD_PARTY,)),
+    Section("reviews.EHCPlanNeed", "EHC plan section B: needs"),
+    Section("reviews.EHCPlanOutcome", "EHC plan section E: outcomes"),
+    Section("reviews.EHCPlanProvision", "EHC plan section F: provision", (STAFF_NAMES,)),
+    Section("reviews.NeedsAssessmentRequest", "EHC needs assessment requests", (THIRD_PARTY,)),
+    Section("reviews.NeedsAssessmentEvent", "EHC needs assessment steps", (THIRD_PARTY,)),
+    Section(
+        "reviews.Contributor",
+        "People invited to annual reviews and their advice",
+        (THIRD_PARTY, STAFF_NAMES),
+    ),  # fmt: skip
+    Section("reviews.AdviceLink", "Advice links sent to professionals", (THIRD_PARTY,)),
+    Section("reviews.FamilyView", "Views of the child and parents for annual reviews"),
+    Section("reviews.MeetingRecord", "Annual review meeting records", (THIRD_PARTY,)),
+    Section("reviews.OutcomeReview", "Outcomes discussed at annual review meetings"),
+    Section("reviews.ReminderSent", "Annual review reminders sent to staff", (STAFF_ONLY,)),
 ]
 
 # Models with a path to a pupil that the export leaves out, and why. Change history
 # (django-simple-history) is exported with the model it records, so is not listed.
 EXCLUDED = {
+    # Links between two records that are both exported; each goes with either record.
+    "reviews.EHCPlanProvision_outcomes": "Which section E outcomes a section F line serves: "
+    "both lines are exported, and the link goes when either is destroyed.",
+    "reviews.NeedsAssessmentRequest_assessment_results": "Which assessments were sent with a "
+    "request: both are exported, and the link goes when either is destroyed.",
+    "reviews.NeedsAssessmentRequest_plan_reviews": "Which plan reviews were sent with a "
+    "request: both are exported, and the link goes when either is destroyed.",
+    "reviews.NeedsAssessmentRequest_support_plans": "Which support plans were sent with a "
+    "request: both are exported, and the link goes when either is destroyed.",
+    "reviews.PlanTarget_groups": "Which provision groups deliver a target: the target and the "
+    "pupil's group places are exported, and the link goes when either is destroyed.",
     "pupils.Referral_named_staff": "Access control, not the pupil's record: which staff may "
     "open a specialist report. Goes with the referral when it is destroyed.",
     "pupils.MedicalCondition_named_staff": "Access control, not the pupil's record: which "

@@ -45,6 +45,7 @@ class ReviewsConfig(AppConfig):
         history.register(models.Contributor, "review__plan__pupil", name_field="name")
         history.register(models.FamilyView, "review__plan__pupil", name_field="party")
         history.register(models.MeetingRecord, "review__plan__pupil", name_field="recommendation")
+        history.register(models.OutcomeReview, "meeting__review__plan__pupil", name_field="outcome")
         history.register(models.EHCPlanNeed, "plan__pupil", name_field="description")
         history.register(models.EHCPlanOutcome, "plan__pupil", name_field="outcome")
         history.register(models.EHCPlanProvision, "plan__pupil", name_field="description")

@@ -104,8 +104,12 @@ def asked_kwargs(world, role, in_scope):
 
 def advice_link_kwargs(world, role, in_scope):
     """A live one-time advice link (opened without signing in)."""
+    from datetime import date
+
     from reviews.models import AdviceLink, Contributor
 
     row = Contributor.objects.get(**contributor_kwargs(world, Role.SENCO, True))
+    row.advice_requested_on = date.today()  # a link is only ever sent with a request for advice
+    row.save(update_fields=["advice_requested_on"])
     _link, token = AdviceLink.issue(row)
     return {"token": token}

@@ -216,6 +216,12 @@ NOT_ABOUT_ONE_PUPIL = {
     "ProvisionGroup",
     "Session",
     "NationalComparison",
+    # The school's own documents and settings (reports/, reviews/): their pages show them.
+    "InformationReport",
+    "SelfEvaluation",
+    "SelfEvaluationAction",
+    "Letterhead",
+    "ShortfallTolerance",
 }
 
 

@@ -81,7 +81,10 @@ def test_a_real_worker_sends_the_emails_through_redis(redis_broker, settings, db
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             message = ["SENDhub", "Waiting for you", "from@example.org", ["to@example.org"]]
-            send_emails.delay([message])
+            # Published on a connection of its own: an eager task earlier in this process
+            # left the app's producer pool on the in-memory transport.
+            with app.connection_for_write(redis_broker) as connection:
+                send_emails.apply_async([[message]], connection=connection)
             for _ in range(600):  # up to a minute on a busy machine
                 if mail.outbox:
                     break

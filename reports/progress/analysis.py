@@ -42,7 +42,9 @@ def _check_by(by):
 
 def _attendance_aggregates():
     counted = Q(sessions_possible__gt=0, sessions_attended__isnull=False)
-    absent = LessThan(F("sessions_attended") * 100, F("sessions_possible") * PERSISTENT_ABSENCE_BELOW)
+    absent = LessThan(
+        F("sessions_attended") * 100, F("sessions_possible") * PERSISTENT_ABSENCE_BELOW
+    )
     return {
         "pupils": Count("pk"),
         "with_attendance": Count("pk", filter=counted),

@@ -124,8 +124,7 @@ def _sessions(value):
     count = parse_count(value)
     if count > MAX_TERM_SESSIONS:
         raise CellError(
-            f"{count} sessions is more than a term holds (at most {MAX_TERM_SESSIONS}: "
-            "two a day)."
+            f"{count} sessions is more than a term holds (at most {MAX_TERM_SESSIONS}: two a day)."
         )
     return count
 
@@ -167,13 +166,21 @@ def check_values(cells, columns, *, pupil, term):
         problems.append((missing, "Give both sessions possible and sessions attended, or neither."))
     if possible is not None and attended is not None and attended > possible:
         problems.append(
-            ("sessions_attended", f"{attended} sessions attended is more than the {possible} possible.")
+            (
+                "sessions_attended",
+                f"{attended} sessions attended is more than the {possible} possible.",
+            )
         )
     if values.get("suspension_days") and not values.get("suspensions"):
         problems.append(("suspensions", "Suspension days are given but no suspensions."))
     for subject, point in points.items():
         if "scale" not in point and not problems:
-            problems.append(((subject, "progress"), f"Progress is given but no {Subject(subject).label} result."))
+            problems.append(
+                (
+                    (subject, "progress"),
+                    f"Progress is given but no {Subject(subject).label} result.",
+                )
+            )
     assessments = [{"subject": s, **p} for s, p in points.items() if "scale" in p]
     return values, assessments, problems
 
@@ -219,7 +226,9 @@ def build_preview(sheet, *, school, term, pupils):
         elif pupil is None:
             problems.append(("upn", _unknown_upn(upn, school)))
         elif upn in first_row:
-            problems.append(("upn", f"UPN {upn} is also on row {first_row[upn]}: give one row per pupil."))
+            problems.append(
+                ("upn", f"UPN {upn} is also on row {first_row[upn]}: give one row per pupil.")
+            )
         elif pupil.joined_on > term.last_day or (pupil.left_on and pupil.left_on < term.first_day):
             problems.append(("upn", f"{pupil} was not on roll in the {term.label} term."))
         first_row.setdefault(upn, number)

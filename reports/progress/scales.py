@@ -91,13 +91,7 @@ def read_assessment(value, *, age_months=None):
         return Scale.GCSE, raw, Decimal(80), Band.BELOW
     if re.fullmatch(r"[1-9](\.0+)?", text):
         grade = int(float(text))
-        band = (
-            Band.BELOW
-            if grade < GCSE_STANDARD_PASS
-            else Band.AT
-            if grade < 7
-            else Band.ABOVE
-        )
+        band = Band.BELOW if grade < GCSE_STANDARD_PASS else Band.AT if grade < 7 else Band.ABOVE
         return Scale.GCSE, str(grade), Decimal(100 + (grade - GCSE_STANDARD_PASS) * 5), band
     if re.fullmatch(r"\d{2,3}(\.0+)?", text):
         scaled = int(float(text))
@@ -131,7 +125,9 @@ def read_progress(value):
     words = _words(value)
     if words in PROGRESS_WORDS:
         return PROGRESS_WORDS[words]
-    raise CellError(f"“{cell_text(value)}” is not a progress judgement. Use below, expected or above.")
+    raise CellError(
+        f"“{cell_text(value)}” is not a progress judgement. Use below, expected or above."
+    )
 
 
 def age_in_months(date_of_birth, on):

@@ -26,6 +26,7 @@ from tests.pupils.concern_data import (
 from tests.pupils.import_files import batch_kwargs
 from tests.pupils.passport_data import with_documents, with_photos
 from tests.pupils.relationship_data import group_kwargs, parent_link_kwargs, support_kwargs
+from tests.reports.progress_data import APPLIED_KWARGS, PREVIEW_KWARGS
 from tests.reviews.annual_review_data import (
     feed_kwargs,
     ics_kwargs,
@@ -229,6 +230,16 @@ ACCESS = {
     "pupils:parent_meetings": Access(statuses(SEN_SUMMARY_READERS), kwargs=pupil_kwargs),
     "reports:class_view": Access(statuses(SEN_SUMMARY_READERS)),
     "reports:class_view_pdf": Access(statuses(SEN_SUMMARY_READERS)),
+    # Progress, attendance and exclusion data: the SEN team (tests/reports/test_progress_*.py).
+    # Another school's import is out of scope.
+    "reports:progress": Access(statuses(SEN_TEAM)),
+    "reports:progress_import": Access(statuses(SEN_TEAM)),
+    "reports:progress_import_preview": Access(statuses(SEN_TEAM), kwargs=PREVIEW_KWARGS),
+    "reports:progress_import_apply": Access(
+        statuses(SEN_TEAM, ok=302), kwargs=PREVIEW_KWARGS, method="post"
+    ),
+    "reports:progress_import_result": Access(statuses(SEN_TEAM), kwargs=APPLIED_KWARGS),
+    "reports:progress_entry": Access(statuses(SEN_TEAM)),
     "portal:child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
     # A parent's worry about their own child; the POST with another family's
     # child is walked in tests/pupils/test_parent_concerns.py.
@@ -458,6 +469,7 @@ SCOPED_KWARGS |= {parent_link_kwargs, support_kwargs, group_kwargs}
 # Provision
 SCOPED_KWARGS |= {provision.group_kwargs, provision.member_kwargs, provision.intervention_kwargs}
 SCOPED_KWARGS |= {class_kwargs}
+SCOPED_KWARGS |= {PREVIEW_KWARGS, APPLIED_KWARGS}
 # ...or naming a person, where out of scope is someone known only at another school.
 SCOPED_KWARGS |= {person_kwargs, invited_person_kwargs, role_kwargs}
 # ...or a notification, where out of scope is someone else's.

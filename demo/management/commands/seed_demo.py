@@ -11,6 +11,7 @@ from demo import mis_import as import_demo
 from demo import passports as demo_passports
 from demo import people as sendhub_demo
 from demo import plans as reviews_demo
+from demo import progress as demo_progress
 from demo import provision as provision_demo
 from demo import pupils as pupils_demo
 from sendhub.models import School
@@ -46,6 +47,8 @@ class Command(BaseCommand):
             # Last, so the random draws of the seeds above stay as they were.
             counts |= provision_demo.seed_demo_provision(rng, people)
             counts |= demo_annual_reviews.seed_demo_annual_reviews(rng, people)
+            # Three years of termly progress data, after every register change is made.
+            counts |= demo_progress.seed_demo_progress(rng, people)
             # Last of all: date and sign the history the seeds above wrote "now".
             demo_history.backdate_history(people)
         self.stdout.write(

@@ -47,7 +47,10 @@ def _profile(rng, pupil):
     if pupil.sen_stage == SenStage.MONITORING:
         ability -= 0.3
     literacy = -0.4 if area == BroadArea.COGNITION else 0
-    attendance = float(pupil.attendance_percent or rng.gauss(93.5, 4))
+    # The pupil's own attendance on record, drawn in towards a typical 94%: a single
+    # term's figure varies around it.
+    on_record = float(pupil.attendance_percent or rng.gauss(93.5, 4))
+    attendance = 94 + (on_record - 93.5) * 0.75
     return {"ability": ability, "literacy": literacy, "area": area, "attendance": attendance}
 
 
@@ -67,19 +70,20 @@ def _result(subject, z, year_group, term):
     return _teacher_judgement(z)
 
 
-def _progress(rng, gain):
-    drift = gain + rng.gauss(0, 0.35)
-    return "above" if drift > 0.3 else "below" if drift < -0.3 else "expected"
+def _progress(rng, catching_up, sen_status):
+    """The teacher's judgement of progress this term: mostly expected."""
+    drift = (0.2 if catching_up else 0) - (0.12 if sen_status != "N" else 0) + rng.gauss(0, 0.4)
+    return "above" if drift > 0.45 else "below" if drift < -0.45 else "expected"
 
 
 def _pupil_term(rng, pupil, profile, facts, term, step):
     """(values, assessments) for one pupil's term."""
     semh_now = facts["primary_area"] == BroadArea.SEMH
-    attendance = profile["attendance"] + rng.gauss(0, 2.2)
+    attendance = profile["attendance"] + rng.gauss(0, 1.6)
     if facts["sen_status"] != "N":
-        attendance -= 2.5 if facts["sen_status"] == "E" else 1.8
+        attendance -= 1.2 if facts["sen_status"] == "E" else 0.8
     if semh_now:
-        attendance -= 2.0 + 0.45 * step
+        attendance -= 1.0 + 0.22 * step
     if facts["disadvantaged"]:
         attendance -= 1.2
     possible = SESSIONS[term.term] - rng.randrange(0, 5)
@@ -120,7 +124,7 @@ def _pupil_term(rng, pupil, profile, facts, term, step):
         )
         points.append(
             {"subject": subject, "scale": scale, "raw_value": raw, "score": score, "band": band,
-             "progress": _progress(rng, gain) if step else ""}
+             "progress": _progress(rng, gain > 0, facts["sen_status"]) if step else ""}
         )  # fmt: skip
     return values, points
 

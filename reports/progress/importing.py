@@ -87,6 +87,7 @@ class ProgressPreview:
     rows: list = field(default_factory=list)  # (row number, pupil, values, points) to show
     errors: list = field(default_factory=list)
     replacing: int = 0
+    dropping: int = 0  # pupils with data for the term who are not ready in this file
     row_count: int = 0
 
     def counts(self):
@@ -96,6 +97,7 @@ class ProgressPreview:
             "ready": len(self.planned),
             "rejected": rejected,
             "replacing": self.replacing,
+            "dropping": self.dropping,
             "assessments": sum(len(points) for _, points in self.planned.values()),
         }
 
@@ -243,7 +245,8 @@ def build_preview(sheet, *, school, term, pupils):
             continue
         preview.planned[pupil.pk] = (values, points)
         preview.rows.append((number, pupil, values, points))
-    preview.replacing = PupilTerm.objects.for_term(school, term).count()
+    held = set(PupilTerm.objects.for_term(school, term).values_list("pupil_id", flat=True))
+    preview.replacing, preview.dropping = len(held), len(held - set(preview.planned))
     return preview
 
 

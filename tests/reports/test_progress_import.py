@@ -50,7 +50,7 @@ def test_happy_path_saves_attendance_assessments_and_the_term_snapshot(world):
     preview = apply(world, content)
 
     assert preview.counts() == {
-        "rows": 2, "ready": 2, "rejected": 0, "replacing": 0, "assessments": 5,
+        "rows": 2, "ready": 2, "rejected": 0, "replacing": 0, "dropping": 0, "assessments": 5,
     }  # fmt: skip
     taught = PupilTerm.objects.get(pupil=world.taught)
     assert (taught.academic_year, taught.term) == (2025, 1)
@@ -127,6 +127,7 @@ def test_reimport_replaces_that_term_only(world):
     preview = apply(world, progress_csv([row(world.taught.upn, english="7")]), AUTUMN)
 
     assert preview.counts()["replacing"] == 2
+    assert preview.counts()["dropping"] == 1  # the untaught pupil, not in the new file
     autumn = PupilTerm.objects.for_term(world.school, AUTUMN)
     assert list(autumn.values_list("pupil_id", flat=True)) == [world.taught.pk]
     assert Assessment.objects.for_term(world.school, AUTUMN).get(subject="english").raw_value == "7"

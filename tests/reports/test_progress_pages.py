@@ -150,3 +150,27 @@ def test_hand_entry_of_another_schools_class_is_refused(client, world):
     assert response.status_code == 200
     assert "group" in response.context["chooser"].errors
     assert not PupilTerm.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_upload_page_and_result_queries_do_not_grow(client, world):
+    senco = world.user(Role.SENCO)
+    client.force_login(senco)
+    applied = make_import(world.school, senco, applied=True)
+    small_upload = count_queries(client, reverse("reports:progress_import"), warm=True)
+    small_result = count_queries(
+        client, reverse("reports:progress_import_result", args=[applied.pk])
+    )
+    for _ in range(8):
+        make_import(world.school, senco, applied=True)
+    applied.result["errors"] = [
+        {"row": n, "column": "UPN", "message": "The UPN is blank.", "upn": "", "name": ""}
+        for n in range(2, 30)
+    ]
+    applied.save()
+    assert count_queries(client, reverse("reports:progress_import")) == small_upload
+    large, response = get_counting_queries(
+        client, reverse("reports:progress_import_result", args=[applied.pk])
+    )
+    assert large == small_result
+    assert "The UPN is blank." in response.content.decode()

@@ -128,6 +128,8 @@ SECTIONS = [
     Section("reviews.MeetingRecord", "Annual review meeting records", (THIRD_PARTY,)),
     Section("reviews.OutcomeReview", "Outcomes discussed at annual review meetings"),
     Section("reviews.ReminderSent", "Annual review reminders sent to staff", (STAFF_ONLY,)),
+    Section("reports.PupilTerm", "Attendance, suspensions and exclusions each term"),
+    Section("reports.Assessment", "Attainment and progress each term"),
 ]
 
 # Models with a path to a pupil that the export leaves out, and why. Change history

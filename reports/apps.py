@@ -20,3 +20,6 @@ def grant_permissions():
     grant(SEN_TEAM, "reports.view_selfevaluation", "reports.change_selfevaluation")
     # Anonymised figures for every school of the trust (reports/trust/).
     grant((Role.TRUST_LEAD,), "reports.view_trust_rollup")
+    # Progress, attendance and exclusion data: the SEN team reads the analysis and
+    # brings in each term's data (docs/progress-data.md).
+    grant(SEN_TEAM, "reports.view_progress", "reports.import_progress")

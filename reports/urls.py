@@ -2,6 +2,7 @@ from django.urls import path
 
 from reports import classes, views
 from reports.information_report import views as information_report
+from reports.progress import views as progress_views
 from reports.self_evaluation import views as self_evaluation
 from reports.trust import views as trust
 
@@ -78,4 +79,26 @@ urlpatterns = [
         name="self_evaluation_word",
     ),
     path("trust/schools/<int:pk>/", trust.school_summary, name="trust_school"),
+]
+
+# Termly progress, attendance and exclusion data (docs/progress-data.md).
+urlpatterns += [
+    path("progress/", progress_views.progress_overview, name="progress"),
+    path("progress/import/", progress_views.progress_import, name="progress_import"),
+    path(
+        "progress/import/<int:pk>/",
+        progress_views.progress_import_preview,
+        name="progress_import_preview",
+    ),
+    path(
+        "progress/import/<int:pk>/apply/",
+        progress_views.progress_import_apply,
+        name="progress_import_apply",
+    ),
+    path(
+        "progress/import/<int:pk>/result/",
+        progress_views.progress_import_result,
+        name="progress_import_result",
+    ),
+    path("progress/enter/", progress_views.progress_entry, name="progress_entry"),
 ]

@@ -26,6 +26,7 @@ from tests.pupils.concern_data import (
 from tests.pupils.import_files import batch_kwargs
 from tests.pupils.passport_data import with_documents, with_photos
 from tests.pupils.relationship_data import group_kwargs, parent_link_kwargs, support_kwargs
+from tests.reports.progress_data import APPLIED_KWARGS, PREVIEW_KWARGS
 from tests.reports.report_data import (
     evaluation_kwargs,
     public_report_kwargs,
@@ -283,6 +284,16 @@ ACCESS = {
     "reports:self_evaluation_pdf": Access(statuses(SEN_TEAM), kwargs=evaluation_kwargs),
     "reports:self_evaluation_word": Access(statuses(SEN_TEAM), kwargs=evaluation_kwargs),
     "reports:trust_school": Access(statuses({Role.TRUST_LEAD}), kwargs=trust_school_kwargs),
+    # Progress, attendance and exclusion data: the SEN team (tests/reports/test_progress_*.py).
+    # Another school's import is out of scope.
+    "reports:progress": Access(statuses(SEN_TEAM)),
+    "reports:progress_import": Access(statuses(SEN_TEAM)),
+    "reports:progress_import_preview": Access(statuses(SEN_TEAM), kwargs=PREVIEW_KWARGS),
+    "reports:progress_import_apply": Access(
+        statuses(SEN_TEAM, ok=302), kwargs=PREVIEW_KWARGS, method="post"
+    ),
+    "reports:progress_import_result": Access(statuses(SEN_TEAM), kwargs=APPLIED_KWARGS),
+    "reports:progress_entry": Access(statuses(SEN_TEAM)),
     "portal:child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
     # A parent's worry about their own child; the POST with another family's
     # child is walked in tests/pupils/test_parent_concerns.py.
@@ -588,6 +599,7 @@ SCOPED_KWARGS |= {provision.group_kwargs, provision.member_kwargs, provision.int
 SCOPED_KWARGS |= {class_kwargs}
 # ...or a school, where out of scope is a school of another trust.
 SCOPED_KWARGS |= {trust_school_kwargs}
+SCOPED_KWARGS |= {PREVIEW_KWARGS, APPLIED_KWARGS}
 # ...or naming a person, where out of scope is someone known only at another school.
 SCOPED_KWARGS |= {person_kwargs, invited_person_kwargs, role_kwargs}
 # ...or a school's SEN information report or self-evaluation, where out of scope is

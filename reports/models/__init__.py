@@ -17,3 +17,9 @@ from reports.models.self_evaluation import (  # noqa: F401
     SelfEvaluationAction,
     SelfEvaluationQuerySet,
 )
+from reports.progress.models import (  # noqa: F401
+    Assessment,
+    ProgressImport,
+    PupilTerm,
+    Subject,
+)

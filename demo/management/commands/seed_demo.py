@@ -13,6 +13,7 @@ from demo import mis_import as import_demo
 from demo import passports as demo_passports
 from demo import people as sendhub_demo
 from demo import plans as reviews_demo
+from demo import progress as demo_progress
 from demo import provision as provision_demo
 from demo import pupils as pupils_demo
 from demo import reports as demo_reports
@@ -53,6 +54,8 @@ class Command(BaseCommand):
             counts |= demo_ehcp.seed_demo_ehcp(people)
             # The information report and self-evaluation draw nothing at random.
             counts |= demo_reports.seed_demo_reports(people)
+            # Three years of termly progress data, after every register change is made.
+            counts |= demo_progress.seed_demo_progress(rng, people)
             # Last of all: date and sign the history the seeds above wrote "now".
             demo_history.backdate_history(people)
         self.stdout.write(

@@ -130,7 +130,12 @@ def anonymised_school_summary(school):
 
 
 def governor_home(request):
-    return {"summary": anonymised_school_summary(request.user.school)}
+    from reports.termly.models import TermlyReportVersion
+
+    latest = (
+        TermlyReportVersion.objects.visible_to(request.user).latest_per_term().for_list().first()
+    )
+    return {"summary": anonymised_school_summary(request.user.school), "latest_report": latest}
 
 
 def trust_home(request):

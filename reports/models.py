@@ -1,0 +1,3 @@
+from reports.termly.models import TermlyReport, TermlyReportVersion
+
+__all__ = ["TermlyReport", "TermlyReportVersion"]

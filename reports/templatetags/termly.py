@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from reports.anonymise import SECONDARY
 
@@ -16,8 +17,8 @@ def fig(value):
     if value.get("n") is not None:
         return format_html('<span class="fig">{}</span>', value["n"])
     if value.get("why") == SECONDARY:
-        return format_html('<span class="fig-hidden">not shown<sup>*</sup></span>')
-    return format_html('<span class="fig-small">fewer than 5</span>')
+        return mark_safe('<span class="fig-hidden">not shown<sup>*</sup></span>')
+    return mark_safe('<span class="fig-small">fewer than 5</span>')
 
 
 @register.filter

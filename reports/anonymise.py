@@ -46,9 +46,11 @@ def hidden_cells(values, lines, *, shown=()):
 
     values: {key: count}. lines: [(total_key, [cell keys])], each total the sum of its
     cells (a key may be a cell of one line and the total of another, as a row total is).
-    Hides every small count, then, until nothing changes, the smallest non-zero shown
-    cell of any line with exactly one hidden figure. Keys in `shown` are figures a reader
-    can work out elsewhere: never hidden, and never counted as hidden.
+    Hides every small count, then, until nothing changes, a second cell of any line with
+    exactly one hidden figure: the smallest non-zero one, preferring a cell that also closes
+    another such line, and avoiding one that would open a new one (so that hiding one cell
+    for a row does not set off a chain through the columns). Keys in `shown` are figures a
+    reader can work out elsewhere: never hidden, and never counted as hidden.
 
     >>> hidden_cells({"a": 3, "b": 9, "c": 20, "all": 32}, [("all", ["a", "b", "c"])])
     {'a': 'small', 'b': 'secondary'}
@@ -58,18 +60,41 @@ def hidden_cells(values, lines, *, shown=()):
         for key, n in values.items()
         if key not in shown and n is not None and suppress(n) is None
     }
+    lines_of = {}
+    for line in lines:
+        for key in line[1]:
+            lines_of.setdefault(key, []).append(line)
+
+    def hidden_in(line):
+        return sum(1 for key in [line[0], *line[1]] if key in hidden)
+
+    def knock_on(key, line):
+        """Lines a hidden `key` would open (now none hidden) less those it would close."""
+        others = [other for other in lines_of[key] if other != line]
+        if key in totals_of:
+            others += totals_of[key]
+        return sum(1 for o in others if hidden_in(o) == 0) - sum(
+            1 for o in others if hidden_in(o) == 1
+        )
+
+    totals_of = {}
+    for line in lines:
+        totals_of.setdefault(line[0], []).append(line)
     changed = True
     while changed:
         changed = False
         for total_key, cell_keys in lines:
-            figures = [total_key, *cell_keys]
-            if sum(1 for key in figures if key in hidden) != 1:
+            if hidden_in((total_key, cell_keys)) != 1:
                 continue
             visible = [key for key in cell_keys if key not in hidden and key not in shown]
             candidates = [key for key in visible if values[key]] or visible
             if not candidates:
                 continue
-            smallest = min(candidates, key=lambda key: (values[key], cell_keys.index(key)))
+            line = (total_key, cell_keys)
+            smallest = min(
+                candidates,
+                key=lambda key: (knock_on(key, line), values[key], cell_keys.index(key)),
+            )
             hidden[smallest] = SECONDARY
             changed = True
     return {key: hidden[key] for key in values if key in hidden}

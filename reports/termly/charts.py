@@ -12,6 +12,7 @@ SERIES_COLOURS = {"K": "#1d5a96", "E": "#9a4100", "N": "#595959", "national": "#
 SERIES_LABELS = {"K": "SEN support", "E": "EHC plan", "N": "No SEN", "school": "Our school"}
 
 WIDTH, PLOT_TOP, PLOT_HEIGHT, LEFT = 640, 40, 180, 48
+LINE_PAD = 40  # room either side of a trend line for its first and last labels
 
 
 def _figure_text(value, unit=""):
@@ -75,14 +76,14 @@ def line_chart(key, title, description, categories, series, *, unit=""):
     """A small trend line per series over the categories (terms), points labelled."""
     values = [v for _, _, row in series for v in row if v is not None]
     top = max(values, default=0) or 1
-    step = (WIDTH - LEFT - 40) / max(len(categories) - 1, 1)
+    step = (WIDTH - LEFT - 2 * LINE_PAD) / max(len(categories) - 1, 1)
     lines = []
     for series_key, label, row in series:
         points = []
         for c, value in enumerate(row):
             if value is None:
                 continue
-            x = round(LEFT + 20 + c * step, 1)
+            x = round(LEFT + LINE_PAD + c * step, 1)
             y = round(PLOT_TOP + PLOT_HEIGHT - PLOT_HEIGHT * value / top, 1)
             points.append({"x": x, "y": y, "text": _figure_text(value, unit), "text_y": y - 8})
         lines.append(
@@ -106,7 +107,7 @@ def line_chart(key, title, description, categories, series, *, unit=""):
         "right": WIDTH - 10,
         "lines": lines,
         "category_labels": [
-            {"text": category, "x": round(LEFT + 20 + c * step, 1)}
+            {"text": category, "x": round(LEFT + LINE_PAD + c * step, 1)}
             for c, category in enumerate(categories)
         ],
         "legend": _legend(series),
@@ -147,7 +148,8 @@ def report_charts(figures):
             "by-year",
             "Pupils on SEN support and with an EHC plan, by year group",
             "Grouped bars: for each year group, the number of pupils on SEN support and the "
-            "number with an EHC plan. Numbers from 1 to 4 are not shown.",
+            "number with an EHC plan. A dash marks a number not shown (under 5, or hidden to "
+            "protect one).",
             years,
             [
                 ("K", "SEN support", [row["cells"][0]["n"] for row in by_year]),

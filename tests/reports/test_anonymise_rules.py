@@ -73,3 +73,27 @@ def test_figures_a_reader_can_work_out_elsewhere_count_as_shown():
 )  # fmt: skip
 def test_a_percentage_needs_both_its_figures_shown(part, whole, expected):
     assert percent_of(part, whole) == expected
+
+
+def test_a_second_cell_is_chosen_to_close_two_lines_at_once():
+    """Year 7 has 3 EHC plans. Hiding Year 7's SEN support figure leaves a single hidden
+    cell in both columns; hiding both figures of one other year closes both, so four
+    cells are hidden, not six."""
+    counts = {
+        (7, "K"): 30, (7, "E"): 3, (7, "N"): 167,
+        (8, "K"): 31, (8, "E"): 10, (8, "N"): 159,
+        (9, "K"): 29, (9, "E"): 6, (9, "N"): 165,
+        (10, "K"): 27, (10, "E"): 7, (10, "N"): 166,
+    }  # fmt: skip
+    table = grid(counts, [7, 8, 9, 10], ["K", "E", "N"])
+    hidden = sorted(key for key, cell in table["cells"].items() if cell["n"] is None)
+    assert len(hidden) == 4
+    assert (7, "E") in hidden and (7, "K") in hidden
+
+
+def test_the_worked_examples_in_the_docstrings_hold():
+    import doctest
+
+    import reports.anonymise
+
+    assert doctest.testmod(reports.anonymise).failed == 0

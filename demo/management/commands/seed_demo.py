@@ -13,6 +13,7 @@ from demo import people as sendhub_demo
 from demo import plans as reviews_demo
 from demo import provision as provision_demo
 from demo import pupils as pupils_demo
+from demo import termly as demo_termly
 from sendhub.models import School
 
 
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             counts |= demo_annual_reviews.seed_demo_annual_reviews(rng, people)
             # Last of all: date and sign the history the seeds above wrote "now".
             demo_history.backdate_history(people)
+            # After the records it reports on: the published autumn report to governors.
+            counts |= demo_termly.seed_demo_termly_report(rng, people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {people.school.name}: {counts['pupils']} pupils on roll, "

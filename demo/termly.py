@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from reports.termly.figures import school_pupils
 from reports.termly.models import TermlyReport
 from reports.termly.services import publish, save_commentary
 from reports.termly.terms import Term
@@ -68,5 +69,5 @@ def seed_demo_termly_report(rng, people, *, today=None):
     term = latest_autumn(people.school, today)
     report = TermlyReport.objects.create(school=people.school, year=term.year, term=term.name)
     save_commentary(report=report, commentary=COMMENTARY, by=senco)
-    publish(report=report, by=senco, today=today)
+    publish(report=report, by=senco, pupils=school_pupils(people.school), today=today)
     return {"termly_reports": 1}

@@ -180,6 +180,7 @@ def termly_term_kwargs(world, role, in_scope):
 def termly_version_kwargs(world, role, in_scope):
     """A published version of the world school's report, or (out of scope) one of another
     school of the trust, and for a trust lead one of a school in another trust."""
+    from reports.termly.figures import school_pupils
     from reports.termly.models import TermlyReport
     from reports.termly.services import publish
     from tests.factories import SchoolFactory
@@ -191,7 +192,9 @@ def termly_version_kwargs(world, role, in_scope):
     else:
         school = world.other_school
     report, _ = TermlyReport.objects.get_or_create(school=school, year=2026, term="autumn")
-    version = report.versions.first() or publish(report=report, by=world.user(Role.SENCO))
+    version = report.versions.first() or publish(
+        report=report, by=world.user(Role.SENCO), pupils=school_pupils(school)
+    )
     return {"pk": version.pk}
 
 
@@ -263,9 +266,7 @@ ACCESS = {
     "reports:termly_draft_pdf": Access(statuses(TERMLY_EDITORS), kwargs=termly_term_kwargs),
     "reports:termly_published": Access(statuses(TERMLY_READERS)),
     "reports:termly_version": Access(statuses(TERMLY_READERS), kwargs=termly_version_kwargs),
-    "reports:termly_version_pdf": Access(
-        statuses(TERMLY_READERS), kwargs=termly_version_kwargs
-    ),
+    "reports:termly_version_pdf": Access(statuses(TERMLY_READERS), kwargs=termly_version_kwargs),
     "portal:child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
     # A parent's worry about their own child; the POST with another family's
     # child is walked in tests/pupils/test_parent_concerns.py.

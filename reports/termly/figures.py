@@ -28,7 +28,6 @@ from pupils.codes import BroadArea, SenStage
 from pupils.models import Concern, ParentMeeting, Pupil, PupilNeed, RegisterEntry
 from pupils.register.census import left_school_while_on_register
 from reports.anonymise import SECONDARY, breakdown, figure, grid, hidden_cells, percent_of
-from reports.termly.terms import Term
 from reviews import deadlines
 from reviews.models import AnnualReview, PlanReview, SupportPlan
 from sendhub.models import NationalComparison
@@ -58,10 +57,16 @@ SECTIONS = {
 IMPORTED_SECTIONS = ("attendance", "progress")
 
 
-def term_figures(school, term, today):
-    """Every section's anonymised figures for a school's term, as JSON-ready dicts."""
+def term_figures(school, term, today, *, pupils):
+    """
+    Every section's anonymised figures for a school's term, as JSON-ready dicts.
+
+    pupils: the school's pupils as the person asking may see them
+    (Pupil.objects.visible_to(user) for the SEN team; school_pupils(school) where no one
+    asks, as when the demo is seeded).
+    """
     as_of = term.as_of(today)
-    pupils = Pupil.objects.filter(school=school)
+    pupils = pupils.filter(school=school)
     register = register_section(pupils, as_of)
     return {
         "school": school.name,
@@ -72,11 +77,11 @@ def term_figures(school, term, today):
         "register": register,
         "trend": trend_section(school, pupils, term, today),
         "movement": movement_section(pupils, term, as_of),
-        "identification": identification_section(school, term, as_of),
-        "plan_reviews": plan_review_section(school, term, as_of),
+        "identification": identification_section(pupils, term, as_of),
+        "plan_reviews": plan_review_section(pupils, term, as_of),
         "parent_meetings": parent_meetings_section(pupils, term, as_of),
         "provision": provision_section(school, term, as_of),
-        "annual_reviews": annual_review_section(school, term, as_of),
+        "annual_reviews": annual_review_section(pupils, term, as_of),
         "national": national_section(school, register),
         "attendance": {"available": False},
         "progress": {"available": False},
@@ -112,9 +117,7 @@ def register_section(pupils, as_of):
     on_roll = pupils.on_roll(as_of)
     by_year = {
         row["year_group"]: row
-        for row in on_roll.order_by()
-        .values("year_group")
-        .annotate(**_stage_counts("sen_stage"))
+        for row in on_roll.order_by().values("year_group").annotate(**_stage_counts("sen_stage"))
     }
     years = sorted(by_year)
     year_table = grid(
@@ -152,7 +155,7 @@ def register_section(pupils, as_of):
         },
         "by_year": _grid_rows(year_table, years, list(STAGES), {y: _year_label(y) for y in years}),
         "by_area": _grid_rows(area_table, areas, ["K", "E"], {a: a.label for a in areas}),
-        "by_area_totals": {"K": area_table["column_totals"]["K"], "E": area_table["column_totals"]["E"], "total": area_table["total"]},  # fmt: skip
+        "by_area_totals": {**area_table["column_totals"], "total": area_table["total"]},
     }
 
 
@@ -169,9 +172,7 @@ def trend_section(school, pupils, term, today):
     for each in term.recent(school, TREND_TERMS):
         day = each.as_of(today)
         counts = (
-            pupils.on_roll(day)
-            .with_register_state_on(day)
-            .aggregate(**_stage_counts("stage_on"))
+            pupils.on_roll(day).with_register_state_on(day).aggregate(**_stage_counts("stage_on"))
         )
         table = breakdown(counts)
         rows.append(
@@ -192,9 +193,13 @@ def movement_section(pupils, term, as_of):
     """Pupils joining and leaving the register between the term's first day and as_of."""
     window = Q(effective_on__range=(term.first, as_of))
     entries = RegisterEntry.objects.filter(pupil__in=pupils)
-    joins = entries.joining_register().filter(window).aggregate(
-        joined_k=Count("pupil_id", distinct=True, filter=Q(stage__in=K_STAGES)),
-        joined_e=Count("pupil_id", distinct=True, filter=Q(stage__in=E_STAGES)),
+    joins = (
+        entries.joining_register()
+        .filter(window)
+        .aggregate(
+            joined_k=Count("pupil_id", distinct=True, filter=Q(stage__in=K_STAGES)),
+            joined_e=Count("pupil_id", distinct=True, filter=Q(stage__in=E_STAGES)),
+        )
     )
     moves = (
         entries.in_force()
@@ -230,12 +235,12 @@ def movement_section(pupils, term, as_of):
     return {key: figure(values[key], hidden.get(key)) for key in values if key != "net"}
 
 
-def identification_section(school, term, as_of):
+def identification_section(pupils, term, as_of):
     """Concerns decided this term: how long from raised to decided, and what was decided."""
     taken = ExpressionWrapper(F("decided_at") - F("raised_at"), output_field=DurationField())
     short, long = (timedelta(weeks=w) for w in DECIDED_WITHIN_WEEKS)
     decided = (
-        Concern.objects.filter(pupil__school=school, decided_at__date__range=(term.first, as_of))
+        Concern.objects.filter(pupil__in=pupils, decided_at__date__range=(term.first, as_of))
         .annotate(taken=taken)
         .aggregate(
             total=Count("pk"),
@@ -249,17 +254,15 @@ def identification_section(school, term, as_of):
             },
         )
     )
-    timing = breakdown(
-        {key: decided[key] for key in ("quick", "medium", "slow")}, decided["total"]
-    )
+    timing = breakdown({key: decided[key] for key in ("quick", "medium", "slow")}, decided["total"])
     outcomes = breakdown(
         {decision.value: decided[decision.value] for decision in Concern.Decision},
         decided["total"],
     )
     average = decided["average"]
-    waiting = Concern.objects.filter(
-        pupil__school=school, raised_at__date__lte=as_of - long
-    ).filter(Q(decided_at__isnull=True) | Q(decided_at__date__gt=as_of))
+    waiting = Concern.objects.filter(pupil__in=pupils, raised_at__date__lte=as_of - long).filter(
+        Q(decided_at__isnull=True) | Q(decided_at__date__gt=as_of)
+    )
     return {
         "decided": timing["total"],
         "timing": timing["cells"],
@@ -277,14 +280,14 @@ def identification_section(school, term, as_of):
     }
 
 
-def plan_review_section(school, term, as_of):
+def plan_review_section(pupils, term, as_of):
     """SEN support plans whose review fell due this term: reviewed on time, late or not yet."""
     held = PlanReview.objects.filter(plan_id=OuterRef("pk"), held_on__lte=as_of)
     on_time = PlanReview.objects.filter(
         plan_id=OuterRef("pk"), held_on__lte=OuterRef("review_due_on")
     )
     counts = (
-        SupportPlan.objects.filter(pupil__school=school, review_due_on__range=(term.first, as_of))
+        SupportPlan.objects.filter(pupil__in=pupils, review_due_on__range=(term.first, as_of))
         .exclude(status__in=[SupportPlan.Status.DRAFT, SupportPlan.Status.SUPERSEDED])
         .annotate(was_held=Exists(held), held_in_time=Exists(on_time))
         .aggregate(
@@ -294,9 +297,7 @@ def plan_review_section(school, term, as_of):
             not_yet=Count("pk", filter=Q(was_held=False)),
         )
     )
-    table = breakdown(
-        {key: counts[key] for key in ("on_time", "late", "not_yet")}, counts["total"]
-    )
+    table = breakdown({key: counts[key] for key in ("on_time", "late", "not_yet")}, counts["total"])
     return {"due": table["total"], **table["cells"]}
 
 
@@ -382,7 +383,7 @@ def provision_section(school, term, as_of):
     }
 
 
-def annual_review_section(school, term, as_of):
+def annual_review_section(pupils, term, as_of):
     """
     EHC plan reviews whose 12-month deadline fell this term (Children and Families Act 2014
     s44; SEND Regulations 2014 reg 20): completed, LA decision included, on time, late, or
@@ -390,9 +391,7 @@ def annual_review_section(school, term, as_of):
     """
     first = deadlines.add_months(term.first, -12)
     last = deadlines.add_months(as_of, -12)
-    reviews = AnnualReview.objects.filter(
-        plan__pupil__school=school, starts_from__range=(first, last)
-    )
+    reviews = AnnualReview.objects.filter(plan__pupil__in=pupils, starts_from__range=(first, last))
     starts = sorted(set(reviews.order_by().values_list("starts_from", flat=True).distinct()))
     # A review completes with the LA's decision; the meeting comes at least 4 weeks before.
     in_time, meeting_in_time = Q(pk__in=[]), Q(pk__in=[])
@@ -408,9 +407,7 @@ def annual_review_section(school, term, as_of):
         not_yet=Count("pk", filter=~done),
         meetings_on_time=Count("pk", filter=meeting_in_time & Q(meeting_on__lte=as_of)),
     )
-    table = breakdown(
-        {key: counts[key] for key in ("on_time", "late", "not_yet")}, counts["total"]
-    )
+    table = breakdown({key: counts[key] for key in ("on_time", "late", "not_yet")}, counts["total"])
     return {
         "due": table["total"],
         **table["cells"],
@@ -441,5 +438,6 @@ def national_section(school, register):
     return {"rows": rows}
 
 
-def report_term(report):
-    return Term.of(report.school, report.year, report.term)
+def school_pupils(school):
+    """Every pupil of a school, for figures worked out with no person asking (the demo seed)."""
+    return Pupil.objects.filter(school=school)

@@ -100,8 +100,13 @@ class TermlyReportVersionQuerySet(models.QuerySet):
         return self.exclude(models.Exists(newer))
 
     def for_list(self):
+        """Newest term first (a school year, then summer, spring, autumn), newest version first."""
+        term_order = models.Case(
+            *[models.When(report__term=name, then=i) for i, name in enumerate(TERM_NAMES)],
+            output_field=models.IntegerField(),
+        )
         return self.select_related("report__school", "published_by").order_by(
-            "-report__year", "-published_at", "-pk"
+            "-report__year", -term_order, "-number", "-pk"
         )
 
 

@@ -28,10 +28,14 @@ def save_commentary(*, report, commentary, by):
 
 
 @transaction.atomic
-def publish(*, report, by, today=None):
-    """Freeze the figures and commentary as the next version, for governors to read."""
+def publish(*, report, by, pupils, today=None):
+    """
+    Freeze the figures and commentary as the next version, for governors to read.
+
+    pupils: the school's pupils as the publisher may see them (term_figures).
+    """
     report = TermlyReport.objects.select_for_update().get(pk=report.pk)
-    figures = term_figures(report.school, report.term_period, today or date.today())
+    figures = term_figures(report.school, report.term_period, today or date.today(), pupils=pupils)
     number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = TermlyReportVersion.objects.create(
         report=report,

@@ -41,7 +41,7 @@ class Term:
 
     @property
     def label(self):
-        """"Autumn term 2026": the calendar year the term falls in."""
+        """The label, such as Autumn term 2026: the calendar year the term falls in."""
         return f"{TERM_NAMES[self.name]} term {self.first.year}"
 
     @property

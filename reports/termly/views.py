@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pupils.models import Pupil
 from reports.termly.charts import report_charts
 from reports.termly.figures import IMPORTED_SECTIONS, SECTIONS, term_figures
 from reports.termly.forms import CommentaryForm
@@ -78,7 +79,9 @@ def termly_edit(request, year, term):
         if "preview" in request.POST:
             return redirect(f"{request.path}?preview=1")
         return redirect(request.path)
-    figures = term_figures(request.user.school, period, date.today())
+    figures = term_figures(
+        request.user.school, period, date.today(), pupils=Pupil.objects.visible_to(request.user)
+    )
     fields = {key: form[key] for key in SECTIONS}
     return render(
         request,
@@ -104,10 +107,10 @@ def termly_publish(request, year, term):
     if request.method == "POST":
         if report.pk is None:
             report = save_commentary(report=report, commentary={}, by=request.user)
-        version = publish(report=report, by=request.user)
-        messages.success(
-            request, f"{period.label} report published (version {version.number})."
+        version = publish(
+            report=report, by=request.user, pupils=Pupil.objects.visible_to(request.user)
         )
+        messages.success(request, f"{period.label} report published (version {version.number}).")
         return redirect(version)
     return render(
         request,
@@ -126,7 +129,9 @@ def termly_draft_pdf(request, year, term):
     """The draft as it would print, marked as a draft."""
     period = _term(request, year, term)
     report = report_for(request.user.school, period)
-    figures = term_figures(request.user.school, period, date.today())
+    figures = term_figures(
+        request.user.school, period, date.today(), pupils=Pupil.objects.visible_to(request.user)
+    )
     context = report_context(figures, report.commentary) | _pdf_context(
         request.user.school, period, draft=True
     )
@@ -151,7 +156,7 @@ def termly_published(request):
     versions = TermlyReportVersion.objects.visible_to(request.user)
     latest = versions.latest_per_term().for_list()
     current = latest.first()
-    context = {"latest": latest, "version": current, "earlier": versions.for_list()}
+    context = {"version": current, "earlier": versions.for_list()}
     if current:
         context |= report_context(current.snapshot["figures"], current.snapshot["commentary"])
     return render(request, "reports/termly/published.html", context)
@@ -161,14 +166,15 @@ def termly_published(request):
 @permission_required(READ, raise_exception=True)
 def termly_version(request, pk):
     """One published version, exactly as it was published."""
-    version = get_object_or_404(TermlyReportVersion.objects.visible_to(request.user).for_list(), pk=pk)
+    version = get_object_or_404(
+        TermlyReportVersion.objects.visible_to(request.user).for_list(), pk=pk
+    )
     versions = TermlyReportVersion.objects.visible_to(request.user)
     return render(
         request,
         "reports/termly/published.html",
         {
             "version": version,
-            "latest": versions.latest_per_term().for_list(),
             "earlier": versions.for_list(),
             **report_context(version.snapshot["figures"], version.snapshot["commentary"]),
         },
@@ -178,7 +184,9 @@ def termly_version(request, pk):
 @require_GET
 @permission_required(READ, raise_exception=True)
 def termly_version_pdf(request, pk):
-    version = get_object_or_404(TermlyReportVersion.objects.visible_to(request.user).for_list(), pk=pk)
+    version = get_object_or_404(
+        TermlyReportVersion.objects.visible_to(request.user).for_list(), pk=pk
+    )
     report = version.report
     context = report_context(
         version.snapshot["figures"], version.snapshot["commentary"]

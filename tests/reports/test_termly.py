@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from pupils.codes import SenStage
 from pupils.register.services import record_register_change
+from reports.termly.figures import school_pupils
 from reports.termly.models import TermlyReport, TermlyReportVersion
 from reports.termly.services import publish, save_commentary
 from reports.termly.terms import Term
@@ -33,7 +34,9 @@ def published_version(world, *, commentary=None):
         commentary=commentary or {"register": "The register grew a little this term."},
         by=world.user(Role.SENCO),
     )
-    return publish(report=report, by=world.user(Role.SENCO), today=DURING)
+    return publish(
+        report=report, by=world.user(Role.SENCO), pupils=school_pupils(world.school), today=DURING
+    )
 
 
 def figures_shown(html):

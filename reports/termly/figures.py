@@ -83,9 +83,30 @@ def term_figures(school, term, today, *, pupils):
         "provision": provision_section(school, term, as_of),
         "annual_reviews": annual_review_section(pupils, term, as_of),
         "national": national_section(school, register),
-        "attendance": {"available": False},
-        "progress": {"available": False},
+        "attendance": attendance_section(pupils, term, as_of),
+        "progress": progress_section(pupils, term, as_of),
     }
+
+
+def attendance_section(pupils, term, as_of):
+    """
+    Attendance and exclusions of pupils with SEN against those without, once imported.
+
+    A slot: it returns {"available": False} (the report says "No data imported for this
+    term yet") until the imported attendance analysis is wired in here. Whatever it returns
+    must be anonymised with reports/anonymise.py like every other section.
+    """
+    return {"available": False}
+
+
+def progress_section(pupils, term, as_of):
+    """
+    Progress and attainment gaps between pupils with SEN and their peers, once imported.
+
+    A slot like attendance_section: {"available": False} until the imported assessment
+    analysis is wired in here.
+    """
+    return {"available": False}
 
 
 def _stage_counts(stage_field):

@@ -71,6 +71,8 @@ def test_governor_pages_name_no_pupil_and_show_no_small_count(client, world):
     html = client.get(reverse("reports:termly_published")).content.decode()
     assert "fewer than 5" in html
     assert "The register grew a little this term." in html
+    # The attendance and progress sections wait for imported data.
+    assert html.count("No data imported for this term yet") == 2
 
 
 @pytest.mark.django_db

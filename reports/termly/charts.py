@@ -6,8 +6,10 @@ table for screen readers; every bar and point is labelled with its figure in tex
 reader depends on colour.
 """
 
-# Colours with at least 4.5:1 contrast on white (WCAG 2.2 AA), told apart by lightness
-# as well as hue; the legend and labels name each series in words too.
+# Colours with at least 4.5:1 contrast on white (WCAG 2.2 AA): a blue and an orange, the
+# pair most readers with colour-blindness still tell apart, and a grey. The EHC plan line is
+# dashed, and the legend and labels name each series in words, so colour is never the only
+# cue.
 SERIES_COLOURS = {"K": "#1d5a96", "E": "#9a4100", "N": "#595959", "national": "#595959"}
 SERIES_LABELS = {"K": "SEN support", "E": "EHC plan", "N": "No SEN", "school": "Our school"}
 

@@ -192,6 +192,7 @@ def test_terms_follow_the_school_term_dates(world):
     [
         (Role.SENCO, lambda v: reverse("reports:termly_edit", args=TERM)),
         (Role.SENCO, lambda v: reverse("reports:termly_reports")),
+        (Role.SENIOR_LEADER, lambda v: reverse("reports:termly_publish", args=TERM)),
         (Role.GOVERNOR, lambda v: reverse("reports:termly_published")),
         (Role.GOVERNOR, lambda v: reverse("reports:termly_version", args=[v.pk])),
         (Role.GOVERNOR, lambda v: reverse("reports:home")),

@@ -38,9 +38,9 @@ COMMENTARY = {
         "us this term. Our SEN team is contacting the remaining families before the holiday."
     ),
     "provision": (
-        "Reading interventions again gave the best value for money. We have stopped one "
-        "handwriting group whose pupils made little progress and moved the TA time to "
-        "reading, which had a waiting list."
+        "Last year reading interventions gave the best value for money, so most of this "
+        "term's TA time has gone to reading groups. Their exit tests fall in the spring term, "
+        "and we will report the results then."
     ),
     "annual_reviews": (
         "Review meetings are booked well ahead of each deadline. Where a review finished late, "

@@ -40,7 +40,7 @@ def suppressed_percent(count, total):
     return round(100 * count / total, 1)
 
 
-def hidden_cells(values, lines, *, shown=()):
+def hidden_cells(values, lines, *, shown=(), hide=()):
     """
     {key: SMALL or SECONDARY} for the figures that must not be shown.
 
@@ -50,7 +50,8 @@ def hidden_cells(values, lines, *, shown=()):
     exactly one hidden figure: the smallest non-zero one, preferring a cell that also closes
     another such line, and avoiding one that would open a new one (so that hiding one cell
     for a row does not set off a chain through the columns). Keys in `shown` are figures a
-    reader can work out elsewhere: never hidden, and never counted as hidden.
+    reader can work out elsewhere: never hidden, and never counted as hidden. Keys in `hide`
+    are hidden elsewhere in the report (the same count in another section) and stay hidden.
 
     >>> hidden_cells({"a": 3, "b": 9, "c": 20, "all": 32}, [("all", ["a", "b", "c"])])
     {'a': 'small', 'b': 'secondary'}
@@ -60,6 +61,7 @@ def hidden_cells(values, lines, *, shown=()):
         for key, n in values.items()
         if key not in shown and n is not None and suppress(n) is None
     }
+    hidden |= {key: SECONDARY for key in hide if key not in hidden}
     lines_of = {}
     for line in lines:
         for key in line[1]:
@@ -114,28 +116,34 @@ def percent_of(part, whole):
     return round(100 * part["n"] / whole["n"], 1)
 
 
-def breakdown(counts, total=None):
+def breakdown(counts, total=None, *, total_hidden=False):
     """
     {"cells": {key: figure}, "total": figure} for one breakdown and its total (the sum of the
-    cells unless given), with both suppression rules applied.
+    cells unless given), with both suppression rules applied. total_hidden: the total is
+    hidden elsewhere in the report (the same count in another table), so it is hidden here.
 
     >>> breakdown({"K": 3, "E": 0, "N": 40})["cells"]["N"]
     {'n': None, 'why': 'secondary'}
     """
     total = sum(counts.values()) if total is None else total
     values = {**{("cell", key): n for key, n in counts.items()}, ("total",): total}
-    hidden = hidden_cells(values, [(("total",), [("cell", key) for key in counts])])
+    hidden = hidden_cells(
+        values,
+        [(("total",), [("cell", key) for key in counts])],
+        hide=[("total",)] if total_hidden else [],
+    )
     return {
         "cells": {key: figure(n, hidden.get(("cell", key))) for key, n in counts.items()},
         "total": figure(total, hidden.get(("total",))),
     }
 
 
-def grid(counts, rows, columns):
+def grid(counts, rows, columns, *, hidden_columns=()):
     """
     A table of counts with row totals, column totals and a grand total, every line made safe.
 
-    counts: {(row, column): count}. Returns {"cells": {(row, column): figure},
+    counts: {(row, column): count}; hidden_columns: columns whose total is hidden elsewhere
+    in the report (the same count in another table). Returns {"cells": {(row, column): figure},
     "row_totals": {row: figure}, "column_totals": {column: figure}, "total": figure}.
     """
     values = {("cell", r, c): counts.get((r, c), 0) for r in rows for c in columns}
@@ -148,7 +156,7 @@ def grid(counts, rows, columns):
     lines += [(("column", c), [("cell", r, c) for r in rows]) for c in columns]
     lines += [(("total",), [("row", r) for r in rows])]
     lines += [(("total",), [("column", c) for c in columns])]
-    hidden = hidden_cells(values, lines)
+    hidden = hidden_cells(values, lines, hide=[("column", c) for c in hidden_columns])
 
     def fig(key):
         return figure(values[key], hidden.get(key))

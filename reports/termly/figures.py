@@ -79,7 +79,9 @@ def term_figures(school, term, today, *, pupils):
         "movement": movement_section(pupils, term, as_of),
         "identification": identification_section(pupils, term, as_of),
         "plan_reviews": plan_review_section(pupils, term, as_of),
-        "parent_meetings": parent_meetings_section(pupils, term, as_of),
+        "parent_meetings": parent_meetings_section(
+            pupils, term, as_of, on_support=register["stages"]["K"]
+        ),
         "provision": provision_section(school, term, as_of),
         "annual_reviews": annual_review_section(pupils, term, as_of),
         "national": national_section(school, register),
@@ -164,7 +166,10 @@ def register_section(pupils, as_of):
         for area in BroadArea
         if area != BroadArea.OTHER or (area, "K") in by_area or (area, "E") in by_area
     ]
-    area_table = grid(by_area, areas, ["K", "E"])
+    # The same pupils as the year table's K and E totals: hidden there, hidden here.
+    area_table = grid(
+        by_area, areas, ["K", "E"], hidden_columns=[c for c in "KE" if totals[c]["n"] is None]
+    )
     return {
         "roll": roll,
         "stages": totals,
@@ -322,8 +327,13 @@ def plan_review_section(pupils, term, as_of):
     return {"due": table["total"], **table["cells"]}
 
 
-def parent_meetings_section(pupils, term, as_of):
-    """Pupils on SEN support whose parents were met this term (Code of Practice 6.65)."""
+def parent_meetings_section(pupils, term, as_of, *, on_support):
+    """
+    Pupils on SEN support whose parents were met this term (Code of Practice 6.65).
+
+    on_support: the register section's figure for the same pupils; when that is hidden,
+    this section's total is hidden too, or it would give it back.
+    """
     met = ParentMeeting.objects.filter(pupil_id=OuterRef("pk"), held_on__range=(term.first, as_of))
     counts = (
         pupils.on_roll(as_of)
@@ -338,7 +348,11 @@ def parent_meetings_section(pupils, term, as_of):
     meetings = ParentMeeting.objects.filter(
         pupil__in=pupils, held_on__range=(term.first, as_of)
     ).count()
-    table = breakdown({"met": counts["met"], "not_met": counts["not_met"]}, counts["total"])
+    table = breakdown(
+        {"met": counts["met"], "not_met": counts["not_met"]},
+        counts["total"],
+        total_hidden=on_support["n"] is None,
+    )
     return {
         "pupils": table["total"],
         "met": table["cells"]["met"],

@@ -97,3 +97,11 @@ def test_the_worked_examples_in_the_docstrings_hold():
     import reports.anonymise
 
     assert doctest.testmod(reports.anonymise).failed == 0
+
+
+def test_a_total_hidden_in_another_table_stays_hidden_and_takes_a_cell_with_it():
+    """Pupils on SEN support (15) are hidden in the register table; the meetings table counts
+    the same 15, so its total is hidden too, and then one of its parts."""
+    table = breakdown({"met": 6, "not_met": 9}, total_hidden=True)
+    assert table["total"] == {"n": None, "why": SECONDARY}
+    assert shown(table) == {"met": None, "not_met": 9}

@@ -91,6 +91,10 @@ def test_no_total_gives_a_hidden_count_back(client, world):
     for row in register["by_year"] + register["by_area"]:
         cells = row["cells"] + [row["total"]]
         assert sum(1 for cell in cells if cell["n"] is None) != 1, row["label"]
+    # The same pupils on SEN support, counted again for meetings with parents: hidden there too.
+    meetings = figures["parent_meetings"]
+    assert meetings["pupils"]["n"] is None
+    assert [meetings["met"]["n"], meetings["not_met"]["n"]].count(None) >= 1
     # Year 9 has one pupil (on SEN support): the row total is hidden, not just the cell.
     year_9 = next(row for row in register["by_year"] if row["label"] == "Year 9")
     assert year_9["total"]["n"] is None

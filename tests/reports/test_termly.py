@@ -72,7 +72,7 @@ def test_governor_pages_name_no_pupil_and_show_no_small_count(client, world):
     # The home page's register summary follows the same rules: 3 EHC plans are "fewer than
     # 5", so the 7 on SEN support are hidden too (24 on roll less the no-SEN pupils shown in
     # the report's year-group table would otherwise give them back).
-    assert "not shown, to protect a small number" in home and ">7<" not in home
+    assert "“Not shown” protects a number under 5" in home and ">7<" not in home
     html = client.get(reverse("reports:termly_published")).content.decode()
     assert "fewer than 5" in html
     assert "The register grew a little this term." in html

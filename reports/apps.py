@@ -23,3 +23,7 @@ def grant_permissions():
     # Progress, attendance and exclusion data: the SEN team reads the analysis and
     # brings in each term's data (docs/progress-data.md).
     grant(SEN_TEAM, "reports.view_progress", "reports.import_progress")
+    # The governors' termly SEND report: the SENCO and the head write and publish it;
+    # governors and trust SEND leads read what was published (docs/anonymised-reports.md).
+    grant(SEN_TEAM, "reports.edit_termly_report", "reports.read_termly_report")
+    grant((Role.GOVERNOR, Role.TRUST_LEAD), "reports.read_termly_report")

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from provision.today import sessions_due
 from pupils import codes
 from pupils.models import Pupil, TeachingGroup
-from reports.anonymise import suppress, suppressed_percent
+from reports.anonymise import SECONDARY, breakdown, percent_of
 from reports.models import InformationReport
 from reports.trust.views import rollup_context
 from reviews.tiles import plan_tiles
@@ -131,19 +131,40 @@ def parent_home(request):
 
 
 def anonymised_school_summary(school):
+    """
+    Roll, SEN support and EHC plans, anonymised like the termly report (reports/anonymise.py):
+    the roll and the year-group tables there give "no SEN" away, so K, E and no SEN are one
+    breakdown of the roll and a lone hidden figure takes a second with it.
+    """
     counts = Pupil.objects.filter(school=school).on_roll().register_counts()
+    table = breakdown(
+        {
+            "K": counts["sen_support"],
+            "E": counts["ehcp"],
+            "N": counts["roll"] - counts["sen_support"] - counts["ehcp"],
+        },
+        counts["roll"],
+    )
+    k, e = table["cells"]["K"], table["cells"]["E"]
     return {
         "school": school,
         "roll": counts["roll"],
-        "sen_support": suppress(counts["sen_support"]),
-        "ehcp": suppress(counts["ehcp"]),
-        "sen_support_percent": suppressed_percent(counts["sen_support"], counts["roll"]),
-        "ehcp_percent": suppressed_percent(counts["ehcp"], counts["roll"]),
+        "sen_support": k["n"],
+        "ehcp": e["n"],
+        "sen_support_hidden": k.get("why") == SECONDARY,
+        "ehcp_hidden": e.get("why") == SECONDARY,
+        "sen_support_percent": percent_of(k, table["total"]),
+        "ehcp_percent": percent_of(e, table["total"]),
     }
 
 
 def governor_home(request):
-    return {"summary": anonymised_school_summary(request.user.school)}
+    from reports.termly.models import TermlyReportVersion
+
+    latest = (
+        TermlyReportVersion.objects.visible_to(request.user).latest_per_term().for_list().first()
+    )
+    return {"summary": anonymised_school_summary(request.user.school), "latest_report": latest}
 
 
 def trust_home(request):

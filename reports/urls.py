@@ -4,6 +4,7 @@ from reports import classes, views
 from reports.information_report import views as information_report
 from reports.progress import views as progress_views
 from reports.self_evaluation import views as self_evaluation
+from reports.termly import views as termly
 from reports.trust import views as trust
 
 app_name = "reports"
@@ -101,4 +102,20 @@ urlpatterns += [
         name="progress_import_result",
     ),
     path("progress/enter/", progress_views.progress_entry, name="progress_entry"),
+    # The governors' termly SEND report (reports/termly/).
+    path("termly-reports/", termly.termly_reports, name="termly_reports"),
+    path("termly-reports/<int:year>/<str:term>/", termly.termly_edit, name="termly_edit"),
+    path(
+        "termly-reports/<int:year>/<str:term>/publish/",
+        termly.termly_publish,
+        name="termly_publish",
+    ),
+    path(
+        "termly-reports/<int:year>/<str:term>/pdf/",
+        termly.termly_draft_pdf,
+        name="termly_draft_pdf",
+    ),
+    path("send-reports/", termly.termly_published, name="termly_published"),
+    path("send-reports/<int:pk>/", termly.termly_version, name="termly_version"),
+    path("send-reports/<int:pk>/pdf/", termly.termly_version_pdf, name="termly_version_pdf"),
 ]

@@ -186,6 +186,37 @@ def other_school_teacher(world):
     return MembershipFactory(school=world.other_school, role=Role.TEACHER).user
 
 
+# The governors' termly SEND report (tests/reports/test_termly.py): the SEN team writes it;
+# governors and trust SEND leads read what was published.
+TERMLY_EDITORS = SEN_TEAM
+TERMLY_READERS = SEN_TEAM | {Role.GOVERNOR, Role.TRUST_LEAD}
+
+
+def termly_term_kwargs(world, role, in_scope):
+    return {"year": 2026, "term": "autumn"}
+
+
+def termly_version_kwargs(world, role, in_scope):
+    """A published version of the world school's report, or (out of scope) one of another
+    school of the trust, and for a trust lead one of a school in another trust."""
+    from reports.termly.figures import school_pupils
+    from reports.termly.models import TermlyReport
+    from reports.termly.services import publish
+    from tests.factories import SchoolFactory
+
+    if in_scope:
+        school = world.school
+    elif role == Role.TRUST_LEAD:
+        school = SchoolFactory(name="Elsewhere Trust School")
+    else:
+        school = world.other_school
+    report, _ = TermlyReport.objects.get_or_create(school=school, year=2026, term="autumn")
+    version = report.versions.first() or publish(
+        report=report, by=world.user(Role.SENCO), pupils=school_pupils(school)
+    )
+    return {"pk": version.pk}
+
+
 def spent_link_kwargs(world, role, in_scope):
     """A password link whose token is wrong: the page explains it stopped working."""
     return {"uidb64": urlsafe_base64_encode(b"1"), "token": "used-or-expired"}
@@ -294,6 +325,13 @@ ACCESS = {
     ),
     "reports:progress_import_result": Access(statuses(SEN_TEAM), kwargs=APPLIED_KWARGS),
     "reports:progress_entry": Access(statuses(SEN_TEAM)),
+    "reports:termly_reports": Access(statuses(TERMLY_EDITORS)),
+    "reports:termly_edit": Access(statuses(TERMLY_EDITORS), kwargs=termly_term_kwargs),
+    "reports:termly_publish": Access(statuses(TERMLY_EDITORS), kwargs=termly_term_kwargs),
+    "reports:termly_draft_pdf": Access(statuses(TERMLY_EDITORS), kwargs=termly_term_kwargs),
+    "reports:termly_published": Access(statuses(TERMLY_READERS)),
+    "reports:termly_version": Access(statuses(TERMLY_READERS), kwargs=termly_version_kwargs),
+    "reports:termly_version_pdf": Access(statuses(TERMLY_READERS), kwargs=termly_version_kwargs),
     "portal:child": Access(statuses({Role.PARENT}), kwargs=document_kwargs),
     # A parent's worry about their own child; the POST with another family's
     # child is walked in tests/pupils/test_parent_concerns.py.
@@ -607,6 +645,8 @@ SCOPED_KWARGS |= {person_kwargs, invited_person_kwargs, role_kwargs}
 SCOPED_KWARGS |= {report_draft_kwargs, report_version_kwargs, evaluation_kwargs}
 # ...or a notification, where out of scope is someone else's.
 SCOPED_KWARGS |= {notification_kwargs}
+# ...or a published termly report, where out of scope is another school's.
+SCOPED_KWARGS |= {termly_version_kwargs}
 
 
 @pytest.fixture

@@ -23,3 +23,4 @@ from reports.progress.models import (  # noqa: F401
     PupilTerm,
     Subject,
 )
+from reports.termly.models import TermlyReport, TermlyReportVersion  # noqa: F401

@@ -17,7 +17,7 @@ from provision.models import CostSettings, GroupMember, ProvisionGroup, Session
 from pupils import codes
 from pupils.codes import BroadArea
 from pupils.models import Pupil, PupilNeed
-from reports.anonymise import suppress, suppressed_percent
+from reports.anonymise import breakdown, percent_of, suppress, suppressed_percent
 from reviews.deadlines import add_months
 from reviews.models import AnnualReview, EHCPlan, SupportPlan
 
@@ -173,14 +173,36 @@ def school_rows(schools, *, today=None):
         plan = plans.get(school.pk, {"in_force": 0, "overdue": 0})
         ehcp = ehcps.get(school.pk, {"in_force": 0, "overdue": 0})
         money = provision[school.pk]
+        # K, E and no SEN are one breakdown of the roll, and the areas of need one of the
+        # register, with secondary suppression as in the termly report: with the roll shown,
+        # a lone hidden figure could be worked back from the others (docs/anonymised-reports.md).
+        register_table = breakdown(
+            {
+                "K": counts["sen_support"],
+                "E": counts["ehcp"],
+                "N": roll - on_register,
+            },
+            roll,
+        )
+        k, e = register_table["cells"]["K"], register_table["cells"]["E"]
+        need_table = breakdown(
+            {area: needs[school.pk][area] for area in AREAS},
+            on_register,
+            total_hidden=k["n"] is None or e["n"] is None,
+        )
         rows.append(
             {
                 "school": school,
                 "roll": roll,
-                "sen_support": _count(counts["sen_support"], roll),
-                "ehcp": _count(counts["ehcp"], roll),
+                "sen_support": {**k, "percent": percent_of(k, register_table["total"])},
+                "ehcp": {**e, "percent": percent_of(e, register_table["total"])},
                 "needs": [
-                    {"area": area, **_count(needs[school.pk][area], on_register)} for area in AREAS
+                    {
+                        "area": area,
+                        **need_table["cells"][area],
+                        "percent": percent_of(need_table["cells"][area], need_table["total"]),
+                    }
+                    for area in AREAS
                 ],
                 "plans_in_force": _count(plan["in_force"]),
                 "plans_overdue": _count(plan["overdue"], plan["in_force"]),

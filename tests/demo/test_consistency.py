@@ -320,3 +320,18 @@ def test_plan_history_is_dated_and_signed_like_the_plan(seeded):
     for pupil in Pupil.objects.filter(school=seeded):
         day, user = added[pupil.pk]
         assert day <= pupil.joined_on and user is not None
+
+
+def test_the_demo_school_has_a_published_anonymised_autumn_report(seeded):
+    from reports.termly.models import TermlyReportVersion
+
+    version = TermlyReportVersion.objects.get(report__school=seeded)
+    assert (version.report.year, version.report.term, version.number) == (2026, "autumn", 1)
+    assert version.published_by.email.startswith("senco@")
+    assert set(version.snapshot["commentary"]) >= {"register", "provision", "annual_reviews"}
+    text = str(version.snapshot)
+    for pupil in Pupil.objects.filter(school=seeded)[:50]:
+        assert pupil.last_name not in text and pupil.upn not in text
+    # Every stored count is 0, 5 or more: small ones are kept only as "not shown".
+    counts = [int(n) for n in re.findall(r"'n': (\d+)", text)]
+    assert counts and not [n for n in counts if 1 <= n <= 4]

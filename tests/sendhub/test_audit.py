@@ -218,6 +218,8 @@ NOT_ABOUT_ONE_PUPIL = {
     "NationalComparison",
     # The school's own documents and settings (reports/, reviews/): their pages show them.
     "InformationReport",
+    "TermlyReport",
+    "TermlyReportVersion",
     "SelfEvaluation",
     "SelfEvaluationAction",
     "Letterhead",

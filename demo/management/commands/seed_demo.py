@@ -17,6 +17,7 @@ from demo import progress as demo_progress
 from demo import provision as provision_demo
 from demo import pupils as pupils_demo
 from demo import reports as demo_reports
+from demo import termly as demo_termly
 from sendhub.models import School
 
 
@@ -58,6 +59,8 @@ class Command(BaseCommand):
             counts |= demo_progress.seed_demo_progress(rng, people)
             # Last of all: date and sign the history the seeds above wrote "now".
             demo_history.backdate_history(people)
+            # After the records it reports on: the published autumn report to governors.
+            counts |= demo_termly.seed_demo_termly_report(rng, people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {people.school.name}: {counts['pupils']} pupils on roll, "

@@ -1,0 +1,226 @@
+"""The governors' termly SEND report: anonymised, frozen on publishing, flat in queries."""
+
+import re
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from pupils.codes import SenStage
+from pupils.register.services import record_register_change
+from reports.termly.figures import school_pupils
+from reports.termly.models import TermlyReport, TermlyReportVersion
+from reports.termly.services import publish, save_commentary
+from reports.termly.terms import Term
+from sendhub.roles import Role
+from tests.conftest import count_queries
+from tests.reports.termly_data import DURING, TERM, build_school
+from tests.reports.test_pdf import pdf_text
+
+YEAR, NAME = TERM
+
+
+@pytest.fixture(autouse=True)
+def _during_the_term():
+    with time_machine.travel(datetime(2026, 12, 2, 12, 0), tick=False):
+        yield
+
+
+def published_version(world, *, commentary=None):
+    report = TermlyReport.objects.create(school=world.school, year=YEAR, term=NAME)
+    save_commentary(
+        report=report,
+        commentary=commentary or {"register": "The register grew a little this term."},
+        by=world.user(Role.SENCO),
+    )
+    return publish(
+        report=report, by=world.user(Role.SENCO), pupils=school_pupils(world.school), today=DURING
+    )
+
+
+def figures_shown(html):
+    """Every count the page shows as a figure."""
+    return [int(n) for n in re.findall(r'class="fig">(\d+)<', html)]
+
+
+def assert_anonymous(text, pupils):
+    for pupil in [p for group in pupils.values() for p in group]:
+        assert pupil.first_name not in text
+        assert pupil.last_name not in text
+        assert pupil.upn not in text
+        assert pupil.date_of_birth.strftime("%d/%m/%Y") not in text
+        assert pupil.date_of_birth.isoformat() not in text
+        assert pupil.date_of_birth.strftime("%-d %B %Y") not in text
+
+
+@pytest.mark.django_db
+def test_governor_pages_name_no_pupil_and_show_no_small_count(client, world):
+    pupils = build_school(world)
+    version = published_version(world)
+    client.force_login(world.user(Role.GOVERNOR))
+    for url in [
+        reverse("reports:home"),
+        reverse("reports:termly_published"),
+        reverse("reports:termly_version", args=[version.pk]),
+    ]:
+        html = client.get(url).content.decode()
+        assert_anonymous(html, pupils)
+        assert "Taught" not in html and "Untaught" not in html
+        assert not [n for n in figures_shown(html) if 1 <= n <= 4], url
+    home = client.get(reverse("reports:home")).content.decode()
+    # The home page's register summary follows the same rules: 3 EHC plans are "fewer than
+    # 5", so the 7 on SEN support are hidden too (24 on roll less the no-SEN pupils shown in
+    # the report's year-group table would otherwise give them back).
+    assert "“Not shown” protects a number under 5" in home and ">7<" not in home
+    html = client.get(reverse("reports:termly_published")).content.decode()
+    assert "fewer than 5" in html
+    assert "The register grew a little this term." in html
+    # The attendance and progress sections wait for imported data.
+    assert html.count("No data imported for this term yet") == 2
+
+
+@pytest.mark.django_db
+def test_no_total_gives_a_hidden_count_back(client, world):
+    """3 EHC plans and 1 on SEN support for hearing: both hidden, and so is a second cell
+    of every breakdown they are in, so no total minus the shown cells gives them back."""
+    build_school(world)
+    figures = published_version(world).snapshot["figures"]
+    register = figures["register"]
+    # 3 EHC plans among 24 pupils on roll (14 with no SEN, 7 on SEN support).
+    assert register["stages"]["E"] == {"n": None, "why": "small"}
+    assert register["stages"]["K"]["n"] is None  # 7: hidden to protect the 3
+    assert register["on_register"]["n"] is None
+    assert register["roll"] == {"n": 24}
+    assert register["percent"] == {"K": None, "E": None, "register": None}
+    for row in register["by_year"] + register["by_area"]:
+        cells = row["cells"] + [row["total"]]
+        assert sum(1 for cell in cells if cell["n"] is None) != 1, row["label"]
+    # The same pupils on SEN support, counted again for meetings with parents: hidden there too.
+    meetings = figures["parent_meetings"]
+    assert meetings["pupils"]["n"] is None
+    assert [meetings["met"]["n"], meetings["not_met"]["n"]].count(None) >= 1
+    # Year 9 has one pupil (on SEN support): the row total is hidden, not just the cell.
+    year_9 = next(row for row in register["by_year"] if row["label"] == "Year 9")
+    assert year_9["total"]["n"] is None
+
+
+@pytest.mark.django_db
+def test_pdf_names_no_pupil_and_opens_with_the_summary(client, world):
+    pupils = build_school(world)
+    version = published_version(world)
+    client.force_login(world.user(Role.GOVERNOR))
+    response = client.get(reverse("reports:termly_version_pdf", args=[version.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert_anonymous(text, pupils)
+    assert "Autumn term 2026 at a glance" in text
+    assert "fewer than 5" in text
+    assert text.index("at a glance") < text.index("1. The SEN register")
+
+
+@pytest.mark.django_db
+def test_publishing_freezes_the_figures(client, world):
+    pupils = build_school(world)
+    version = published_version(world)
+    before = version.snapshot["figures"]["register"]["stages"]["K"]
+    # Five more pupils on SEN support after publishing: the live draft changes, governors'
+    # version does not.
+    senco = world.user(Role.SENCO)
+    for pupil in pupils["N"][:5]:
+        record_register_change(
+            pupil=pupil, stage=SenStage.SEN_SUPPORT, needs=["SLCN"], effective_on=DURING,
+            reason="Test", decided_by=senco, recorded_by=senco,
+        )  # fmt: skip
+    version.refresh_from_db()
+    assert version.snapshot["figures"]["register"]["stages"]["K"] == before
+    client.force_login(world.user(Role.GOVERNOR))
+    html = client.get(reverse("reports:termly_published")).content.decode()
+    assert 'class="fig">12<' not in html  # the 12 now on SEN support
+    client.force_login(senco)
+    draft = client.get(reverse("reports:termly_edit", args=TERM)).content.decode()
+    assert 'class="fig">12<' in draft
+
+
+@pytest.mark.django_db
+def test_republishing_keeps_the_earlier_version(client, world):
+    build_school(world)
+    first = published_version(world)
+    report = first.report
+    senco = world.user(Role.SENCO)
+    client.force_login(senco)
+    response = client.post(
+        reverse("reports:termly_edit", args=TERM), {"register": "A second look.", "save": ""}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == TermlyReport.Status.DRAFT
+    response = client.post(reverse("reports:termly_publish", args=TERM))
+    second = TermlyReportVersion.objects.get(report=report, number=2)
+    assert response["Location"] == second.get_absolute_url()
+    assert first.snapshot["commentary"] == {"register": "The register grew a little this term."}
+    assert second.snapshot["commentary"] == {"register": "A second look."}
+    assert second.published_by == senco
+    assert report.history.count() >= 3  # created, edited, published: each audited
+    client.force_login(world.user(Role.GOVERNOR))
+    html = client.get(reverse("reports:termly_published")).content.decode()
+    assert "A second look." in html and "version 1" in html
+
+
+@pytest.mark.django_db
+def test_governor_cannot_open_a_draft(client, world):
+    build_school(world)
+    client.force_login(world.user(Role.GOVERNOR))
+    assert client.get(reverse("reports:termly_edit", args=TERM)).status_code == 403
+    html = client.get(reverse("reports:termly_published")).content.decode()
+    assert "No termly SEND report has been published yet" in html
+
+
+@pytest.mark.django_db
+def test_commentary_is_checked_per_field_and_nothing_is_half_saved(client, world):
+    client.force_login(world.user(Role.SENCO))
+    response = client.post(
+        reverse("reports:termly_edit", args=TERM),
+        {"register": "Fine.", "trend": "x" * 2001, "save": ""},
+    )
+    assert response.status_code == 200
+    assert "at most 2000 characters" in response.content.decode()
+    assert not TermlyReport.objects.exists()
+
+
+def test_terms_follow_the_school_term_dates(world):
+    term = Term.of(world.school, 2026, "spring")
+    assert (term.first.isoformat(), term.last.isoformat()) == ("2027-01-01", "2027-03-31")
+    assert term.label == "Spring term 2027" and term.school_year == "2026/27"
+    assert Term.holding(world.school, DURING).name == "autumn"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        (Role.SENCO, lambda v: reverse("reports:termly_edit", args=TERM)),
+        (Role.SENCO, lambda v: reverse("reports:termly_reports")),
+        (Role.SENIOR_LEADER, lambda v: reverse("reports:termly_publish", args=TERM)),
+        (Role.GOVERNOR, lambda v: reverse("reports:termly_published")),
+        (Role.GOVERNOR, lambda v: reverse("reports:termly_version", args=[v.pk])),
+        (Role.GOVERNOR, lambda v: reverse("reports:home")),
+        (Role.TRUST_LEAD, lambda v: reverse("reports:termly_published")),
+    ],
+)
+def test_query_count_is_flat_in_the_number_of_pupils(client, world, role, url):
+    pupils = build_school(world)
+    version = published_version(world)
+    client.force_login(world.user(role))
+    small = count_queries(client, url(version), warm=True)
+    from tests.factories import PupilFactory
+
+    for n in range(25):
+        PupilFactory(school=world.school, first_name=f"More{n}")
+    senco = world.user(Role.SENCO)
+    for pupil in pupils["N"][:6]:
+        record_register_change(
+            pupil=pupil, stage=SenStage.SEN_SUPPORT, needs=["MLD"], effective_on=DURING,
+            reason="Test", decided_by=senco, recorded_by=senco,
+        )  # fmt: skip
+    assert count_queries(client, url(version), warm=True) == small

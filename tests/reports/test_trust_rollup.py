@@ -20,9 +20,11 @@ from tests.reviews.plan_data import make_plan
 TODAY = date.today()
 
 
-def fill_school(school, senco, *, support=6, ehcp=2):
+def fill_school(school, senco, *, support=6, ehcp=2, no_sen=5):
     """Pupils on SEN support (one plan overdue its review), EHC plans issued over a year ago
-    (none reviewed), and a running group with two delivered sessions."""
+    (none reviewed), pupils with no SEN (enough that their count is shown, so no register
+    figure is hidden to protect it), and a running group with two delivered sessions."""
+    PupilFactory.create_batch(no_sen, school=school)
     on_k = [PupilFactory(school=school) for _ in range(support)]
     for pupil in on_k:
         pupil.sen_stage = SenStage.SEN_SUPPORT
@@ -85,9 +87,9 @@ def test_each_family_of_figures_per_school(world):
     )
     rows = {row["school"]: row for row in school_rows([world.school, world.other_school])}
     ours = rows[world.school]
-    assert ours["roll"] == 2 + 7 + 6  # the world's two pupils, then ours
-    assert ours["sen_support"] == {"n": 7, "percent": round(100 * 7 / 15, 1)}
-    assert ours["ehcp"] == {"n": 6, "percent": 40.0}
+    assert ours["roll"] == 2 + 7 + 6 + 5  # the world's two pupils, then ours
+    assert ours["sen_support"] == {"n": 7, "percent": 35.0}
+    assert ours["ehcp"] == {"n": 6, "percent": 30.0}
     needs = {need["area"].value: need["n"] for need in ours["needs"]}
     assert needs == {"CI": 6, "CL": 7, "SEMH": 0, "SP": 0, "OTH": 0}
     assert ours["plans_overdue"]["n"] is None  # 1 of 1: fewer than 5
@@ -95,7 +97,7 @@ def test_each_family_of_figures_per_school(world):
     assert ours["groups_running"] == 1 and ours["pupils_in_provision"]["n"] is None
     assert ours["hours"] > 0 and ours["cost"] > 0
     theirs = rows[world.other_school]
-    assert theirs["sen_support"] == {"n": None, "percent": None}  # three: fewer than 5
+    assert theirs["sen_support"] == {"n": None, "why": "small", "percent": None}  # three
 
 
 @pytest.mark.django_db

@@ -56,12 +56,19 @@ def session_cookie(email, school_urn=None):
 
     user = User.objects.get(email=email)
     client = Client()
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     client.force_login(user)
+    session = client.session
     if school_urn:
-        session = client.session
         membership = user.memberships.get(school__urn=school_urn)
         session[SESSION_MEMBERSHIP_KEY] = membership.pk
-        session.save()
+    # Signed in with a second step, as staff who open SEN files are (docs/two-factor.md): the
+    # pages are timed with the verified session's device lookup included.
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench", confirmed=True)
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client.cookies["sessionid"].value
 
 

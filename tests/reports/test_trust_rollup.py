@@ -4,9 +4,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from pupils.codes import SenStage
 from pupils.models import Pupil, PupilNeed
+from reports.termly.figures import school_pupils
+from reports.termly.models import TermlyReport, TermlyReportVersion
+from reports.termly.services import publish
 from reports.trust.rollup import school_rows, sorted_rows
 from reviews.models import AnnualReview, SupportPlan
 from sendhub.roles import Role
@@ -38,13 +42,34 @@ def fill_school(school, senco, *, support=6, ehcp=2):
     return on_k
 
 
+def publish_versions(school, senco, *terms):
+    """Published termly report versions, (year, term, number) each, figures aside."""
+    versions = []
+    for year, term, number in terms:
+        report, _ = TermlyReport.objects.get_or_create(
+            school=school, year=year, term=term, defaults={"status": "published"}
+        )
+        versions.append(
+            TermlyReportVersion.objects.create(
+                report=report,
+                number=number,
+                snapshot={"figures": {}, "commentary": {}},
+                published_at=timezone.now(),
+                published_by=senco,
+            )  # fmt: skip
+        )
+    return versions
+
+
 def trust_of(size):
     trust = TrustFactory()
     lead = make_member(Role.TRUST_LEAD, trust=trust)
     schools = [SchoolFactory(trust=trust) for _ in range(size)]
     senco = make_member(Role.SENCO, school=schools[0])
-    for school in schools:
+    for n, school in enumerate(schools):
         fill_school(school, senco)
+        if n % 2 == 0:  # half the schools have published, some more than once
+            publish_versions(school, senco, (2025, "summer", 1), (2026, "autumn", 1))
     return trust, lead, schools
 
 
@@ -56,7 +81,12 @@ def test_roll_up_runs_the_same_queries_for_3_and_30_schools(client):
         client.force_login(lead)
         counts[size], response = get_counting_queries(client, reverse("reports:home"), warm=True)
         assert len(response.context["rows"]) == size
-        assert all(row["sen_support"]["n"] == 6 for row in response.context["rows"])
+        # 2 EHC plans are fewer than 5, so the 6 on SEN support are hidden with them (the
+        # roll is shown); the same in every school, however many.
+        assert all(row["ehcp"]["why"] == "small" for row in response.context["rows"])
+        assert all(row["sen_support"]["why"] == "secondary" for row in response.context["rows"])
+        linked = [row for row in response.context["rows"] if row["latest_report"]]
+        assert len(linked) == (size + 1) // 2
     assert counts[3] == counts[30]
 
 
@@ -83,11 +113,15 @@ def test_each_family_of_figures_per_school(world):
     put_on_register(
         world, [PupilFactory(school=world.other_school) for _ in range(3)], SenStage.SEN_SUPPORT
     )
+    # 5 more with no SEN, so no SEN (with the world's two) is not a small number that would
+    # hide a second figure of the register's breakdown.
+    for _ in range(5):
+        PupilFactory(school=world.school)
     rows = {row["school"]: row for row in school_rows([world.school, world.other_school])}
     ours = rows[world.school]
-    assert ours["roll"] == 2 + 7 + 6  # the world's two pupils, then ours
-    assert ours["sen_support"] == {"n": 7, "percent": round(100 * 7 / 15, 1)}
-    assert ours["ehcp"] == {"n": 6, "percent": 40.0}
+    assert ours["roll"] == 2 + 5 + 7 + 6  # the world's two pupils, then ours
+    assert ours["sen_support"] == {"n": 7, "percent": 35.0}
+    assert ours["ehcp"] == {"n": 6, "percent": 30.0}
     needs = {need["area"].value: need["n"] for need in ours["needs"]}
     assert needs == {"CI": 6, "CL": 7, "SEMH": 0, "SP": 0, "OTH": 0}
     assert ours["plans_overdue"]["n"] is None  # 1 of 1: fewer than 5
@@ -95,7 +129,7 @@ def test_each_family_of_figures_per_school(world):
     assert ours["groups_running"] == 1 and ours["pupils_in_provision"]["n"] is None
     assert ours["hours"] > 0 and ours["cost"] > 0
     theirs = rows[world.other_school]
-    assert theirs["sen_support"] == {"n": None, "percent": None}  # three: fewer than 5
+    assert theirs["sen_support"] == {"n": None, "why": "small", "percent": None}  # three
 
 
 @pytest.mark.django_db
@@ -134,3 +168,31 @@ def test_a_school_of_another_trust_is_not_found(client, world):
     assert client.get(reverse("reports:trust_school", args=[stranger.pk])).status_code == 404
     ok = client.get(reverse("reports:trust_school", args=[world.school.pk]))
     assert ok.status_code == 200 and world.school.name in ok.content.decode()
+
+
+@pytest.mark.django_db
+def test_each_school_links_to_its_latest_published_report(client, world):
+    lead = make_member(Role.TRUST_LEAD, trust=world.school.trust)
+    senco = world.user(Role.SENCO)
+    # Autumn 2026/27 twice (the second the newest, published as the SENCO does), and the
+    # summer before it.
+    _, first = publish_versions(world.school, senco, (2025, "summer", 1), (2026, "autumn", 1))
+    report = TermlyReport.objects.get(school=world.school, year=2026, term="autumn")
+    newest = publish(report=report, by=senco, pupils=school_pupils(world.school))
+    stranger = SchoolFactory(trust=TrustFactory())
+    (elsewhere,) = publish_versions(stranger, senco, (2026, "spring", 1))
+    client.force_login(lead)
+    page = client.get(reverse("reports:home"))
+    rows = {row["school"].pk: row for row in page.context["rows"]}
+    assert rows[world.school.pk]["latest_report"] == newest
+    assert rows[world.school.pk]["latest_report_label"] == "Autumn 2026/27, version 2"
+    assert rows[world.other_school.pk]["latest_report"] is None
+    html = page.content.decode()
+    assert newest.get_absolute_url() in html
+    assert first.get_absolute_url() not in html
+    assert elsewhere.get_absolute_url() not in html
+    assert "None published yet" in html
+    # The link opens for the trust lead; the summary page links to it too.
+    assert client.get(newest.get_absolute_url()).status_code == 200
+    summary = client.get(reverse("reports:trust_school", args=[world.school.pk]))
+    assert newest.get_absolute_url() in summary.content.decode()

@@ -14,6 +14,9 @@ from provision.models import GroupMember, Intervention, ProvisionGroup, Session
 from pupils.codes import school_year_bounds
 from pupils.models import Concern, Pupil
 from reports.dashboards import parent_meetings_tile
+from reports.progress.analysis import SEN_LABELS, gaps_over_time
+from reports.progress.models import PupilTerm, Subject
+from reports.progress.terms import Term as ProgressTerm
 from reviews import deadlines
 from reviews.models import AnnualReview, PlanAgreement, PlanReview, ReviewView, SupportPlan
 from sendhub.models import NationalComparison
@@ -36,8 +39,103 @@ def _of(part, whole):
     return f"{part} of {whole} ({_percent(part, whole)})" if whole else "none yet"
 
 
+def _latest_progress_term(school):
+    """The latest term the school has imported or entered progress data for, or None."""
+    found = (
+        PupilTerm.objects.filter(school=school)
+        .order_by("-academic_year", "-term")
+        .values_list("academic_year", "term")
+        .first()
+    )
+    return ProgressTerm(*found) if found else None
+
+
+def _points(gap):
+    return f"{gap:+.1f} points"
+
+
+def _gap_note(status, now, then, year_ago_label):
+    """A sentence on a group's gap to no-SEN peers now and a year before."""
+    gap_now, gap_then = now["gaps"].get(status), then["gaps"].get(status)
+    if gap_now is None:
+        return "no pupils with no SEN to compare with"
+    sentence = f"gap to no SEN {_points(gap_now)}"
+    if gap_then is None:
+        return f"{sentence}; no figure for {year_ago_label} to compare"
+    change = round(abs(gap_then) - abs(gap_now), 1)
+    if change > 0:
+        trend = f"closing, {change:.1f} points narrower than"
+    elif change < 0:
+        trend = f"not closing, {-change:.1f} points wider than"
+    else:
+        trend = "not closing, the same as"
+    return f"{sentence}; {trend} in {year_ago_label} ({_points(gap_then)})"
+
+
+def _percent_text(value):
+    return "—" if value is None else f"{value}%"
+
+
+def _progress_rows(school, term):
+    """Attendance and attainment of SEN support and EHC plan against no SEN in a term."""
+    then, now = gaps_over_time(school, [term.year_ago, term])
+    year_ago = term.year_ago.label
+    rows = []
+    groups = now["attendance"]["groups"]
+    base = groups.get("N", {})
+    for status in ("K", "E"):
+        group = groups.get(status)
+        if not group:
+            continue
+        label = SEN_LABELS[status]
+        rows.append(
+            _row(
+                f"Attendance, {label}",
+                f"{_percent_text(group['attendance_percent'])} of {group['pupils']} pupils",
+                f"no SEN {_percent_text(base.get('attendance_percent'))}; "
+                + _gap_note(status, now["attendance"], then["attendance"], year_ago),
+            )
+        )
+        rows.append(
+            _row(
+                f"Persistently absent (under 90%), {label}",
+                _of(group["persistently_absent"], group["with_attendance"]),
+                f"no SEN {_of(base.get('persistently_absent', 0), base.get('with_attendance', 0))}",
+            )
+        )
+        rows.append(
+            _row(
+                f"Suspensions per 100 pupils, {label}",
+                group["suspensions_per_100"],
+                f"no SEN {base.get('suspensions_per_100', '—')}; permanent exclusions: "
+                f"{group['permanent_exclusions']}",
+            )
+        )
+    for subject, figures in now["attainment"].items():
+        base = figures["groups"].get("N", {})
+        earlier = then["attainment"].get(subject, {"gaps": {}})
+        for status in ("K", "E"):
+            group = figures["groups"].get(status)
+            if not group:
+                continue
+            rows.append(
+                _row(
+                    f"{Subject(subject).label} at or above expected, {SEN_LABELS[status]}",
+                    _of(group["at_or_above"], group["assessed"]),
+                    f"no SEN {_percent_text(base.get('at_or_above_percent'))}; "
+                    + _gap_note(status, figures, earlier, year_ago),
+                )
+            )
+    return rows
+
+
 def achievement(user, first, last):
-    """Context only until attainment and attendance are imported."""
+    """
+    Attendance and attainment of pupils on SEN support and with an EHC plan against pupils
+    with no SEN, in the latest term with progress data, and whether each gap is closing
+    against the same term a year before (reports/progress/analysis.py: three queries);
+    the register beside the national figures for context.
+    """
     school = user.school
     summary = Pupil.objects.visible_to(user).on_roll().register_summary()
     national = NationalComparison.objects.comparators_for(school)
@@ -49,7 +147,16 @@ def achievement(user, first, last):
         compared = national.get(measure)
         note = f"national ({compared['who']}): {compared['percent']}%" if compared else ""
         rows.append(_row(label, f"{percent}% of roll" if percent is not None else "—", note))
-    return {"rows": rows, "missing": NO_PROGRESS_DATA}
+    term = _latest_progress_term(school)
+    if term is None:
+        return {"rows": rows, "missing": NO_PROGRESS_DATA}
+    progress = _progress_rows(school, term)
+    return {
+        "rows": rows + progress,
+        "term": term.label,
+        "missing": "" if progress else NO_PROGRESS_DATA,
+        "source": f"Attendance and attainment from {term.label}, the latest term with data.",
+    }
 
 
 def provision(user, first, last):

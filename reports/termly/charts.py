@@ -139,6 +139,50 @@ def _table(categories, series, unit):
     }
 
 
+def imported_charts(figures):
+    """
+    Attendance by group and attainment by subject and group, from the imported sections'
+    anonymised figures; none for a section without data (or a version published before).
+    """
+    charts = {}
+    attendance = figures.get("attendance") or {}
+    if attendance.get("available"):
+        groups = attendance["groups"]
+        charts["attendance"] = bar_chart(
+            "attendance",
+            "Attendance by SEN status this term",
+            "Bars: the percentage of possible sessions attended by pupils on SEN support, with "
+            "an EHC plan and with no SEN. A dash marks a figure not shown (too few pupils, or "
+            "hidden to protect a small number).",
+            [row["label"] for row in groups],
+            [("school", "Attendance (%)", [row["attendance_percent"] for row in groups])],
+            unit="%",
+        )
+    progress = figures.get("progress") or {}
+    if progress.get("available"):
+        subjects = progress["subjects"]
+        charts["progress"] = bar_chart(
+            "progress",
+            "Pupils at or above the expected standard, by subject",
+            "Grouped bars: for each subject, the percentage of pupils on SEN support, with an "
+            "EHC plan and with no SEN at or above the expected standard. A dash marks a figure "
+            "not shown.",
+            [row["label"] for row in subjects],
+            [
+                (
+                    status,
+                    f"{label} (%)",
+                    [(row["groups"][i] or {}).get("percent") for row in subjects],
+                )
+                for i, (status, label) in enumerate(
+                    [("K", "SEN support"), ("E", "EHC plan"), ("N", "No SEN")]
+                )
+            ],
+            unit="%",
+        )
+    return charts
+
+
 def report_charts(figures):
     """The report's charts, from its (anonymised) figures."""
     by_year = figures["register"]["by_year"]
@@ -182,4 +226,5 @@ def report_charts(figures):
             ],
             unit="%",
         ),
+        **imported_charts(figures),
     }

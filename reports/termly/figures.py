@@ -28,6 +28,10 @@ from pupils.codes import BroadArea, SenStage
 from pupils.models import Concern, ParentMeeting, Pupil, PupilNeed, RegisterEntry
 from pupils.register.census import left_school_while_on_register
 from reports.anonymise import SECONDARY, breakdown, figure, grid, hidden_cells, percent_of
+from reports.progress.analysis import gaps_over_time
+from reports.progress.models import Subject
+from reports.progress.terms import SLUG_NAMES
+from reports.progress.terms import Term as ProgressTerm
 from reviews import deadlines
 from reviews.models import AnnualReview, PlanReview, SupportPlan
 from sendhub.models import NationalComparison
@@ -68,6 +72,7 @@ def term_figures(school, term, today, *, pupils):
     as_of = term.as_of(today)
     pupils = pupils.filter(school=school)
     register = register_section(pupils, as_of)
+    imported = imported_figures(school, term)
     return {
         "school": school.name,
         "phase": school.get_phase_display(),
@@ -85,30 +90,202 @@ def term_figures(school, term, today, *, pupils):
         "provision": provision_section(school, term, as_of),
         "annual_reviews": annual_review_section(pupils, term, as_of),
         "national": national_section(school, register),
-        "attendance": attendance_section(pupils, term, as_of),
-        "progress": progress_section(pupils, term, as_of),
+        "attendance": attendance_section(imported, register),
+        "progress": progress_section(imported, register),
     }
 
 
-def attendance_section(pupils, term, as_of):
+def imported_figures(school, term):
     """
-    Attendance and exclusions of pupils with SEN against those without, once imported.
-
-    A slot: it returns {"available": False} (the report says "No data imported for this
-    term yet") until the imported attendance analysis is wired in here. Whatever it returns
-    must be anonymised with reports/anonymise.py like every other section.
+    This term's and the same term a year before's imported attendance and attainment, by
+    SEN status (reports/progress/analysis.py gaps_over_time): two queries for both sections.
     """
-    return {"available": False}
+    now = ProgressTerm(term.year, SLUG_NAMES[term.name].value)
+    then, this = gaps_over_time(school, [now.year_ago, now])
+    return {"now": this, "then": then}
 
 
-def progress_section(pupils, term, as_of):
+def _groups_shown(groups, *, hide=()):
     """
-    Progress and attainment gaps between pupils with SEN and their peers, once imported.
-
-    A slot like attendance_section: {"available": False} until the imported assessment
-    analysis is wired in here.
+    The pupils of each SEN status as a breakdown of the term's pupils (figures), hidden by
+    both rules; hide: statuses whose count the register section hides (the same pupils).
     """
-    return {"available": False}
+    values = {("cell", s): groups.get(s, {}).get("pupils", 0) for s in STAGES}
+    values[("total",)] = sum(values.values())
+    hidden = hidden_cells(
+        values, [(("total",), [("cell", s) for s in STAGES])], hide=[("cell", s) for s in hide]
+    )
+    return {s: figure(values[("cell", s)], hidden.get(("cell", s))) for s in STAGES}
+
+
+def _part_of(part, whole, whole_figure):
+    """
+    A count and the rest of its whole as one breakdown (part, rest; total whole), so
+    neither can be worked back from a percentage; the whole is hidden where whole_figure is.
+    Returns (part figure, whole figure, percent or None).
+    """
+    table = breakdown(
+        {"part": part, "rest": whole - part}, whole, total_hidden=whole_figure["n"] is None
+    )
+    part_figure, total = table["cells"]["part"], table["total"]
+    return part_figure, total, percent_of(part_figure, total)
+
+
+def _shown_groups(term_data, hide=()):
+    """{status: pupils figure} for a term's attendance groups (none without data)."""
+    return _groups_shown(term_data["attendance"]["groups"], hide=hide)
+
+
+def _gap(value, base):
+    return None if value is None or base is None else round(value - base, 1)
+
+
+def _closing(now, then):
+    """(change in points, narrower or not), from two shown gaps only."""
+    if now is None or then is None:
+        return None, None
+    change = round(abs(then) - abs(now), 1)
+    return change, change > 0
+
+
+def _attendance_rows(term_data, shown):
+    """Each group's shown attendance figures for one term: {status: {...}}."""
+    rows = {}
+    for status in STAGES:
+        group = term_data["attendance"]["groups"].get(status)
+        if group is None:
+            rows[status] = None
+            continue
+        pupils = shown[status]
+        counted = figure(group["with_attendance"], None if pupils["n"] is not None else SECONDARY)
+        absent, counted, absent_percent = _part_of(
+            group["persistently_absent"], group["with_attendance"], counted
+        )
+        suspensions = figure(group["suspensions"])
+        exclusions = figure(group["permanent_exclusions"])
+        rows[status] = {
+            "label": STAGES[status],
+            "pupils": pupils,
+            # An average over too few pupils (or hidden ones) would describe them: not shown.
+            "attendance_percent": group["attendance_percent"] if counted["n"] else None,
+            "persistently_absent": absent,
+            "persistently_absent_percent": absent_percent,
+            "suspensions": suspensions,
+            "suspensions_per_100": percent_of(suspensions, pupils),
+            "permanent_exclusions": exclusions,
+            "permanent_exclusions_per_100": percent_of(exclusions, pupils),
+        }
+    return rows
+
+
+def attendance_section(imported, register):
+    """
+    Attendance, suspensions and permanent exclusions of pupils on SEN support, with an EHC
+    plan and with no SEN this term, and each group's attendance gap now and a year ago.
+
+    imported: imported_figures(); register: the register section, whose hidden K, E and no
+    SEN counts stay hidden here (the same pupils). {"available": False} without data.
+    """
+    now, then = imported["now"], imported["then"]
+    if not now["attendance"]["groups"]:
+        return {"available": False}
+    hide = [s for s in STAGES if register["stages"][s]["n"] is None]
+    rows_now = _attendance_rows(now, _shown_groups(now, hide))
+    rows_then = _attendance_rows(then, _shown_groups(then))
+    gaps = []
+    for status in ("K", "E"):
+        gap_now = _gap(
+            (rows_now[status] or {}).get("attendance_percent"),
+            (rows_now["N"] or {}).get("attendance_percent"),
+        )
+        gap_then = _gap(
+            (rows_then[status] or {}).get("attendance_percent"),
+            (rows_then["N"] or {}).get("attendance_percent"),
+        )
+        change, closing = _closing(gap_now, gap_then)
+        gaps.append(
+            {
+                "label": STAGES[status],
+                "now": gap_now,
+                "year_ago": gap_then,
+                "change": change,
+                "closing": closing,
+            }
+        )
+    return {
+        "available": True,
+        "year_ago_label": then["term"].label,
+        "groups": [
+            {"status": s, **rows_now[s]} for s in ("K", "E", "N") if rows_now[s] is not None
+        ],
+        "gaps": gaps,
+    }
+
+
+def _attainment_cell(group, pupils):
+    """% of a group at or above the expected standard in one subject, or None if hidden."""
+    if group is None:
+        return None
+    assessed = figure(group["assessed"], None if pupils["n"] is not None else SECONDARY)
+    at_or_above, assessed, percent = _part_of(group["at_or_above"], group["assessed"], assessed)
+    return {"assessed": assessed, "at_or_above": at_or_above, "percent": percent}
+
+
+def _attainment_table(term_data, shown):
+    """{subject: {status: cell}} for one term."""
+    return {
+        subject: {s: _attainment_cell(groups["groups"].get(s), shown[s]) for s in STAGES}
+        for subject, groups in term_data["attainment"].items()
+    }
+
+
+def _percent_in(cell):
+    return None if cell is None else cell["percent"]
+
+
+def progress_section(imported, register):
+    """
+    Attainment (% at or above the expected standard) in each subject assessed this term, for
+    pupils on SEN support, with an EHC plan and with no SEN, and each group's gap to no-SEN
+    peers now and in the same term a year before: closing or not.
+
+    The same suppression as attendance_section. {"available": False} without data.
+    """
+    now, then = imported["now"], imported["then"]
+    if not now["attainment"]:
+        return {"available": False}
+    hide = [s for s in STAGES if register["stages"][s]["n"] is None]
+    table_now = _attainment_table(now, _shown_groups(now, hide))
+    table_then = _attainment_table(then, _shown_groups(then))
+    subjects, gaps = [], []
+    labels = dict(Subject.choices)
+    for subject, cells in table_now.items():
+        label = labels.get(subject, subject)
+        subjects.append(
+            {"subject": subject, "label": label, "groups": [cells[s] for s in ("K", "E", "N")]}
+        )
+        earlier = table_then.get(subject, {})
+        for status in ("K", "E"):
+            gap_now = _gap(_percent_in(cells[status]), _percent_in(cells["N"]))
+            gap_then = _gap(_percent_in(earlier.get(status)), _percent_in(earlier.get("N")))
+            change, closing = _closing(gap_now, gap_then)
+            gaps.append(
+                {
+                    "subject": label,
+                    "label": STAGES[status],
+                    "now": gap_now,
+                    "year_ago": gap_then,
+                    "change": change,
+                    "closing": closing,
+                }
+            )
+    return {
+        "available": True,
+        "year_ago_label": then["term"].label,
+        "group_labels": [STAGES[s] for s in ("K", "E", "N")],
+        "subjects": subjects,
+        "gaps": gaps,
+    }
 
 
 def _stage_counts(stage_field):

@@ -18,6 +18,7 @@ from pupils import codes
 from pupils.codes import BroadArea
 from pupils.models import Pupil, PupilNeed
 from reports.anonymise import breakdown, percent_of, suppress, suppressed_percent
+from reports.termly.terms import TERM_NAMES
 from reviews.deadlines import add_months
 from reviews.models import AnnualReview, EHCPlan, SupportPlan
 
@@ -156,10 +157,15 @@ def _count(n, total=None):
     }
 
 
-def school_rows(schools, *, today=None):
-    """One anonymised row per school, from five grouped queries (and the cost settings)."""
+def school_rows(schools, *, today=None, versions=None):
+    """
+    One anonymised row per school, from five grouped queries (and the cost settings), each
+    with its latest published termly report from one more when versions (the published
+    versions the reader may read) are given.
+    """
     today = today or date.today()
     ids = [school.pk for school in schools]
+    reports = latest_reports(versions, ids) if versions is not None else {}
     register = register_by_school(ids, today)
     needs = needs_by_school(ids, today)
     plans = plan_reviews_by_school(ids, today)
@@ -212,9 +218,42 @@ def school_rows(schools, *, today=None):
                 "pupils_in_provision": _count(money["pupils"]),
                 "hours": money["hours"].quantize(Decimal("1")),
                 "cost": money["cost"].quantize(Decimal("1")),
+                "latest_report": reports.get(school.pk),
+                "latest_report_label": (
+                    report_label(reports[school.pk]) if school.pk in reports else ""
+                ),
             }
         )
     return rows
+
+
+def latest_reports(versions, school_ids):
+    """
+    {school id: the newest version of its latest published termly report}, from one query
+    over the versions the trust lead may read (TermlyReportVersion.objects.visible_to),
+    without their frozen figures: a row per term published, never per pupil.
+    """
+    found = {}
+    newest_first = (
+        versions.filter(report__school_id__in=school_ids)
+        .latest_per_term()
+        .for_list()
+        .select_related(None)
+        .select_related("report")
+        .defer("snapshot", "report__commentary")
+    )
+    for version in newest_first:
+        found.setdefault(version.report.school_id, version)
+    return found
+
+
+def report_label(version):
+    """A published version's term and number, such as "Autumn 2026/27, version 2"."""
+    report = version.report
+    return (
+        f"{TERM_NAMES[report.term]} {report.year}/{str(report.year + 1)[-2:]}, "
+        f"version {version.number}"
+    )
 
 
 def _sortable(value):

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from reports.termly.models import TermlyReportVersion
 from reports.trust.rollup import AREAS, SORTS, school_rows, sorted_rows
 from sendhub.models import School
 
@@ -22,7 +23,10 @@ def rollup_context(request):
     key = sort.removeprefix("-")
     if key not in SORTS:
         sort = key = "name"
-    rows = school_rows(list(trust_schools(request).order_by("name", "pk")))
+    rows = school_rows(
+        list(trust_schools(request).order_by("name", "pk")),
+        versions=TermlyReportVersion.objects.visible_to(request.user),
+    )
     return {
         "rows": sorted_rows(rows, key, descending=sort.startswith("-")),
         "areas": AREAS,
@@ -35,5 +39,5 @@ def rollup_context(request):
 def school_summary(request, pk):
     """One school's anonymised figures, for the trust lead of its trust only."""
     school = get_object_or_404(trust_schools(request), pk=pk)
-    [row] = school_rows([school])
+    [row] = school_rows([school], versions=TermlyReportVersion.objects.visible_to(request.user))
     return render(request, "reports/trust/school_summary.html", {"row": row, "areas": AREAS})

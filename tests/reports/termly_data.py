@@ -1,12 +1,15 @@
 """A school for the termly report: a category of 3 pupils and one of 1, and more on roll."""
 
 from datetime import date
+from decimal import Decimal
 
 from pupils.codes import SenStage
 from pupils.models import ParentMeeting
 from pupils.register.services import record_register_change
+from reports.progress.terms import Term as ProgressTerm
 from sendhub.roles import Role
 from tests.factories import PupilFactory
+from tests.reports.progress_data import make_term
 from tests.reviews.ehc_plan_data import issue_plan
 
 # The autumn term of the school year 2026/27 (England's default term dates).
@@ -49,3 +52,32 @@ def build_school(world, *, extra=0):
             recorded_by=senco,
         )  # fmt: skip
     return pupils
+
+
+# The report's term and the same term a year before, as the progress data names them.
+PROGRESS_TERM = ProgressTerm(2026, 1)
+PROGRESS_YEAR_AGO = ProgressTerm(2025, 1)
+
+
+def add_progress(pupils):
+    """
+    Attendance, suspensions and maths for every pupil of build_school, this autumn and last.
+    This autumn: the 3 with an EHC plan attend 80% and have one suspension each (3, "fewer
+    than 5"); the 7 on SEN support attend 86.7%, 1 of them at or above expected in maths;
+    of the no-SEN pupils, 5 are persistently absent and 5 below expected, the rest attend
+    96.7% and are at the expected standard. Last autumn everyone attended 95%.
+    """
+    for status, group in pupils.items():
+        for n, pupil in enumerate(group):
+            if status == "E":
+                attended, suspensions, band = 240, 1, "below"
+            elif status == "K":
+                attended, suspensions, band = 260, 0, "at" if n == 0 else "below"
+            else:
+                attended, suspensions, band = (260, 0, "below") if n < 5 else (290, 0, "at")
+            score = 100 if band == "at" else 90
+            make_term(pupil, PROGRESS_TERM, sen_status=status, possible=300, attended=attended,
+                      suspensions=suspensions, days=Decimal("1.0") * suspensions,
+                      results=[("maths", band, score, "")])  # fmt: skip
+            make_term(pupil, PROGRESS_YEAR_AGO, sen_status=status, possible=300, attended=285,
+                      results=[("maths", band, score, "")])  # fmt: skip

@@ -5,22 +5,28 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from pupils.models import Concern
 from reports.models import HEADINGS, SelfEvaluation, SelfEvaluationAction
+from reports.progress.terms import Term
 from reports.self_evaluation import evidence
 from reviews.models import SupportPlan
 from sendhub.roles import Role
 from tests.conftest import count_queries
 from tests.factories import PupilFactory
 from tests.pupils.concern_data import raise_concern
+from tests.reports.progress_data import make_term
 from tests.reports.report_data import draft_evaluation
 from tests.reports.test_pdf import pdf_text
 from tests.reviews.plan_data import make_plan
 
 pytestmark = pytest.mark.django_db
+
+AUTUMN_2025, AUTUMN_2026 = Term(2025, 1), Term(2026, 1)
 
 
 def form_data(**overrides):
@@ -97,6 +103,74 @@ def test_achievement_waits_for_progress_data(client, world):
 
     assert "Achievement and attendance" in text
     assert "No progress data imported yet." in text
+
+
+def test_achievement_compares_sen_groups_with_peers_in_the_latest_term(client, world):
+    """Two autumns of data (and a spring with none for this school): the latest term with
+    data is used, and each gap is set against the same term a year before."""
+    school = world.school
+    # No SEN: 4 pupils at 95%, 2 of 4 at expected in maths, both autumns.
+    # SEN support: 2 pupils at 85% now (80% a year ago), 1 of 2 at expected (0 a year ago).
+    # EHC plan: 1 pupil at 81% now (85% a year ago), below expected both years.
+    for status, now, then, at_now, at_then, count in [
+        ("N", 285, 285, 2, 2, 4), ("K", 255, 240, 1, 0, 2), ("E", 243, 255, 0, 0, 1),
+    ]:  # fmt: skip
+        for n in range(count):
+            pupil = PupilFactory(school=school)
+            for term, attended, at in [(AUTUMN_2026, now, at_now), (AUTUMN_2025, then, at_then)]:
+                band = "at" if n < at else "below"
+                make_term(pupil, term, sen_status=status, possible=300, attended=attended,
+                          suspensions=1 if status == "E" and term == AUTUMN_2026 else 0,
+                          results=[("maths", band, 100, "")])  # fmt: skip
+    other = PupilFactory(school=world.other_school)
+    make_term(other, Term(2026, 2), possible=300, attended=300)
+    user = world.user(Role.SENCO)
+
+    found = evidence.achievement(user, date(2026, 9, 1), date(2027, 8, 31))
+
+    rows = {row["label"]: row for row in found["rows"]}
+    assert found["missing"] == ""
+    assert found["term"] == "Autumn 2026/27"
+    assert rows["Attendance, SEN support"]["value"] == "85.0% of 2 pupils"
+    assert rows["Attendance, SEN support"]["note"] == (
+        "no SEN 95.0%; gap to no SEN -10.0 points; closing, 5.0 points narrower than in "
+        "Autumn 2025/26 (-15.0 points)"
+    )
+    assert rows["Attendance, EHC plan"]["note"].endswith(
+        "not closing, 4.0 points wider than in Autumn 2025/26 (-10.0 points)"
+    )
+    assert rows["Persistently absent (under 90%), SEN support"]["value"] == "2 of 2 (100%)"
+    assert rows["Suspensions per 100 pupils, EHC plan"]["value"] == 100.0
+    assert rows["Maths at or above expected, SEN support"]["value"] == "1 of 2 (50%)"
+    assert rows["Maths at or above expected, SEN support"]["note"] == (
+        "no SEN 50.0%; gap to no SEN +0.0 points; closing, 50.0 points narrower than in "
+        "Autumn 2025/26 (-50.0 points)"
+    )
+    assert rows["Maths at or above expected, EHC plan"]["note"].endswith(
+        "not closing, the same as in Autumn 2025/26 (-50.0 points)"
+    )
+    client.force_login(user)
+    draft = draft_evaluation(school, user)
+    text = client.get(reverse("reports:self_evaluation_detail", args=[draft.pk])).content.decode()
+    assert "No progress data imported yet." not in text
+    assert "Autumn 2026/27, the latest term with data" in text
+    assert "Maths at or above expected, EHC plan" in text
+
+
+def test_achievement_evidence_queries_do_not_grow_with_the_roll(world):
+    user = world.user(Role.SENCO)
+    evidence.achievement(user, date(2026, 9, 1), date(2027, 8, 31))  # warm the caches
+    counts = []
+    for size in (3, 30):
+        for _ in range(size):
+            pupil = PupilFactory(school=world.school)
+            for term in (AUTUMN_2025, AUTUMN_2026):
+                make_term(pupil, term, sen_status="K", possible=300, attended=270,
+                          results=[("maths", "at", 100, "")])  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            evidence.achievement(user, date(2026, 9, 1), date(2027, 8, 31))
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 def test_identification_evidence_times_concern_to_decision(world):

@@ -9,13 +9,23 @@ from django.urls import reverse
 
 from pupils.codes import SenStage
 from pupils.register.services import record_register_change
-from reports.termly.figures import school_pupils
+from reports.termly.charts import report_charts
+from reports.termly.figures import school_pupils, term_figures
 from reports.termly.models import TermlyReport, TermlyReportVersion
 from reports.termly.services import publish, save_commentary
 from reports.termly.terms import Term
 from sendhub.roles import Role
 from tests.conftest import count_queries
-from tests.reports.termly_data import DURING, TERM, build_school
+from tests.factories import PupilFactory
+from tests.reports.progress_data import make_term
+from tests.reports.termly_data import (
+    DURING,
+    PROGRESS_TERM,
+    PROGRESS_YEAR_AGO,
+    TERM,
+    add_progress,
+    build_school,
+)
 from tests.reports.test_pdf import pdf_text
 
 YEAR, NAME = TERM
@@ -57,6 +67,7 @@ def assert_anonymous(text, pupils):
 @pytest.mark.django_db
 def test_governor_pages_name_no_pupil_and_show_no_small_count(client, world):
     pupils = build_school(world)
+    add_progress(pupils)
     version = published_version(world)
     client.force_login(world.user(Role.GOVERNOR))
     for url in [
@@ -76,8 +87,94 @@ def test_governor_pages_name_no_pupil_and_show_no_small_count(client, world):
     html = client.get(reverse("reports:termly_published")).content.decode()
     assert "fewer than 5" in html
     assert "The register grew a little this term." in html
-    # The attendance and progress sections wait for imported data.
+    # Attendance and attainment from the imported rows, anonymised like the rest.
+    assert "No data imported for this term yet" not in html
+    assert "Attendance, suspensions and permanent exclusions this term" in html
+    assert "Pupils at or above the expected standard this term" in html
+    assert "92.5%" in html  # no-SEN attendance: (5 × 260 + 7 × 290) ÷ (12 × 300)
+    assert "86.7%" not in html  # SEN support's attendance: its group is hidden
+    assert "80.0%" not in html  # the 3 with an EHC plan: too few to average
+    assert "41.7%" in html and "58.3%" in html  # 5 and 7 of the 12 with no SEN
+    assert "Is the gap closing?" in html
+
+
+@pytest.mark.django_db
+def test_attendance_and_progress_wait_for_imported_data(client, world):
+    build_school(world)
+    published_version(world)
+    client.force_login(world.user(Role.GOVERNOR))
+    html = client.get(reverse("reports:termly_published")).content.decode()
     assert html.count("No data imported for this term yet") == 2
+
+
+@pytest.mark.django_db
+def test_imported_sections_hide_what_the_register_hides(world):
+    """3 with an EHC plan, so the 7 on SEN support are hidden in the register: the same
+    pupils are hidden in attendance and attainment, and no rate or gap gives them back."""
+    add_progress(build_school(world))
+    figures = published_version(world).snapshot["figures"]
+    groups = {row["status"]: row for row in figures["attendance"]["groups"]}
+    assert groups["E"]["pupils"] == {"n": None, "why": "small"}
+    assert groups["K"]["pupils"] == {"n": None, "why": "secondary"}
+    assert groups["N"]["pupils"] == {"n": 12}
+    assert groups["E"]["suspensions"] == {"n": None, "why": "small"}
+    assert groups["E"]["suspensions_per_100"] is None
+    for status in "KE":
+        assert groups[status]["attendance_percent"] is None
+        assert groups[status]["persistently_absent_percent"] is None
+    assert groups["N"]["attendance_percent"] == 92.5
+    assert groups["N"]["persistently_absent"] == {"n": 5}
+    assert groups["N"]["persistently_absent_percent"] == 41.7
+    assert groups["N"]["suspensions_per_100"] == 0.0
+    assert all(
+        gap["now"] is None and gap["closing"] is None for gap in figures["attendance"]["gaps"]
+    )
+    (maths,) = figures["progress"]["subjects"]
+    k, e, n = maths["groups"]
+    assert k["percent"] is None and e["percent"] is None
+    assert e["assessed"] == {"n": None, "why": "small"}
+    assert n == {"assessed": {"n": 12}, "at_or_above": {"n": 7}, "percent": 58.3}
+    assert figures["progress"]["year_ago_label"] == "Autumn 2025/26"
+
+
+@pytest.mark.django_db
+def test_gaps_to_no_sen_peers_now_and_a_year_ago(world):
+    """Groups of 5 or more: every figure shown, and whether each gap is closing."""
+    school = world.school
+    pupils = [PupilFactory(school=school) for _ in range(20)]
+    for n, pupil in enumerate(pupils):
+        status = "N" if n < 10 else "K" if n < 15 else "E"
+        # Attendance: no SEN 95% both years; SEN support 85% now, 80% then (closing);
+        # EHC plan 90% now, 92% then (wider). Maths: no SEN 5 of 10 at expected both years;
+        # SEN support none of 5 either year; EHC plan all 5 now, none a year ago.
+        now, then = {"N": (285, 285), "K": (255, 240), "E": (270, 276)}[status]
+        band_now = "at" if status == "E" or (status == "N" and n < 5) else "below"
+        band_then = "at" if status == "N" and n < 5 else "below"
+        make_term(pupil, PROGRESS_TERM, sen_status=status, possible=300, attended=now,
+                  results=[("maths", band_now, 100, "")])  # fmt: skip
+        make_term(pupil, PROGRESS_YEAR_AGO, sen_status=status, possible=300, attended=then,
+                  results=[("maths", band_then, 90, "")])  # fmt: skip
+    figures = term_figures(
+        school, Term.of(school, YEAR, NAME), DURING, pupils=school_pupils(school)
+    )
+    attendance = {gap["label"]: gap for gap in figures["attendance"]["gaps"]}
+    assert attendance["SEN support"] == {
+        "label": "SEN support", "now": -10.0, "year_ago": -15.0, "change": 5.0, "closing": True,
+    }  # fmt: skip
+    assert attendance["EHC plan"] == {
+        "label": "EHC plan", "now": -5.0, "year_ago": -3.0, "change": -2.0, "closing": False,
+    }  # fmt: skip
+    groups = {row["status"]: row for row in figures["attendance"]["groups"]}
+    assert groups["K"]["persistently_absent"] == {"n": 5}
+    assert groups["K"]["persistently_absent_percent"] == 100.0
+    progress = {(gap["subject"], gap["label"]): gap for gap in figures["progress"]["gaps"]}
+    assert progress[("Maths", "SEN support")]["now"] == -50.0
+    assert progress[("Maths", "SEN support")]["closing"] is False  # the same, not narrower
+    assert progress[("Maths", "EHC plan")]["now"] == 50.0
+    assert progress[("Maths", "EHC plan")]["year_ago"] == -50.0
+    charts = report_charts(figures)
+    assert "EHC plan (%)" in charts["progress"]["table"]["headers"]
+    assert charts["attendance"]["table"]["rows"][0]["cells"] == ["85.0%"]
 
 
 @pytest.mark.django_db
@@ -108,6 +205,7 @@ def test_no_total_gives_a_hidden_count_back(client, world):
 @pytest.mark.django_db
 def test_pdf_names_no_pupil_and_opens_with_the_summary(client, world):
     pupils = build_school(world)
+    add_progress(pupils)
     version = published_version(world)
     client.force_login(world.user(Role.GOVERNOR))
     response = client.get(reverse("reports:termly_version_pdf", args=[version.pk]))
@@ -117,6 +215,9 @@ def test_pdf_names_no_pupil_and_opens_with_the_summary(client, world):
     assert "Autumn term 2026 at a glance" in text
     assert "fewer than 5" in text
     assert text.index("at a glance") < text.index("1. The SEN register")
+    assert "Attendance, suspensions and permanent exclusions this term" in text
+    assert "92.5%" in text and "58.3%" in text
+    assert "No data imported for this term yet" not in text
 
 
 @pytest.mark.django_db
@@ -210,13 +311,12 @@ def test_terms_follow_the_school_term_dates(world):
 )
 def test_query_count_is_flat_in_the_number_of_pupils(client, world, role, url):
     pupils = build_school(world)
+    add_progress(pupils)
     version = published_version(world)
     client.force_login(world.user(role))
     small = count_queries(client, url(version), warm=True)
-    from tests.factories import PupilFactory
-
-    for n in range(25):
-        PupilFactory(school=world.school, first_name=f"More{n}")
+    more = [PupilFactory(school=world.school, first_name=f"More{n}") for n in range(25)]
+    add_progress({"N": more[:20], "K": more[20:]})
     senco = world.user(Role.SENCO)
     for pupil in pupils["N"][:6]:
         record_register_change(

@@ -4,9 +4,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from pupils.codes import SenStage
 from pupils.models import Pupil, PupilNeed
+from reports.termly.figures import school_pupils
+from reports.termly.models import TermlyReport, TermlyReportVersion
+from reports.termly.services import publish
 from reports.trust.rollup import school_rows, sorted_rows
 from reviews.models import AnnualReview, SupportPlan
 from sendhub.roles import Role
@@ -40,13 +44,34 @@ def fill_school(school, senco, *, support=6, ehcp=2, no_sen=5):
     return on_k
 
 
+def publish_versions(school, senco, *terms):
+    """Published termly report versions, (year, term, number) each, figures aside."""
+    versions = []
+    for year, term, number in terms:
+        report, _ = TermlyReport.objects.get_or_create(
+            school=school, year=year, term=term, defaults={"status": "published"}
+        )
+        versions.append(
+            TermlyReportVersion.objects.create(
+                report=report,
+                number=number,
+                snapshot={"figures": {}, "commentary": {}},
+                published_at=timezone.now(),
+                published_by=senco,
+            )  # fmt: skip
+        )
+    return versions
+
+
 def trust_of(size):
     trust = TrustFactory()
     lead = make_member(Role.TRUST_LEAD, trust=trust)
     schools = [SchoolFactory(trust=trust) for _ in range(size)]
     senco = make_member(Role.SENCO, school=schools[0])
-    for school in schools:
+    for n, school in enumerate(schools):
         fill_school(school, senco)
+        if n % 2 == 0:  # half the schools have published, some more than once
+            publish_versions(school, senco, (2025, "summer", 1), (2026, "autumn", 1))
     return trust, lead, schools
 
 
@@ -58,7 +83,12 @@ def test_roll_up_runs_the_same_queries_for_3_and_30_schools(client):
         client.force_login(lead)
         counts[size], response = get_counting_queries(client, reverse("reports:home"), warm=True)
         assert len(response.context["rows"]) == size
+        # 2 EHC plans are fewer than 5, so the 5 with no SEN (the smallest other figure) are
+        # hidden with them, as the roll is shown; the 6 on SEN support show, in every school.
+        assert all(row["ehcp"]["why"] == "small" for row in response.context["rows"])
         assert all(row["sen_support"]["n"] == 6 for row in response.context["rows"])
+        linked = [row for row in response.context["rows"] if row["latest_report"]]
+        assert len(linked) == (size + 1) // 2
     assert counts[3] == counts[30]
 
 
@@ -136,3 +166,31 @@ def test_a_school_of_another_trust_is_not_found(client, world):
     assert client.get(reverse("reports:trust_school", args=[stranger.pk])).status_code == 404
     ok = client.get(reverse("reports:trust_school", args=[world.school.pk]))
     assert ok.status_code == 200 and world.school.name in ok.content.decode()
+
+
+@pytest.mark.django_db
+def test_each_school_links_to_its_latest_published_report(client, world):
+    lead = make_member(Role.TRUST_LEAD, trust=world.school.trust)
+    senco = world.user(Role.SENCO)
+    # Autumn 2026/27 twice (the second the newest, published as the SENCO does), and the
+    # summer before it.
+    _, first = publish_versions(world.school, senco, (2025, "summer", 1), (2026, "autumn", 1))
+    report = TermlyReport.objects.get(school=world.school, year=2026, term="autumn")
+    newest = publish(report=report, by=senco, pupils=school_pupils(world.school))
+    stranger = SchoolFactory(trust=TrustFactory())
+    (elsewhere,) = publish_versions(stranger, senco, (2026, "spring", 1))
+    client.force_login(lead)
+    page = client.get(reverse("reports:home"))
+    rows = {row["school"].pk: row for row in page.context["rows"]}
+    assert rows[world.school.pk]["latest_report"] == newest
+    assert rows[world.school.pk]["latest_report_label"] == "Autumn 2026/27, version 2"
+    assert rows[world.other_school.pk]["latest_report"] is None
+    html = page.content.decode()
+    assert newest.get_absolute_url() in html
+    assert first.get_absolute_url() not in html
+    assert elsewhere.get_absolute_url() not in html
+    assert "None published yet" in html
+    # The link opens for the trust lead; the summary page links to it too.
+    assert client.get(newest.get_absolute_url()).status_code == 200
+    summary = client.get(reverse("reports:trust_school", args=[world.school.pk]))
+    assert newest.get_absolute_url() in summary.content.decode()

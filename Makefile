@@ -30,7 +30,8 @@ run: $(STAMP)
 
 # One pytest-xdist worker per core; PYTEST_XDIST=-n0 runs the suite in one process. Tests close
 # their database connections (no persistent ones), so each worker's test database can be dropped.
-PYTEST_XDIST ?= -n auto
+# --dist worksteal: an idle worker takes tests queued for a busy one, so slow tests do not pile up.
+PYTEST_XDIST ?= -n auto --dist worksteal
 
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || echo "note: no chromium on PATH; browser tests will be skipped (apt-get install chromium)"

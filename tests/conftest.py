@@ -38,7 +38,7 @@ def _hypothesis_profiles():
     from hypothesis import settings
 
     settings.register_profile("dev", max_examples=4, database=None)
-    settings.register_profile("ci", max_examples=8, database=None, derandomize=True)
+    settings.register_profile("ci", max_examples=5, database=None, derandomize=True)
     settings.load_profile("ci" if run_slow_tests() else "dev")
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pupils.models import PassportVersion
 from sendhub.roles import Role
@@ -155,6 +156,14 @@ def multipart(fields, files):
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
+def totp_code(device):
+    from binascii import unhexlify
+
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(unhexlify(device.key), step=device.step, digits=device.digits).token():06d}"
+
+
 def test_sign_in_on_one_server_and_carry_on_on_the_other(two_servers, settings):
     (first, second), env = two_servers
     # A hash the servers accept (the tests' fast hasher is not in production's list).
@@ -163,6 +172,7 @@ def test_sign_in_on_one_server_and_carry_on_on_the_other(two_servers, settings):
     senco = make_member(Role.SENCO, school=school, email="senco@two-servers.test")
     senco.set_password(PASSWORD)
     senco.save()
+    device = TOTPDevice.objects.create(user=senco, name="Authenticator app", confirmed=True)
     pupil = PupilFactory(school=school, first_name="Imogen")
     give_passport(pupil, senco)
     opener, jar = browser()
@@ -176,8 +186,17 @@ def test_sign_in_on_one_server_and_carry_on_on_the_other(two_servers, settings):
         {"Referer": first + login},
     )  # fmt: skip
     assert status == 302 and headers["Location"] == "/", status
+    # The second step, on the same server: a code from the SENCO's authenticator app.
+    verify = reverse("two_factor_verify")
+    fetch(opener, first + verify)
+    form = {"code": totp_code(device), "csrfmiddlewaretoken": csrf(jar)}
+    status, _, page = fetch(
+        opener, first + verify, urllib.parse.urlencode(form).encode(),
+        {"Referer": first + verify},
+    )  # fmt: skip
+    assert status == 302, page[:500]
 
-    # The session lives in Redis, where the second server finds it.
+    # The session lives in Redis, where the second server finds it, signed in and verified.
     import redis
 
     keys = redis.Redis.from_url(REDIS_URL).keys(f"{env['SENDHUB_CACHE_PREFIX']}:*")

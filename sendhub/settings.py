@@ -126,6 +126,14 @@ DATABASES = {
 # transaction, so Django must not open one (docs/deploy.md).
 if env_bool("DJANGO_DISABLE_SERVER_SIDE_CURSORS"):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# PostgreSQL's JIT compiler is for long analytic queries: on the pages' short ones, whose row
+# estimates can pass jit_above_cost, compiling cost ~350 ms of a 7-row provision map query
+# (EXPLAIN ANALYZE). Off per connection; behind PgBouncer, which does
+# not pass startup options, set it on the database instead (docs/deploy.md).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "DJANGO_DISABLE_SERVER_SIDE_CURSORS"
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

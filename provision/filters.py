@@ -4,7 +4,7 @@ from django import forms
 from provision.models import GroupMember, Strategy
 from pupils.codes import BroadArea, SenStage
 from pupils.models import TeachingGroup
-from sendhub.filters import SearchFilter
+from sendhub.filters import PlainSelect, SearchFilter
 from sendhub.models import Layer
 
 # How many strategies a search shows at once.
@@ -44,7 +44,11 @@ class ProvisionMapFilter(django_filters.FilterSet):
 
     year = django_filters.NumberFilter(label="Year group", field_name="pupil__year_group")
     form = django_filters.ModelChoiceFilter(
-        label="Class", field_name="pupil__teaching_groups", queryset=None, empty_label="Any"
+        label="Class",
+        field_name="pupil__teaching_groups",
+        queryset=None,
+        empty_label="Any",
+        widget=PlainSelect,
     )
     area = django_filters.ChoiceFilter(
         label="Area of need", choices=BroadArea.choices, empty_label="Any", method="in_area"

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 
 from pupils import codes
 from pupils.models import Pupil, RegisterEntry, TeachingGroup
-from sendhub.filters import SearchFilter
+from sendhub.filters import PlainSelect, SearchFilter
 
 STATUS_CHOICES = [
     ("register", "On the register (K and E)"),
@@ -62,7 +62,9 @@ class RegisterFilter(django_filters.FilterSet):
     year_group = django_filters.NumberFilter(
         label="Year group", min_value=-2, max_value=14, max_digits=2, decimal_places=0
     )
-    form = django_filters.ModelChoiceFilter(queryset=TeachingGroup.objects.none(), label="Form")
+    form = django_filters.ModelChoiceFilter(
+        queryset=TeachingGroup.objects.none(), label="Form", widget=PlainSelect
+    )
     flags = django_filters.MultipleChoiceFilter(
         choices=[(key, label) for key, (label, _) in FLAG_FILTERS.items()],
         method="filter_flags",

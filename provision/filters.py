@@ -4,6 +4,7 @@ from django import forms
 from provision.models import GroupMember, Strategy
 from pupils.codes import BroadArea, SenStage
 from pupils.models import TeachingGroup
+from pupils.register.filters import bootstrap_classes
 from sendhub.filters import PlainSelect, SearchFilter
 from sendhub.models import Layer
 
@@ -72,6 +73,8 @@ class ProvisionMapFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["form"].queryset = TeachingGroup.objects.filter(school=school)
         self.filters["layer"].extra["choices"] = school.layer_choices()
+        # Plain Bootstrap widgets (templates/includes/_filter_field.html), not crispy: cheaper.
+        bootstrap_classes(self.form)
 
     def in_area(self, queryset, name, value):
         # areas is a JSON list of codes; matching the quoted code works on every database.

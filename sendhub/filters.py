@@ -60,7 +60,8 @@ class PlainSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
+        # Not list(): that asks a ModelChoiceIterator's len(), a COUNT query of its own.
+        choices = [choice for choice in self.choices]  # noqa: C416
         if any(isinstance(label, (list, tuple)) for _, label in choices):
             return super().render(name, value, attrs, renderer)
         values = self.format_value(value)

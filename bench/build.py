@@ -33,6 +33,7 @@ from sendhub.roles import Role
 
 # Rows per INSERT: a few thousand keeps each statement well under the parameter limit.
 BATCH = 1000
+BIG_SCHOOL_URN = "137421"
 NEEDS = ["SPLD", "SEMH", "ASD", "SLCN", "MLD", "HI", "VI", "PD", "OTH"]
 
 
@@ -66,10 +67,38 @@ def build(*, per_year=720, schools=100, pupils_per_school=725, seed=2026, log=pr
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE")
+    mark = time.monotonic()
+    ensure_termly_report()
+    timings["termly report published"] = time.monotonic() - mark
     timings["total"] = time.monotonic() - started
     for name, seconds in timings.items():
         log(f"  {name:<32} {seconds:6.1f} s")
     return people, timings
+
+
+def ensure_termly_report():
+    """The big school's autumn report to governors, published as the demo SENCO would, unless
+    a version is already published (a --reuse database built before the report was timed)."""
+    from demo.people import DEMO_DOMAIN
+    from demo.termly import COMMENTARY, latest_autumn
+    from reports.termly.figures import school_pupils
+    from reports.termly.models import TermlyReport, TermlyReportVersion
+    from reports.termly.services import publish, save_commentary
+    from sendhub.models import User
+
+    school = School.objects.get(urn=BIG_SCHOOL_URN)
+    if TermlyReportVersion.objects.filter(report__school=school).exists():
+        return False
+    senco = User.objects.get(email=f"senco@{DEMO_DOMAIN}")
+    today = date.today()
+    term = latest_autumn(school, today)
+    with transaction.atomic():
+        report, _ = TermlyReport.objects.get_or_create(
+            school=school, year=term.year, term=term.name
+        )
+        save_commentary(report=report, commentary=COMMENTARY, by=senco)
+        publish(report=report, by=senco, pupils=school_pupils(school), today=today)
+    return True
 
 
 def thin_schools(rng, trust, senco, count, size, *, batch=20):

@@ -76,6 +76,7 @@ def pages():
     """(name, role email, kind, url) for each page timed, on the big school's data."""
     from demo.people import DEMO_DOMAIN
     from pupils.models import Pupil, TeachingGroup
+    from reports.termly.models import TermlyReportVersion
     from reviews.models import SupportPlan
     from sendhub.models import School, User
 
@@ -105,6 +106,11 @@ def pages():
         ("trust roll-up", lead, "dashboard", reverse("reports:home")),
         ("trust school", lead, "detail", reverse("reports:trust_school", args=[school.pk])),
     ]
+    report = TermlyReportVersion.objects.filter(report__school=school).order_by("-pk").first()
+    if report:
+        rows.append(
+            ("governor report", gov, "detail", reverse("reports:termly_version", args=[report.pk]))
+        )
     if plan:
         rows.insert(5, ("plan", senco, "detail", reverse("reviews:plan_detail", args=[plan.pk])))
     if group:
@@ -113,6 +119,10 @@ def pages():
         )
     pdfs = [("passport PDF", senco, reverse("pupils:passport_pdf", args=[pupil.pk])),
             ("class sheet PDF", teacher.email, reverse("reports:class_view_pdf"))]  # fmt: skip
+    if report:
+        pdfs.append(
+            ("governor report PDF", gov, reverse("reports:termly_version_pdf", args=[report.pk]))
+        )
     if plan:
         pdfs.insert(1, ("plan PDF", senco, reverse("reviews:plan_pdf", args=[plan.pk])))
     return rows, pdfs

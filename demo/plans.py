@@ -476,7 +476,7 @@ def _save(rows, dates):
 
 
 def _save_progress(rows):
-    targets = {(t.plan.pk, t.order): t for t in PlanTarget.objects.filter(
+    targets = {(t.plan_id, t.order): t for t in PlanTarget.objects.filter(
         plan_id__in={r.review.plan.pk for r in rows["progress"]})}  # fmt: skip
     reviews = {r.plan_id: r for r in PlanReview.objects.filter(
         plan_id__in={r.review.plan.pk for r in rows["progress"]})}  # fmt: skip

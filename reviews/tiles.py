@@ -13,7 +13,13 @@ SHOWN = 5
 def plan_tiles(user, *, today=None):
     """Plans due this fortnight and overdue, awaiting parent agreement, and K pupils without one."""
     today = today or date.today()
-    plans = SupportPlan.objects.visible_to(user).filter(pupil__in=Pupil.objects.on_roll(today))
+    # Scoped to the school on the joined pupil as well as by visible_to, so PostgreSQL reads
+    # one school's pupils by index rather than every pupil of the trust.
+    plans = (
+        SupportPlan.objects.visible_to(user)
+        .filter(pupil__school=user.school)
+        .of_pupils_on_roll(today)
+    )
     in_force = Q(status__in=[SupportPlan.Status.AGREED, SupportPlan.Status.ACTIVE])
     parent_agreed = PlanAgreement.objects.parent_agreed(OuterRef("pk"))
     views_waiting = ReviewView.objects.filter(

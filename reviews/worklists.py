@@ -50,7 +50,7 @@ WORKLISTS = {
 def worklist_rows(user, which, *, today=None):
     """The rows of one worklist, scoped to what the user may see, oldest job first."""
     today = today or date.today()
-    plans = SupportPlan.objects.visible_to(user).filter(pupil__in=Pupil.objects.on_roll(today))
+    plans = SupportPlan.objects.visible_to(user).of_pupils_on_roll(today)
     if which == "due":
         return plans.due_for_review(today).for_worklist().order_by("review_due_on", "pk")
     if which == "overdue":

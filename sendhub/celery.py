@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendhub.settings")
 
@@ -11,3 +12,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Modules that are not an app's tasks.py.
 app.autodiscover_tasks(["sendhub.notifications"])
+
+
+@worker_process_init.connect
+def warm_up_pdfs(**kwargs):
+    """Each new worker process loads WeasyPrint and its fonts once, before its first task."""
+    from sendhub.pdf import warm_up
+
+    warm_up()

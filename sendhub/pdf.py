@@ -68,3 +68,25 @@ def document_context(pupil, title, **extra):
         "printed_on": date.today(),
         **extra,
     }
+
+
+WARM_UP_HTML = (
+    '<!doctype html><html lang="en"><head><link rel="stylesheet" href="/static/css/print.css">'
+    "</head><body><h1>Warm-up</h1><p>One tiny page.</p></body></html>"
+)
+
+
+def warm_up():
+    """
+    Render one tiny PDF with our print stylesheet, so a fresh worker process has imported
+    WeasyPrint and loaded its fonts before the first real PDF is asked for. Called from the
+    gunicorn post_fork hook (gunicorn.conf.py) and Celery's worker_process_init (celery.py).
+    Returns the PDF's size in bytes; never raises (a failed warm-up only costs the first PDF).
+    """
+    try:
+        from weasyprint import HTML
+
+        html = HTML(string=WARM_UP_HTML, base_url=PDF_BASE_URL, url_fetcher=_static_fetcher())
+        return len(html.write_pdf())
+    except Exception:  # noqa: BLE001 - warm-up is best effort; the real request reports errors
+        return 0

@@ -52,6 +52,15 @@ class Session(models.Model):
     class Meta:
         ordering = ["-date", "-pk"]
         get_latest_by = "date"
+        indexes = [
+            # Hours delivered this school year (the trust roll-up and costing): the delivered
+            # sessions in a date range, read from the index alone rather than the table.
+            models.Index(
+                fields=["date", "group"],
+                condition=Q(status="delivered"),
+                name="session_delivered_by_date",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["group", "token"], name="session_token_once_per_group"),
             # One log per group per day, whoever logs it.

@@ -376,6 +376,19 @@ class PupilRecordQuerySet(models.QuerySet):
         path = getattr(self.model, "pupil_path", "pupil")
         return self.filter(**{f"{path}__in": Pupil.objects.visible_to(user)})
 
+    def of_pupils_on_roll(self, on=None):
+        """
+        Rows whose pupil is on roll on a date (Pupil.objects.on_roll), as a condition on the
+        joined pupil: `pupil__in=Pupil.objects.on_roll()` is a subquery over every pupil of
+        every school, which scans the whole table at trust scale.
+        """
+        on = on or date.today()
+        path = getattr(self.model, "pupil_path", "pupil")
+        return self.filter(
+            Q(**{f"{path}__left_on__isnull": True}) | Q(**{f"{path}__left_on__gte": on}),
+            **{f"{path}__joined_on__lte": on},
+        )
+
 
 def sees_whole_restricted_tier(user):
     """

@@ -269,7 +269,7 @@ def leadership(user, first, last, today):
     ).aggregate(
         total=Count("pk"), on_time=Count("pk", filter=Q(held_on__lte=F("plan__review_due_on")))
     )
-    overdue = plans.filter(pupil__in=Pupil.objects.on_roll(today)).overdue(today).count()
+    overdue = plans.of_pupils_on_roll(today).overdue(today).count()
     annual = list(
         AnnualReview.objects.visible_to(user)
         .filter(meeting_on__gte=first, meeting_on__lte=last)

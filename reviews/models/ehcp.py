@@ -43,7 +43,7 @@ class EHCPlanQuerySet(PupilRecordQuerySet):
         """The review dashboard and calendar: plans in force for pupils on roll."""
         return (
             self.with_review_clock()
-            .filter(pupil__in=Pupil.objects.on_roll())
+            .of_pupils_on_roll()
             .order_by("pupil__last_name", "pupil__first_name", "pk")
         )
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from pupils.models import Concern, Task
 from sendhub.roles import Role
-from tests.upload_files import DOC, HEIC, PDF, docx, odt, picture
+from tests.upload_files import DOC, HEIC, PDF, docx, odt, picture, zip_bomb, zip_with_escape, zipped
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,21 @@ def test_ticking_off_a_task_returns_to_a_page_on_this_site(client, world):
     response = client.post(reverse("pupils:task_done", args=[task.pk]), {"next": "/"})
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("sample.pdf", PDF[:60], "is not a PDF"),
+        ("letter.docx", zip_bomb(), "unpacks to"),
+        ("letter.docx", zip_with_escape(), "unsafe path"),
+        ("letter.docx", zipped({"readme.txt": b"hello"}), "is not a Word document"),
+        ("photo.png", picture("PNG", (64, 64))[:70], "may be damaged"),
+    ],
+)
+def test_files_that_only_start_right_are_refused(client, world, name, content, message):
+    client.force_login(world.user(Role.TEACHER))
+    response = post_concern(client, world.taught, SimpleUploadedFile(name, content))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Concern.objects.exists()

@@ -104,8 +104,9 @@ def seed_imports(rng, people, *, today=None):
     wrong_letter[0] = ("A" if wrong_letter[0][0] != "A" else "B") + wrong_letter[0][1:]
     with_parent = joiner(901)
     with_parent[-3:] = [f"Alex {with_parent[1]}", "Mother", "new.parent@example.test"]
+    this_week = _csv(rows + [with_parent, joiner(902), wrong_letter, no_such_day])
     ImportBatch.objects.create(
         school=school, uploaded_by=admin, filename="SIMS pupil list (this week).csv",
-        content=_csv(rows + [with_parent, joiner(902), wrong_letter, no_such_day]),
+        content=b"", sheet=read_sheet(this_week, "SIMS pupil list.csv").to_json(),
         columns=mapping, full_roll=True,
     )  # fmt: skip

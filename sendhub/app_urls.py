@@ -22,6 +22,11 @@ urlpatterns = [
         name="two_factor_reset",
     ),
     path(
+        "trust/people/<int:pk>/two-factor/reset/",
+        two_factor_views.trust_two_factor_reset,
+        name="trust_two_factor_reset",
+    ),
+    path(
         "school/people/<int:pk>/roles/<int:membership_pk>/end/",
         views.role_end,
         name="role_end",

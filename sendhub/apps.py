@@ -29,3 +29,5 @@ class SendhubConfig(AppConfig):
         # A colleague's lost phone: a senior leader (the head) resets their two-step
         # sign-in, with a reason kept in the account log (docs/two-factor.md).
         grant((Role.SENIOR_LEADER,), "sendhub.reset_two_factor")
+        # A trust lead has no school and so no head: another lead of the same trust resets.
+        grant((Role.TRUST_LEAD,), "sendhub.reset_trust_two_factor")

@@ -141,6 +141,14 @@ def person_kwargs(world, role, in_scope):
     return {"pk": other_school_teacher(world).pk}
 
 
+def trust_lead_kwargs(world, role, in_scope):
+    """Another trust lead of the world's trust, or a trust lead of another trust."""
+    from tests.factories import TrustFactory
+
+    trust = world.school.trust if in_scope else TrustFactory()
+    return {"pk": MembershipFactory(school=None, trust=trust, role=Role.TRUST_LEAD).user.pk}
+
+
 def invited_person_kwargs(world, role, in_scope):
     """Someone invited here who has not chosen a password yet (or someone elsewhere)."""
     if not in_scope:
@@ -261,6 +269,8 @@ ACCESS = {
     "two_factor_recovery_download": Access(statuses(set(), denied=302)),
     # A colleague's lost phone: a senior leader (the head) resets it, never their own.
     "sendhub:two_factor_reset": Access(statuses({Role.SENIOR_LEADER}), kwargs=person_kwargs),
+    # A trust lead's lost phone: another trust lead of the same trust (docs/two-factor.md).
+    "sendhub:trust_two_factor_reset": Access(statuses({Role.TRUST_LEAD}), kwargs=trust_lead_kwargs),
     "pupils:register": Access(statuses(SEN_TEAM)),
     "pupils:census": Access(statuses({Role.SENCO, Role.SENIOR_LEADER})),
     "pupils:census_export": Access(

@@ -9,12 +9,19 @@ the pages that do not read one never load it.
 import io
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from pupils.models import ImportMapping
+from sendhub.uploads import UploadRefused, check_zip, decode_csv
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
 HEADER_SEARCH_ROWS = 10  # SIMS reports can put a title above the header row
+# Limits on what one file may hold: a whole secondary roll is a few thousand rows and a
+# few dozen columns, so anything far beyond is a wrong file (or a hostile one).
+MAX_ROWS = 10_000
+MAX_COLUMNS = 200
+MAX_CELL_CHARACTERS = 1_000
 
 
 class ImportFileError(Exception):
@@ -281,6 +288,43 @@ class Sheet:
     headers: list
     rows: list  # [(row number, [cell, ...])]
 
+    def to_json(self):
+        """The sheet as read, for keeping with the upload so applying never rereads the file."""
+        return {
+            "headers": list(self.headers),
+            "rows": [[number, [_cell_to_json(v) for v in row]] for number, row in self.rows],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(
+            headers=list(data.get("headers", [])),
+            rows=[
+                (number, [_cell_from_json(v) for v in row]) for number, row in data.get("rows", [])
+            ],
+        )
+
+
+def _cell_to_json(value):
+    """Dates and times keep their type (Excel cells); everything else is JSON already."""
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if hasattr(value, "item"):  # a numpy number from pandas
+        return value.item()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _cell_from_json(value):
+    if isinstance(value, dict):
+        if "datetime" in value:
+            return datetime.fromisoformat(value["datetime"])
+        return date.fromisoformat(value["date"])
+    return value
+
 
 def is_blank(value):
     """True for an empty cell: None, NaN from pandas, or only spaces."""
@@ -313,16 +357,22 @@ def _read_frame(content, filename):
     if str(filename).lower().endswith(".xlsx"):
         if not content.startswith(b"PK"):
             raise ImportFileError("This is not an Excel .xlsx file. Save it from Excel as .xlsx.")
+        try:  # a sound ZIP with a workbook in it, and not a zip bomb
+            check_zip(content, filename, "xlsx")
+        except UploadRefused as refused:
+            raise ImportFileError(" ".join(refused.messages)) from None
         try:
             return pd.read_excel(io.BytesIO(content), header=None, dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise ImportFileError(f"We could not read this Excel file ({exc}).") from None
-    if b"\x00" in content[:4096]:
+    if b"\x00" in content:
         raise ImportFileError("This does not look like a CSV file. Export it from your MIS as CSV.")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")  # older SIMS exports
+    try:  # UTF-8 (with BOM) or Windows-1252, as older SIMS exports are
+        text = decode_csv(content, filename)
+    except UploadRefused as refused:
+        raise ImportFileError(" ".join(refused.messages)) from None
+    if text.count("\n") > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
+        raise _too_many_rows()
     first_line = text.split("\n", 1)[0]
     sep = "\t" if "\t" in first_line and "," not in first_line else ","
     try:
@@ -342,10 +392,35 @@ def _read_frame(content, filename):
         ) from None
 
 
+def _too_many_rows():
+    return ImportFileError(
+        f"The file has more than {MAX_ROWS:,} rows; the most we read at once is {MAX_ROWS:,}. "
+        "Export one year group or key stage at a time."
+    )
+
+
+def _check_limits(frame):
+    if len(frame.index) > MAX_ROWS + HEADER_SEARCH_ROWS:
+        raise _too_many_rows()
+    if len(frame.columns) > MAX_COLUMNS:
+        raise ImportFileError(
+            f"The file has {len(frame.columns)} columns; the most we read is {MAX_COLUMNS}. "
+            "Export only the columns you need."
+        )
+    for number, row in enumerate(frame.itertuples(index=False), 1):
+        for value in row:
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARACTERS:
+                raise ImportFileError(
+                    f"Row {number} has a cell of {len(value):,} characters; the most we read "
+                    f"is {MAX_CELL_CHARACTERS:,}. Check the export has one pupil per row."
+                )
+
+
 def read_sheet(content, filename):
     """Parse CSV or XLSX bytes into a Sheet, finding the header row."""
     check_upload(filename, len(content))
     frame = _read_frame(content, filename)
+    _check_limits(frame)
     raw = [[None if is_blank(v) else v for v in row] for row in frame.itertuples(index=False)]
     known = {h for f in FIELDS for h in f.headers}
     header_index = 0

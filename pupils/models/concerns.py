@@ -10,12 +10,14 @@ from simple_history.models import HistoricalRecords
 
 from pupils.codes import BroadArea
 from pupils.models.pupil import Pupil, PupilRecordQuerySet
+from sendhub.uploads import check_contents
 
 CONCERN_ATTACHMENT_TYPES = ["pdf", "doc", "docx", "odt", "jpg", "jpeg", "png", "heic"]
 CONCERN_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-# The first bytes of each allowed kind of file, so a renamed program is refused.
+# The first bytes of each allowed kind of file (kept for callers that sniff a type);
+# the whole-file checks live in sendhub/uploads.py.
 ATTACHMENT_SIGNATURES = {
     "pdf": [b"%PDF"],
     "png": [b"\x89PNG\r\n\x1a\n"],
@@ -25,20 +27,6 @@ ATTACHMENT_SIGNATURES = {
     "odt": [b"PK\x03\x04"],
     "doc": [b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"],
 }
-
-
-def _contents_match(upload, extension):
-    """True when a new upload's first bytes fit its extension (stored files are not reread)."""
-    if getattr(upload, "_committed", False):
-        return True
-    source = getattr(upload, "file", upload)
-    position = source.tell()
-    source.seek(0)
-    head = source.read(16)
-    source.seek(position)
-    if extension == "heic":
-        return head[4:8] == b"ftyp"
-    return any(head.startswith(signature) for signature in ATTACHMENT_SIGNATURES[extension])
 
 
 def validate_document_or_image(upload):
@@ -51,16 +39,14 @@ def validate_document_or_image(upload):
             "Attach a document or a photo (PDF, Word, OpenDocument, JPEG, PNG or HEIC); "
             f"“{upload.name}” is not one of those."
         )
-    if not _contents_match(upload, extension):
-        raise ValidationError(
-            f"“{upload.name}” is called .{extension} but its contents are not a document "
-            "or a photo. Save it again as PDF, Word, JPEG or PNG and attach that."
-        )
     if upload.size > CONCERN_ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 10 MB. "
             "Take a smaller photo or scan fewer pages."
         )
+    if getattr(upload, "_committed", False):
+        return  # a file already stored was checked when it arrived; it is not reread
+    check_contents(upload, extension)
 
 
 def validate_not_in_future(value):

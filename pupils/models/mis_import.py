@@ -33,7 +33,9 @@ class ImportBatchQuerySet(models.QuerySet):
 
     def expire(self, now):
         """Drop the files but keep each row, marked expired, as the record of the upload."""
-        return self.update(content=b"", columns={}, result={"expired_at": now.isoformat()})
+        return self.update(
+            content=b"", sheet={}, columns={}, result={"expired_at": now.isoformat()}
+        )
 
 
 class ImportBatch(models.Model):
@@ -58,6 +60,9 @@ class ImportBatch(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=255)
     content = models.BinaryField(editable=False)
+    # The rows as read once at upload (pupils/mis_import/reading.py Sheet.to_json): the
+    # preview and the apply both use these, so the file is never parsed a second time.
+    sheet = models.JSONField(default=dict, blank=True, editable=False)
     columns = models.JSONField(default=dict)
     full_roll = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)

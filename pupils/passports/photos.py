@@ -1,6 +1,6 @@
 """
 The passport photo. A child's photo is personal data (UK GDPR), so uploads are checked
-by their first bytes, like concern attachments, then re-encoded so no EXIF or GPS
+whole (sendhub/uploads.py), like concern attachments, then re-encoded so no EXIF or GPS
 metadata survives, and scaled down to what a passport needs.
 """
 
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from pupils.models import ATTACHMENT_SIGNATURES
+from sendhub.uploads import check_image, read_bytes
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_SIDE = 600
@@ -53,6 +54,8 @@ def validate_passport_photo(upload):
             f"“{upload.name}” is called .{extension} but its contents are not a photo. "
             "Save it again as JPEG or PNG and choose that."
         )
+    # The whole picture must open and verify, within a pixel limit (sendhub/uploads.py).
+    check_image(read_bytes(upload), upload.name, extension, formats=PHOTO_FORMATS)
 
 
 def clean_photo(upload):

@@ -54,7 +54,7 @@ class ProgressUploadForm(forms.Form):
             raise ValidationError(str(exc)) from None
         if not sheet.rows:
             raise ValidationError("The file has a header row but no pupils under it.")
-        self.content = content
+        self.content, self.sheet = content, sheet
         return upload
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pupils.codes import BroadArea
 from pupils.mis_import.preview import SHOWN_LIMIT
-from pupils.mis_import.reading import ImportFileError, read_sheet
+from pupils.mis_import.reading import ImportFileError, Sheet
 from pupils.models import Pupil, TeachingGroup
 from reports.progress import analysis
 from reports.progress.forms import (
@@ -108,7 +108,7 @@ def _import(request, pk):
 
 
 def _preview(request, batch):
-    sheet = read_sheet(bytes(batch.content), batch.filename)
+    sheet = Sheet.from_json(batch.sheet)  # as read at upload: the file is never reread
     return build_preview(
         sheet,
         school=batch.school,
@@ -133,10 +133,11 @@ def progress_import(request):
             term=term.term,
             uploaded_by=request.user,
             filename=form.cleaned_data["file"].name[:255],
-            content=form.content,
+            content=b"",  # only the rows as read are kept, never the file itself
+            sheet=form.sheet.to_json(),
         )
         return redirect("reports:progress_import_preview", pk=batch.pk)
-    recent = ProgressImport.objects.for_school(school).defer("content")[:RECENT_IMPORTS]
+    recent = ProgressImport.objects.for_school(school).defer("content", "sheet")[:RECENT_IMPORTS]
     return render(request, "reports/progress/import_upload.html", {"form": form, "recent": recent})
 
 
@@ -192,6 +193,7 @@ def progress_import_apply(request, pk):
         batch.status = ProgressImport.Status.APPLIED
         batch.applied_at = timezone.now()
         batch.content = b""
+        batch.sheet = {}
         batch.save()
     messages.success(request, f"{batch.term_ref.label} saved.")
     return redirect("reports:progress_import_result", pk=batch.pk)

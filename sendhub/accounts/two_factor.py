@@ -95,7 +95,7 @@ def set_up_authenticator(user, device, *, school):
 
 
 @transaction.atomic
-def reset_two_factor(person, *, by, school, reason):
+def reset_two_factor(person, *, by, school, reason, via=""):
     """A colleague's lost phone: remove their app and codes so they set up again.
 
     The devices are credentials, not records about anyone, so they go; the reset itself
@@ -105,7 +105,7 @@ def reset_two_factor(person, *, by, school, reason):
     TOTPDevice.objects.filter(user=person).delete()
     StaticDevice.objects.filter(user=person).delete()
     return AccountEvent.objects.create(
-        user=person, by=by, school=school, what=AccountEvent.What.RESET, reason=reason
+        user=person, by=by, via=via, school=school, what=AccountEvent.What.RESET, reason=reason
     )
 
 

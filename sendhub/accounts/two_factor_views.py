@@ -32,7 +32,8 @@ from sendhub.accounts.two_factor import (
     two_factor_exempt,
     two_factor_required,
 )
-from sendhub.models import AccountEvent, User
+from sendhub.models import AccountEvent, Membership, User
+from sendhub.roles import Role
 
 SESSION_SETUP_KEY = "sendhub_2fa_setup_key"
 SESSION_CODES_KEY = "sendhub_2fa_new_codes"
@@ -343,6 +344,45 @@ def two_factor_reset(request, pk):
         {
             "person": person,
             "form": form,
+            "has_app": authenticator(person) is not None,
+            "events": AccountEvent.objects.filter(user=person).select_related("by")[:10],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("sendhub.reset_trust_two_factor", raise_exception=True)
+def trust_two_factor_reset(request, pk):
+    """
+    A trust SEND lead's lost phone: another trust lead of the same trust resets it, never
+    their own, with a reason kept in the account log. A trust lead has no school and so no
+    head to ask; one of another trust is a 404 (docs/two-factor.md).
+    """
+    trust = request.user.membership.trust
+    colleagues = (
+        User.objects.filter(
+            memberships__in=Membership.objects.current().filter(role=Role.TRUST_LEAD, trust=trust)
+        )
+        .exclude(pk=request.user.pk)
+        .distinct()
+    )
+    person = get_object_or_404(colleagues, pk=pk)
+    form = ResetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reset_two_factor(person, by=request.user, school=None, reason=form.cleaned_data["reason"])
+        messages.success(
+            request,
+            f"{person}'s two-step sign-in is reset. They set it up again the next time they "
+            "sign in.",
+        )
+        return redirect("reports:home")
+    return render(
+        request,
+        "sendhub/two_factor_reset.html",
+        {
+            "person": person,
+            "form": form,
+            "trust_reset": True,
             "has_app": authenticator(person) is not None,
             "events": AccountEvent.objects.filter(user=person).select_related("by")[:10],
         },

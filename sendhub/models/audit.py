@@ -62,7 +62,12 @@ class AccountEvent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_events"
     )
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty only when the service operator reset it from the command line: then `via`
+    # names the command (sendhub/management/commands/reset_two_factor.py).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    via = models.CharField(max_length=60, blank=True)
     school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -85,7 +90,10 @@ class AccountEvent(models.Model):
                 name="accountevent_reset_by_another_with_reason",
             ),
         ]
-        permissions = [("reset_two_factor", "Can reset a colleague's two-step sign-in")]
+        permissions = [
+            ("reset_two_factor", "Can reset a colleague's two-step sign-in"),
+            ("reset_trust_two_factor", "Can reset another trust lead's two-step sign-in"),
+        ]
 
     def __str__(self):
-        return f"{self.get_what_display()}: {self.user} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_what_display()}: {self.user} by {self.by or self.via} at {self.at:%Y-%m-%d %H:%M}"

@@ -114,3 +114,28 @@ def test_head_resets_a_colleagues_lost_phone_with_a_reason(page, world):
     assert not TOTPDevice.objects.filter(user=senco).exists()
     event = AccountEvent.objects.get(user=senco, what=AccountEvent.What.RESET)
     assert (event.by, event.reason) == (head, "Lost phone on the Year 8 trip")
+
+
+def test_a_trust_lead_resets_another_trust_leads_lost_phone(page, world):
+    from tests.conftest import make_member
+
+    trust = world.school.trust
+    lead = make_member(Role.TRUST_LEAD, trust=trust, first_name="Priya")
+    colleague = make_member(Role.TRUST_LEAD, trust=trust, first_name="Tom")
+    TOTPDevice.objects.create(user=colleague, name="Authenticator app", confirmed=True)
+    lead_app = TOTPDevice.objects.create(user=lead, name="Authenticator app", confirmed=True)
+    new_recovery_codes(lead, record=False)
+
+    sign_in(page, lead)
+    enter_code(page, next_code(lead_app, steps_ahead=0))
+    page.open(f"/trust/people/{colleague.pk}/two-factor/reset/")
+    assert "Reset Tom" in page.locator("h1").inner_text()
+    screenshot(page, "two-factor-8-trust-reset")
+    check_accessibility(page)
+    page.resize(PHONE)
+    screenshot(page, "two-factor-8-trust-reset-phone")
+    page.fill("#id_reason", "Phone stolen; phoned back on the trust office number")
+    with page.expect_navigation():
+        page.click("button:has-text('Reset two-step sign-in')")
+    assert "two-step sign-in is reset" in page.locator(".alert").first.inner_text()
+    assert not TOTPDevice.objects.filter(user=colleague).exists()

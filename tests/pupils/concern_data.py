@@ -12,9 +12,9 @@ from pupils.models import (
     Task,
 )
 from sendhub.roles import Role
+from tests.upload_files import PDF  # noqa: F401 (a real, small PDF)
 
 SEN_TEAM = {Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN}
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def raise_concern(pupil, by, **fields):

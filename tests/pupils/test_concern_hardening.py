@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from pupils.models import Concern, Task
 from sendhub.roles import Role
+from tests.upload_files import DOC, HEIC, PDF, docx, odt, picture, zip_bomb, zip_with_escape, zipped
 
 pytestmark = pytest.mark.django_db
 
@@ -38,19 +39,20 @@ def test_a_file_whose_contents_do_not_match_its_name_is_refused(client, world, n
     client.force_login(world.user(Role.TEACHER))
     response = post_concern(client, world.taught, SimpleUploadedFile(name, content))
     assert response.status_code == 200
-    assert "its contents are not a document or a photo" in response.content.decode()
+    assert f"“{name}” is called ." in response.content.decode()
     assert not Concern.objects.exists()
 
 
 @pytest.mark.parametrize(
     "name, content",
     [
-        ("sample.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
-        ("photo.jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF"),
-        ("letter.docx", b"PK\x03\x04\x14\x00\x06\x00"),
-        ("letter.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00"),
-        ("photo.heic", b"\x00\x00\x00\x18ftypheic\x00\x00"),
+        ("sample.pdf", PDF),
+        ("photo.png", picture("PNG")),
+        ("photo.jpeg", picture("JPEG")),
+        ("letter.docx", docx()),
+        ("letter.odt", odt()),
+        ("letter.doc", DOC),
+        ("photo.heic", HEIC),
     ],
 )
 def test_real_documents_and_photos_are_accepted(client, world, name, content):
@@ -91,3 +93,21 @@ def test_ticking_off_a_task_returns_to_a_page_on_this_site(client, world):
     response = client.post(reverse("pupils:task_done", args=[task.pk]), {"next": "/"})
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("sample.pdf", PDF[:60], "is not a PDF"),
+        ("letter.docx", zip_bomb(), "unpacks to"),
+        ("letter.docx", zip_with_escape(), "unsafe path"),
+        ("letter.docx", zipped({"readme.txt": b"hello"}), "is not a Word document"),
+        ("photo.png", picture("PNG", (64, 64))[:70], "may be damaged"),
+    ],
+)
+def test_files_that_only_start_right_are_refused(client, world, name, content, message):
+    client.force_login(world.user(Role.TEACHER))
+    response = post_concern(client, world.taught, SimpleUploadedFile(name, content))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Concern.objects.exists()

@@ -29,6 +29,7 @@ from sendhub.roles import Role
 from tests.conftest import make_member
 from tests.factories import PupilFactory, TeachingGroupFactory
 from tests.pupils.concern_data import PDF, make_service, raise_concern
+from tests.upload_files import picture
 
 
 def post_concern(client, pupil, **extra):
@@ -49,7 +50,7 @@ def test_teacher_raises_a_concern_and_the_senco_is_emailed(
     client, world, django_capture_on_commit_callbacks
 ):
     client.force_login(world.user(Role.TEACHER))
-    attachment = SimpleUploadedFile("sample.jpg", b"\xff\xd8\xff jpeg", content_type="image/jpeg")
+    attachment = SimpleUploadedFile("sample.jpg", picture("JPEG"), content_type="image/jpeg")
     with django_capture_on_commit_callbacks(execute=True):
         response = post_concern(client, world.taught, attachment=attachment)
     assert response.status_code == 302

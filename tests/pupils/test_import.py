@@ -523,7 +523,7 @@ def test_upload_check_and_apply_through_the_screens(world, senco_client):
     [
         ("roll.xls", b"\xd0\xcf\x11\xe0", "Older Excel files (.xls) must be saved as .xlsx"),
         ("roll.csv", b"", "The submitted file is empty."),
-        ("roll.xlsx", b"PK\x03\x04 broken", "We could not read this Excel file"),
+        ("roll.xlsx", b"PK\x03\x04 broken", "is not an Excel workbook"),
         ("roll.csv", b"UPN,Surname\r\n", "The file has a header row but no pupils under it."),
     ],
 )
@@ -624,3 +624,72 @@ def test_import_pages_run_a_fixed_number_of_queries(
     url = url_for(6)
     with django_assert_num_queries(len(baseline)):
         assert senco_client.get(url).status_code == 200
+
+
+# Parsed once, within limits ---------------------------------------------------------
+
+
+def test_apply_uses_the_rows_the_preview_read_not_the_file_again(world, senco_client):
+    upload(senco_client, csv_bytes([sims_row(1, "Ahmed", "Zara")]))
+    batch = ImportBatch.objects.get()
+    assert senco_client.get(reverse("pupils:import_preview", args=[batch.pk])).status_code == 200
+    # Whatever happens to the stored bytes afterwards, the previewed rows are what is applied.
+    ImportBatch.objects.filter(pk=batch.pk).update(content=b"\x00 not a roll at all")
+    senco_client.post(reverse("pupils:import_apply", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.is_applied and batch.sheet == {}
+    assert Pupil.objects.get(school=world.school, upn=valid_upn(1)).first_name == "Zara"
+
+
+def test_only_the_rows_as_read_are_kept_with_an_upload(world, senco_client):
+    upload(senco_client, csv_bytes([sims_row(1, "Ahmed", "Zara")]))
+    batch = ImportBatch.objects.get()
+    assert bytes(batch.content) == b""
+    assert batch.sheet["headers"][:3] == SIMS_HEADER[:3]
+    assert [row[0] for row in batch.sheet["rows"]] == [2]
+
+
+def test_xlsx_dates_survive_being_kept_between_preview_and_apply(world, senco_client):
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    row = sims_row(1, "Ahmed", "Zara")
+    frame = pd.DataFrame([row], columns=SIMS_HEADER)
+    frame[SIMS_HEADER[SIMS_HEADER.index("DOB")]] = pd.to_datetime(["2012-09-03"])
+    frame.to_excel(buffer, index=False)
+    upload(senco_client, buffer.getvalue(), "roll.xlsx")
+    batch = ImportBatch.objects.get()
+    senco_client.post(reverse("pupils:import_apply", args=[batch.pk]))
+    assert Pupil.objects.get(upn=valid_upn(1)).date_of_birth.isoformat() == "2012-09-03"
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "message"),
+    [
+        (lambda: csv_bytes([sims_row(1, "A", "B")] * 10_020), "roll.csv", "more than 10,000 rows"),
+        (
+            lambda: ",".join(f"c{i}" for i in range(201)).encode() + b"\n1\n",
+            "roll.csv",
+            "201 columns; the most we read is 200",
+        ),
+        (lambda: csv_bytes([sims_row(1, "A" * 1001, "B")]), "roll.csv", "1,001 characters"),
+        (lambda: "UPN,Name\nA1,Zoë\x00\n".encode(), "roll.csv", "does not look like a CSV"),
+    ],
+)
+def test_files_over_a_limit_are_refused_and_nothing_is_saved(
+    world, senco_client, make, name, message
+):
+    response = upload(senco_client, make(), name)
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors["file"])
+    assert not ImportBatch.objects.exists() and not Pupil.objects.filter(upn=valid_upn(1)).exists()
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_opened(world, senco_client):
+    from tests.upload_files import CONTENT_TYPES, zipped
+
+    bomb = zipped({"[Content_Types].xml": CONTENT_TYPES, "xl/workbook.xml": b"<w/>",
+                   "xl/worksheets/sheet1.xml": b" " * (120 * 1024 * 1024)})  # fmt: skip
+    response = upload(senco_client, bomb, "roll.xlsx")
+    assert "unpacks to" in str(response.context["form"].errors["file"])
+    assert not ImportBatch.objects.exists()

@@ -23,6 +23,7 @@ from sendhub.roles import Role
 from tests.conftest import count_queries, make_member
 from tests.factories import ParentLinkFactory, PupilFactory
 from tests.pupils.concern_data import PDF, raise_concern
+from tests.upload_files import picture
 
 NOTICED = "She cries before school on Mondays and says the words move when she reads."
 
@@ -54,7 +55,7 @@ def parent(world, client):
 def test_parent_raises_a_worry_that_reaches_the_senco_queue_marked_as_from_a_parent(
     client, world, parent, django_capture_on_commit_callbacks
 ):
-    photo = SimpleUploadedFile("homework.png", b"\x89PNG\r\n\x1a\n....", content_type="image/png")
+    photo = SimpleUploadedFile("homework.png", picture("PNG"), content_type="image/png")
     with django_capture_on_commit_callbacks(execute=True):
         response = post_worry(client, world.taught, attachment=photo)
     assert response.status_code == 302
@@ -183,7 +184,7 @@ def test_problems_are_explained_next_to_the_field(client, world, parent, data, f
     ("name", "content", "message"),
     [
         ("game.exe", b"MZ...", "Attach a document or a photo"),
-        ("photo.jpg", b"MZ this is a program", "its contents are not a document"),
+        ("photo.jpg", b"MZ this is a program", "is called .jpg but is not a JPEG photo"),
         ("big.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024), "the limit is 10 MB"),
     ],
 )

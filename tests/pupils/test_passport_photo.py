@@ -115,7 +115,11 @@ def test_png_with_transparency_is_accepted_and_stored_as_jpeg(client, world):
     [
         ("holiday.jpg", b"This is a note, not a photo at all.", "its contents are not a photo"),
         ("face.gif", b"GIF89a....", "Choose a photo saved as JPEG, PNG or WebP"),
-        ("broken.jpg", b"\xff\xd8\xff\xe0 then nothing useful", "could not be opened as a photo"),
+        (
+            "broken.jpg",
+            b"\xff\xd8\xff\xe0 then nothing useful",
+            "is not a JPEG photo (it may be damaged)",
+        ),
     ],
 )
 def test_files_that_are_not_photos_are_refused_and_nothing_is_saved(

@@ -258,3 +258,34 @@ def _upload(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_apply_uses_the_rows_read_at_upload_not_the_file_again(client, world):
+    client.force_login(world.user(Role.SENCO))
+    content = progress_csv([row(world.taught.upn)])
+    client.post(
+        reverse("reports:progress_import"),
+        {"term": "2025-autumn", "file": _upload("autumn.csv", content)},
+    )
+    batch = ProgressImport.objects.get()
+    assert bytes(batch.content) == b"" and batch.sheet["rows"]
+    # Whatever happens to the stored bytes, what was previewed is what is applied.
+    ProgressImport.objects.filter(pk=batch.pk).update(content=b"\x00 not a progress file")
+    assert (
+        client.get(reverse("reports:progress_import_preview", args=[batch.pk])).status_code == 200
+    )
+    client.post(reverse("reports:progress_import_apply", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.is_applied and batch.sheet == {}
+    assert PupilTerm.objects.get().pupil == world.taught
+
+
+def test_a_progress_file_over_the_column_limit_is_refused_and_nothing_saved(client, world):
+    client.force_login(world.user(Role.SENCO))
+    wide = ",".join(f"c{i}" for i in range(201)).encode() + b"\n1\n"
+    response = client.post(
+        reverse("reports:progress_import"),
+        {"term": "2025-autumn", "file": _upload("autumn.csv", wide)},
+    )
+    assert "the most we read is 200" in str(response.context["form"].errors["file"])
+    assert not ProgressImport.objects.exists()

@@ -22,7 +22,7 @@ from sendhub.accounts.two_factor import REMEMBER_COOKIE, new_recovery_codes
 from sendhub.accounts.two_factor_views import SESSION_CODES_KEY, SESSION_SETUP_KEY
 from sendhub.models import AccountEvent
 from sendhub.roles import Role
-from tests.conftest import count_queries
+from tests.conftest import count_queries, make_member
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -476,3 +476,70 @@ def test_a_password_reset_link_signs_in_but_still_asks_for_the_code(client, worl
 
     assert chosen.status_code == 302
     assert client.get(HOME)["Location"].startswith(VERIFY)
+
+
+# Resets for trust leads -----------------------------------------------------------------
+
+
+def trust_lead(trust, name):
+    return make_member(Role.TRUST_LEAD, trust=trust, first_name=name)
+
+
+def test_a_trust_lead_resets_another_lead_of_the_same_trust_with_a_reason(client, world):
+    first, second = trust_lead(world.school.trust, "Priya"), trust_lead(world.school.trust, "Tom")
+    give_app(second)
+    first_app, _ = give_app(first)
+    sign_in(client, first)
+    client.post(VERIFY, {"code": code_for(first_app.key, device=first_app)})
+    url = reverse("sendhub:trust_two_factor_reset", args=[second.pk])
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"reason": " "})
+    assert "Say why" in refused.content.decode()
+    assert TOTPDevice.objects.filter(user=second).exists()
+    client.post(url, {"reason": "Phone stolen; phoned back on the trust office number"})
+    assert not TOTPDevice.objects.filter(user=second).exists()
+    event = AccountEvent.objects.get(user=second, what=AccountEvent.What.RESET)
+    assert event.by == first and event.reason.startswith("Phone stolen")
+
+
+def test_a_trust_lead_cannot_reset_themselves_or_a_lead_of_another_trust(client, world):
+    from tests.factories import TrustFactory
+
+    mine, theirs = trust_lead(world.school.trust, "Priya"), trust_lead(TrustFactory(), "Sam")
+    mine_app, _ = give_app(mine)
+    give_app(theirs)
+    sign_in(client, mine)
+    client.post(VERIFY, {"code": code_for(mine_app.key, device=mine_app)})
+    for person in (mine, theirs, world.user(Role.SENCO)):
+        url = reverse("sendhub:trust_two_factor_reset", args=[person.pk])
+        assert client.post(url, {"reason": "Lost phone"}).status_code == 404
+    assert TOTPDevice.objects.filter(user__in=[mine, theirs]).count() == 2
+
+
+def test_the_service_operator_resets_from_the_command_line_and_it_is_logged():
+    from io import StringIO
+
+    from django.core.management import CommandError
+
+    from tests.factories import TrustFactory
+
+    lead = trust_lead(TrustFactory(), "Priya")
+    give_app(lead)
+    with pytest.raises(CommandError, match="Say why"):
+        call_command("reset_two_factor", "--email", lead.email, "--reason", "  ")
+    assert TOTPDevice.objects.filter(user=lead).exists()
+    out = StringIO()
+    call_command(
+        "reset_two_factor",
+        "--email",
+        lead.email.upper(),
+        "--reason",
+        "Only lead; ID checked",
+        stdout=out,
+    )
+    assert not TOTPDevice.objects.filter(user=lead).exists()
+    event = AccountEvent.objects.get(user=lead, what=AccountEvent.What.RESET)
+    assert event.by is None and event.via.startswith("reset_two_factor command")
+    assert event.reason == "Only lead; ID checked"
+    with pytest.raises(CommandError, match="No one signs in as"):
+        call_command("reset_two_factor", "--email", "nobody@example.test", "--reason", "x")

@@ -2,8 +2,8 @@
 
 Each has a different profile: a secondary whose register is rising this year, a
 secondary with a high share of EHC plans, and a small one-form-entry primary. Only what
-the roll-up reads is seeded: the roll, the register with its needs and EHC plans, and
-termly progress data. Invented names: not real schools.
+the roll-up reads is seeded: the roll, the register with its needs, EHC plans and their
+annual reviews, and termly progress data (no support plans or provision yet). Invented names: not real schools.
 """
 
 import random
@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from demo.annual_reviews import seed_reviews
 from demo.progress import seed_school_progress
 from demo.pupils import K_NEEDS, _needs, build_groups, build_register, build_roll
 from pupils.codes import SenStage
@@ -47,6 +48,7 @@ def seed_demo_trust(seed, people, *, today=None):
         build_groups(rng, school, roll, [], years=years, today=today)
         build_register(rng, school, roll, senco=senco, today=today, k_share=k, e_share=e)
         _identified_this_term(rng, school, roll, rising, senco=senco, today=today)
+        seed_reviews(rng, school, senco=senco, today=today)
         seed_school_progress(rng, school, senco, today=today)
         pupils += len(roll)
     return {"trust_schools": len(SCHOOLS), "trust_pupils": pupils}

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
+from demo.provision_year import seed_provision_year
 from provision.models import (
     GroupMember,
     GroupSlot,
@@ -82,7 +83,11 @@ def seed_demo_provision(rng, people, *, today=None):
         bulk_create_with_history(members, GroupMember, default_user=ta)
         sessions += _log(rng, group, pupils, days, until=min(end, week_start(today) - timedelta(1)))
         groups += 1
-    return {"provision_groups": groups, "sessions": sessions}
+    year = seed_provision_year(people, today=today)
+    return {
+        "provision_groups": groups + year["provision_groups"],
+        "sessions": sessions + year["sessions"],
+    }
 
 
 def _scores(rng, intervention, start, end):

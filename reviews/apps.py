@@ -28,6 +28,9 @@ class ReviewsConfig(AppConfig):
         # EHC plan reviews: the SENCO records each step; senior leaders read the clock.
         grant(SEN_TEAM, "reviews.view_annualreview")
         grant((Role.SENCO,), "reviews.manage_annual_reviews")
+        # How far section F delivery may fall behind plan before it is flagged: a school
+        # setting the SENCO or a senior leader sets.
+        grant(SEN_TEAM, "reviews.change_shortfalltolerance")
         # Staff who teach or support a pupil give advice when the SENCO asks them; the
         # request itself (Contributor.user) decides whose, so a TA asked for none sees none.
         grant(SUPPORTING_STAFF, "reviews.give_review_advice")

@@ -104,6 +104,11 @@ urlpatterns = [
         annual_review_views.transfer_years_edit,
         name="transfer_years_edit",
     ),
+    path(
+        "ehc-reviews/shortfall-tolerance/",
+        annual_review_views.shortfall_tolerance_edit,
+        name="shortfall_tolerance_edit",
+    ),
     path("ehc-reviews/calendar/", annual_review_views.calendar_feeds, name="calendar_feeds"),
     path(
         "ehc-reviews/calendar/new/",

@@ -441,6 +441,9 @@ ACCESS = {
     "reviews:transfer_years_edit": Access(
         statuses({Role.SENCO}, ok=302), method="post", data={"years": "6,11"}
     ),
+    "reviews:shortfall_tolerance_edit": Access(
+        statuses(SEN_TEAM, ok=302), method="post", data={"percent": "15"}
+    ),
     "reviews:calendar_feeds": Access(statuses(SEN_TEAM)),
     "reviews:calendar_feed_create": Access(statuses(SEN_TEAM), method="post"),
     "reviews:calendar_feed_revoke": Access(

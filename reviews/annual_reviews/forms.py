@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 
 from pupils.register.forms import DateInput
-from reviews.models import AnnualReview, TransferYears
+from reviews.models import AnnualReview, ShortfallTolerance, TransferYears
 
 STEP_FIELDS = [
     "meeting_on",
@@ -46,3 +46,20 @@ class TransferYearsForm(forms.ModelForm):
     class Meta:
         model = TransferYears
         fields = ["years"]
+
+
+class ShortfallToleranceForm(forms.ModelForm):
+    """How far below plan an EHC plan's section F hours may fall before a line is flagged."""
+
+    class Meta:
+        model = ShortfallTolerance
+        fields = ["percent"]
+        labels = {"percent": "Section F shortfall tolerance (%)"}
+        error_messages = {
+            "percent": {
+                "max_value": "Choose 50%% or less: a wider tolerance would hide plans "
+                "that are not being delivered.",
+                "required": "Enter a percentage from 0 to 50.",
+                "invalid": "Enter a whole number from 0 to 50.",
+            }
+        }

@@ -16,9 +16,21 @@ from django.views.decorators.http import require_GET, require_POST
 from pupils.models import Pupil
 from reviews import deadlines
 from reviews.annual_reviews.filters import ComplianceFilter
-from reviews.annual_reviews.forms import ReviewOpenForm, ReviewStepsForm, TransferYearsForm
+from reviews.annual_reviews.forms import (
+    ReviewOpenForm,
+    ReviewStepsForm,
+    ShortfallToleranceForm,
+    TransferYearsForm,
+)
 from reviews.annual_reviews.services import open_annual_review
-from reviews.models import AnnualReview, CalendarFeed, EHCPlan, TransferYears, next_review_for
+from reviews.models import (
+    AnnualReview,
+    CalendarFeed,
+    EHCPlan,
+    ShortfallTolerance,
+    TransferYears,
+    next_review_for,
+)
 from reviews.models.annual_reviews import CALENDAR_TITLES
 from sendhub.models import Membership
 from sendhub.roles import ROLE_PERMISSIONS
@@ -151,6 +163,9 @@ def ehc_compliance(request):
             "transfer_form": TransferYearsForm(
                 initial={"years": ",".join(str(y) for y in sorted(transfer_years))}
             ),
+            "tolerance_form": ShortfallToleranceForm(
+                initial={"percent": ShortfallTolerance.for_school(school_id)}
+            ),
             "today": today,
         },
     )
@@ -168,6 +183,23 @@ def transfer_years_edit(request):
         messages.success(request, "Phase transfer years saved.")
     else:
         messages.error(request, " ".join(form.errors.get("years", ["Check the year groups."])))
+    return redirect("reviews:ehc_compliance")
+
+
+@require_POST
+@permission_required("reviews.change_shortfalltolerance", raise_exception=True)
+def shortfall_tolerance_edit(request):
+    """The school's section F shortfall tolerance; history keeps who changed it and when."""
+    school = request.user.membership.school
+    setting = ShortfallTolerance.objects.filter(school=school).first() or ShortfallTolerance(
+        school=school
+    )
+    form = ShortfallToleranceForm(request.POST, instance=setting)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Section F shortfall tolerance saved: {setting.percent}%.")
+    else:
+        messages.error(request, " ".join(form.errors.get("percent", ["Check the percentage."])))
     return redirect("reviews:ehc_compliance")
 
 

@@ -18,6 +18,7 @@ from demo import provision as provision_demo
 from demo import pupils as pupils_demo
 from demo import reports as demo_reports
 from demo import termly as demo_termly
+from demo import trust as demo_trust
 from sendhub.models import School
 
 
@@ -57,6 +58,8 @@ class Command(BaseCommand):
             counts |= demo_reports.seed_demo_reports(people)
             # Three years of termly progress data, after every register change is made.
             counts |= demo_progress.seed_demo_progress(rng, people)
+            # Three more schools for the trust roll-up, on random draws of their own.
+            counts |= demo_trust.seed_demo_trust(seed, people)
             # Last of all: date and sign the history the seeds above wrote "now".
             demo_history.backdate_history(people)
             # After the records it reports on: the published autumn report to governors.

@@ -33,4 +33,5 @@ from sendhub.models.schools import (  # noqa: F401
     Layer,
     School,
 )
+from sendhub.jobs.models import Job, JobQuerySet  # noqa: F401
 from sendhub.notifications.models import EmailChoice, Notification  # noqa: F401

@@ -6,6 +6,20 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         grant_permissions()
+        register_jobs()
+
+
+def register_jobs():
+    """Long PDFs made in the background (sendhub/jobs)."""
+    from reports.termly.jobs import KIND, make_termly_draft_pdf
+    from sendhub.jobs import registry
+
+    registry.register(
+        KIND,
+        make_termly_draft_pdf,
+        permission="reports.edit_termly_report",
+        label="Termly SEND report (draft PDF)",
+    )
 
 
 def grant_permissions():

@@ -115,6 +115,11 @@ urlpatterns += [
         termly.termly_draft_pdf,
         name="termly_draft_pdf",
     ),
+    path(
+        "termly-reports/<int:year>/<str:term>/pdf/prepare/",
+        termly.termly_draft_pdf_prepare,
+        name="termly_draft_pdf_prepare",
+    ),
     path("send-reports/", termly.termly_published, name="termly_published"),
     path("send-reports/<int:pk>/", termly.termly_version, name="termly_version"),
     path("send-reports/<int:pk>/pdf/", termly.termly_version_pdf, name="termly_version_pdf"),

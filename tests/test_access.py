@@ -348,6 +348,9 @@ ACCESS = {
     "reports:termly_edit": Access(statuses(TERMLY_EDITORS), kwargs=termly_term_kwargs),
     "reports:termly_publish": Access(statuses(TERMLY_EDITORS), kwargs=termly_term_kwargs),
     "reports:termly_draft_pdf": Access(statuses(TERMLY_EDITORS), kwargs=termly_term_kwargs),
+    "reports:termly_draft_pdf_prepare": Access(
+        statuses(TERMLY_EDITORS, ok=302), kwargs=termly_term_kwargs, method="post"
+    ),
     "reports:termly_published": Access(statuses(TERMLY_READERS)),
     "reports:termly_version": Access(statuses(TERMLY_READERS), kwargs=termly_version_kwargs),
     "reports:termly_version_pdf": Access(statuses(TERMLY_READERS), kwargs=termly_version_kwargs),

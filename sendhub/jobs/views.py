@@ -27,7 +27,10 @@ def job_download(request, pk):
     if job.status != Job.Status.DONE or not job.file:
         raise Http404
     response = FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=job.content_type
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=job.content_type,
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -35,13 +35,22 @@ def _prepare(client, world, pupil=None, **headers):
     return client.post(reverse("privacy:subject_access_prepare", args=[pupil.pk]), **headers)
 
 
-def test_a_prepared_export_is_made_logged_and_downloaded_by_its_owner_only(client, world, on_commit):
+def test_a_prepared_export_is_made_logged_and_downloaded_by_its_owner_only(
+    client, world, on_commit
+):
     response = on_commit(lambda: _prepare(client, world))
     assert response.status_code == 302
     job = Job.objects.get()
-    assert (job.status, job.requested_by, job.school) == ("done", world.user(Role.SENCO), world.school)
+    assert (job.status, job.requested_by, job.school) == (
+        "done",
+        world.user(Role.SENCO),
+        world.school,
+    )
     assert job.file.name.startswith("private/jobs/")
-    assert AccessLog.objects.filter(pupil_id=world.taught.pk, what="subject access export").count() == 1
+    assert (
+        AccessLog.objects.filter(pupil_id=world.taught.pk, what="subject access export").count()
+        == 1
+    )
 
     page = client.get(reverse("privacy:subject_access", args=[world.taught.pk]))
     download_url = reverse("sendhub:job_download", args=[job.pk])
@@ -134,7 +143,9 @@ def test_the_status_partial_runs_the_same_queries_however_far_the_job_has_got(cl
             requested_by=senco, school=world.school, kind="subject_access",
             status="running", done=done, total=total,
         )  # fmt: skip
-        counts.append(count_queries(client, reverse("sendhub:job_status", args=[job.pk]), warm=True))
+        counts.append(
+            count_queries(client, reverse("sendhub:job_status", args=[job.pk]), warm=True)
+        )
     assert counts[0] == counts[1]
     assert counts[0] <= 6
 

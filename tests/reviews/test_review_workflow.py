@@ -384,8 +384,9 @@ def test_the_beat_schedule_runs_the_reminder_task_which_sends_them(
     tasks = {job["task"] for job in app.conf.beat_schedule.values()}
     assert send_review_reminders_task.name in tasks
     assert send_review_reminders_task.name in app.tasks
-    with time_machine.travel(datetime(2026, 10, 9, 7)), django_capture_on_commit_callbacks(
-        execute=True
+    with (
+        time_machine.travel(datetime(2026, 10, 9, 7)),
+        django_capture_on_commit_callbacks(execute=True),
     ):
         assert send_review_reminders_task.delay().get() == 1
     assert Notification.objects.filter(recipient=world.user(Role.SENCO)).count() == 1

@@ -1,8 +1,6 @@
 """The governors' termly report PDF as a background job (sendhub/jobs): the figures for a
 whole school take a while to work out."""
 
-from datetime import date
-
 from pupils.models import Pupil
 from reports.termly.services import report_for
 from reports.termly.terms import Term

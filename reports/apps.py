@@ -11,9 +11,16 @@ class ReportsConfig(AppConfig):
 
 def register_jobs():
     """Long PDFs made in the background (sendhub/jobs)."""
+    from reports.classes import CLASS_SHEET, make_class_sheet_pdf
     from reports.termly.jobs import KIND, make_termly_draft_pdf
     from sendhub.jobs import registry
 
+    registry.register(
+        CLASS_SHEET,
+        make_class_sheet_pdf,
+        permission="pupils.view_sen_summary",
+        label="All my classes (PDF)",
+    )
     registry.register(
         KIND,
         make_termly_draft_pdf,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("my-classes/", classes.class_view, name="class_view"),
     path("my-classes/pdf/", classes.class_view_pdf, name="class_view_pdf"),
+    path("my-classes/pdf/prepare/", classes.class_view_pdf_prepare, name="class_view_pdf_prepare"),
     path(
         "reports/sen-information-report/",
         information_report.information_report,

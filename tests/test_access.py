@@ -308,6 +308,7 @@ ACCESS = {
     "pupils:parent_meetings": Access(statuses(SEN_SUMMARY_READERS), kwargs=pupil_kwargs),
     "reports:class_view": Access(statuses(SEN_SUMMARY_READERS)),
     "reports:class_view_pdf": Access(statuses(SEN_SUMMARY_READERS)),
+    "reports:class_view_pdf_prepare": Access(statuses(SEN_SUMMARY_READERS, ok=302), method="post"),
     # The SEN information report: the SENCO writes and publishes it, senior leaders read
     # it; the published version is public, for anyone, signed in or not.
     "reports:information_report": Access(statuses(SEN_TEAM)),

@@ -1,13 +1,15 @@
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from privacy import sar
+from privacy.jobs import KIND
 from pupils.models import Pupil
-from sendhub.models import AccessLog
+from sendhub.jobs import services as jobs
+from sendhub.models import AccessLog, Job
 
 
 @require_http_methods(["GET", "POST"])
@@ -35,6 +37,21 @@ def subject_access(request, pk):
             "pupil": pupil,
             "sections": sections,
             "to_review": sum(row["count"] for row in sections if row["redaction"]),
+            "job": Job.objects.latest_for(request.user, KIND, pupil_id=pupil.pk),
             "exports": AccessLog.objects.for_pupil(pupil.pk).filter(what="subject access export"),
         },
     )
+
+
+@require_POST
+@permission_required("privacy.export_subject_access", raise_exception=True)
+def subject_access_prepare(request, pk):
+    """Start the export in the background; the page then shows its progress and the link."""
+    pupil = get_object_or_404(Pupil.objects.visible_to(request.user), pk=pk)
+    with transaction.atomic():
+        AccessLog.record(request, pupil=pupil, what="subject access export")
+        job = jobs.start(request.user, KIND, pupil_id=pupil.pk)
+    job.refresh_from_db()  # without a worker it has already run
+    if request.htmx:
+        return render(request, "sendhub/jobs/status.html", {"job": job})
+    return redirect("privacy:subject_access", pk=pupil.pk)

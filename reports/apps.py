@@ -6,6 +6,27 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         grant_permissions()
+        register_jobs()
+
+
+def register_jobs():
+    """Long PDFs made in the background (sendhub/jobs)."""
+    from reports.classes import CLASS_SHEET, make_class_sheet_pdf
+    from reports.termly.jobs import KIND, make_termly_draft_pdf
+    from sendhub.jobs import registry
+
+    registry.register(
+        CLASS_SHEET,
+        make_class_sheet_pdf,
+        permission="pupils.view_sen_summary",
+        label="All my classes (PDF)",
+    )
+    registry.register(
+        KIND,
+        make_termly_draft_pdf,
+        permission="reports.edit_termly_report",
+        label="Termly SEND report (draft PDF)",
+    )
 
 
 def grant_permissions():

@@ -5,11 +5,13 @@ from datetime import date
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from pupils.models import Pupil, PupilNeed, TeachingGroup
 from reviews.models import current_plans_prefetch, with_plan_unread_by
+from sendhub.jobs import services as jobs
+from sendhub.models import Job
 from sendhub.pdf import pdf_response, render_pdf
 
 
@@ -61,12 +63,27 @@ def class_table_pupils(user, group):
 
 
 def _context(request):
+    return sheet_context(request.user)
+
+
+def sheet_context(user):
     return {
-        "groups": class_view_groups(request.user),
-        "school": request.user.school,
-        "document_title": f"SEN pupils in {request.user}'s classes",
+        "groups": class_view_groups(user),
+        "school": user.school,
+        "document_title": f"SEN pupils in {user}'s classes",
         "printed_on": date.today(),
     }
+
+
+CLASS_SHEET = "class_sheet_pdf"
+
+
+def make_class_sheet_pdf(job, progress):
+    """All the person's classes as one sheet, in the background (sendhub/jobs)."""
+    progress(0, 2)
+    context = sheet_context(job.requested_by)
+    progress(1, 2)
+    return "class-view.pdf", "application/pdf", render_pdf("reports/pdf/class_view.html", context)
 
 
 @require_GET
@@ -93,6 +110,7 @@ def class_view(request):
             "group": group,
             "pupils": class_table_pupils(request.user, group) if group else None,
             "school": request.user.school,
+            "job": Job.objects.latest_for(request.user, CLASS_SHEET),
         },
     )
 
@@ -103,3 +121,14 @@ def class_view_pdf(request):
     """The class view as a printable sheet."""
     pdf = render_pdf("reports/pdf/class_view.html", _context(request), request=request)
     return pdf_response(pdf, filename="class-view")
+
+
+@require_POST
+@permission_required("pupils.view_sen_summary", raise_exception=True)
+def class_view_pdf_prepare(request):
+    """Start the sheet of all my classes in the background; the page shows the link."""
+    job = jobs.start(request.user, CLASS_SHEET)
+    job.refresh_from_db()  # without a worker it has already run
+    if request.htmx:
+        return render(request, "sendhub/jobs/status.html", {"job": job})
+    return redirect("reports:class_view")

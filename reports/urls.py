@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("my-classes/", classes.class_view, name="class_view"),
     path("my-classes/pdf/", classes.class_view_pdf, name="class_view_pdf"),
+    path("my-classes/pdf/prepare/", classes.class_view_pdf_prepare, name="class_view_pdf_prepare"),
     path(
         "reports/sen-information-report/",
         information_report.information_report,
@@ -114,6 +115,11 @@ urlpatterns += [
         "termly-reports/<int:year>/<str:term>/pdf/",
         termly.termly_draft_pdf,
         name="termly_draft_pdf",
+    ),
+    path(
+        "termly-reports/<int:year>/<str:term>/pdf/prepare/",
+        termly.termly_draft_pdf_prepare,
+        name="termly_draft_pdf_prepare",
     ),
     path("send-reports/", termly.termly_published, name="termly_published"),
     path("send-reports/<int:pk>/", termly.termly_version, name="termly_version"),

@@ -2,6 +2,7 @@ from django.urls import path
 
 from sendhub import views
 from sendhub.accounts import two_factor_views
+from sendhub.jobs import views as job_views
 from sendhub.notifications import views as notification_views
 
 app_name = "sendhub"
@@ -31,6 +32,8 @@ urlpatterns = [
         views.role_end,
         name="role_end",
     ),
+    path("jobs/<int:pk>/", job_views.job_status, name="job_status"),
+    path("jobs/<int:pk>/download/", job_views.job_download, name="job_download"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
     path(

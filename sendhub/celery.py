@@ -11,7 +11,7 @@ app = Celery("sendhub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Modules that are not an app's tasks.py.
-app.autodiscover_tasks(["sendhub.notifications"])
+app.autodiscover_tasks(["sendhub.notifications", "sendhub.jobs"])
 
 
 @worker_process_init.connect

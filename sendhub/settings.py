@@ -330,4 +330,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "args": ["clear_stale_imports"],
     },
+    # Files made by background jobs (exports, PDF packs) are removed after 24 hours.
+    "clear-expired-jobs": {
+        "task": "sendhub.tasks.run_command",
+        "schedule": crontab(minute=15),
+        "args": ["clear_expired_jobs"],
+    },
+    # EHC plan review reminders on the statutory clock (SEND Regulations 2014 reg 20);
+    # named by string: the task lives in reviews, above sendhub.
+    "review-reminders": {
+        "task": "reviews.tasks.send_review_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.core.management import call_command
 
 # Only these commands may be run this way: periodic housekeeping with no arguments to trust.
-PERIODIC_COMMANDS = {"clear_stale_imports", "send_digest"}
+PERIODIC_COMMANDS = {"clear_stale_imports", "clear_expired_jobs", "send_digest"}
 
 
 @shared_task

@@ -190,6 +190,25 @@ def notification_kwargs(world, role, in_scope):
     return {"pk": Notification.objects.create(recipient=owner, title="Waiting", url="/").pk}
 
 
+def job_kwargs(world, role, in_scope):
+    """A finished subject access job of the role's own, or (out of scope) the SENCO's or
+    the head's: only the person who asked may see it, and only with the export permission."""
+    from django.core.files.base import ContentFile
+
+    from sendhub.models import Job
+
+    owner = world.user(role)
+    if not in_scope:
+        owner = world.user(Role.SENIOR_LEADER if role == Role.SENCO else Role.SENCO)
+    job = Job.objects.create(
+        requested_by=owner, school=world.school, kind="subject_access",
+        params={"pupil_id": world.taught.pk}, status="done", filename="export.zip",
+        content_type="application/zip",
+    )  # fmt: skip
+    job.file.save("export.zip", ContentFile(b"PK"), save=True)
+    return {"pk": job.pk}
+
+
 def other_school_teacher(world):
     return MembershipFactory(school=world.other_school, role=Role.TEACHER).user
 
@@ -299,6 +318,7 @@ ACCESS = {
     "pupils:parent_meetings": Access(statuses(SEN_SUMMARY_READERS), kwargs=pupil_kwargs),
     "reports:class_view": Access(statuses(SEN_SUMMARY_READERS)),
     "reports:class_view_pdf": Access(statuses(SEN_SUMMARY_READERS)),
+    "reports:class_view_pdf_prepare": Access(statuses(SEN_SUMMARY_READERS, ok=302), method="post"),
     # The SEN information report: the SENCO writes and publishes it, senior leaders read
     # it; the published version is public, for anyone, signed in or not.
     "reports:information_report": Access(statuses(SEN_TEAM)),
@@ -339,6 +359,9 @@ ACCESS = {
     "reports:termly_edit": Access(statuses(TERMLY_EDITORS), kwargs=termly_term_kwargs),
     "reports:termly_publish": Access(statuses(TERMLY_EDITORS), kwargs=termly_term_kwargs),
     "reports:termly_draft_pdf": Access(statuses(TERMLY_EDITORS), kwargs=termly_term_kwargs),
+    "reports:termly_draft_pdf_prepare": Access(
+        statuses(TERMLY_EDITORS, ok=302), kwargs=termly_term_kwargs, method="post"
+    ),
     "reports:termly_published": Access(statuses(TERMLY_READERS)),
     "reports:termly_version": Access(statuses(TERMLY_READERS), kwargs=termly_version_kwargs),
     "reports:termly_version_pdf": Access(statuses(TERMLY_READERS), kwargs=termly_version_kwargs),
@@ -552,6 +575,9 @@ ACCESS = {
     ),
     # My notifications and email settings: everyone signed in, only their own.
     "sendhub:notifications": Access(statuses(set(ALL_ROLES))),
+    # Background jobs (sendhub/jobs): the person who asked, with the kind's permission.
+    "sendhub:job_status": Access(statuses({Role.SENCO}, denied=404), kwargs=job_kwargs),
+    "sendhub:job_download": Access(statuses({Role.SENCO}, denied=404), kwargs=job_kwargs),
     "sendhub:notification_open": Access(
         statuses(set(ALL_ROLES), ok=302), kwargs=notification_kwargs
     ),
@@ -626,6 +652,9 @@ ACCESS = {
     "provision:today": Access(statuses(PROVISION_KEEPERS)),
     # The subject access export of one pupil: the SENCO (tests/privacy/test_subject_access.py).
     "privacy:subject_access": Access(statuses({Role.SENCO}), kwargs=pupil_kwargs),
+    "privacy:subject_access_prepare": Access(
+        statuses({Role.SENCO}, ok=302), kwargs=pupil_kwargs, method="post"
+    ),
     "provision:session_log": Access(
         statuses(PROVISION_KEEPERS, ok=302),
         kwargs=provision.group_kwargs,

@@ -11,15 +11,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pupils.models import Pupil
 from reports.termly.charts import report_charts
 from reports.termly.figures import IMPORTED_SECTIONS, SECTIONS, term_figures
 from reports.termly.forms import CommentaryForm
+from reports.termly.jobs import KIND
 from reports.termly.models import TermlyReport, TermlyReportVersion
 from reports.termly.services import publish, report_for, save_commentary
 from reports.termly.terms import Term, term_choices
+from sendhub.jobs import services as jobs
+from sendhub.models import Job
 from sendhub.pdf import pdf_response, render_pdf
 
 EDIT, READ = "reports.edit_termly_report", "reports.read_termly_report"
@@ -93,6 +96,7 @@ def termly_edit(request, year, term):
             "fields": fields,
             "preview": request.GET.get("preview") == "1",
             "versions": report.versions.order_by("-number") if report.pk else [],
+            "job": Job.objects.latest_for(request.user, KIND, year=period.year, term=period.name),
             **report_context(figures, report.commentary),
         },
     )
@@ -129,14 +133,29 @@ def termly_draft_pdf(request, year, term):
     """The draft as it would print, marked as a draft."""
     period = _term(request, year, term)
     report = report_for(request.user.school, period)
-    figures = term_figures(
-        request.user.school, period, date.today(), pupils=Pupil.objects.visible_to(request.user)
-    )
-    context = report_context(figures, report.commentary) | _pdf_context(
-        request.user.school, period, draft=True
+    context = draft_pdf_context(
+        request.user.school, period, report, Pupil.objects.visible_to(request.user)
     )
     pdf = render_pdf("reports/pdf/termly_report.html", context, request=request)
     return pdf_response(pdf, filename=f"send-report-{period.name}-{period.year}-draft")
+
+
+def draft_pdf_context(school, period, report, pupils):
+    """The draft PDF's context: here and in the background job (reports/termly/jobs.py)."""
+    figures = term_figures(school, period, date.today(), pupils=pupils)
+    return report_context(figures, report.commentary) | _pdf_context(school, period, draft=True)
+
+
+@require_POST
+@permission_required(EDIT, raise_exception=True)
+def termly_draft_pdf_prepare(request, year, term):
+    """Start the draft PDF in the background; the page shows its progress, then the link."""
+    period = _term(request, year, term)
+    job = jobs.start(request.user, KIND, year=period.year, term=period.name)
+    job.refresh_from_db()  # without a worker it has already run
+    if request.htmx:
+        return render(request, "sendhub/jobs/status.html", {"job": job})
+    return redirect("reports:termly_edit", year=period.year, term=period.name)
 
 
 def _pdf_context(school, period, *, draft=False, version=None):

@@ -1,5 +1,6 @@
 """Models of the platform, one module per feature; import them from here."""
 
+from sendhub.jobs.models import Job, JobQuerySet  # noqa: F401
 from sendhub.models.access_grants import (  # noqa: F401
     AccessGrant,
     AccessGrantQuerySet,

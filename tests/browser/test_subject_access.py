@@ -30,8 +30,15 @@ def test_senco_downloads_a_subject_access_export(page, world, tmp_path):
     screenshot(page, "subject-access-senco")
     check_accessibility(page)
 
+    # Prepared in the background (sendhub/jobs): the progress, then the download link.
+    page.click("text=Prepare the export (ZIP)")
+    link = page.locator("#export-job a", has_text="Download")
+    link.wait_for(timeout=30_000)
+    assert "Your file is ready" in page.locator("#export-job").inner_text()
+    screenshot(page, "subject-access-export-ready")
+    check_accessibility(page)
     with page.expect_download() as download:
-        page.click("text=Download the export (ZIP)")
+        link.click()
     path = tmp_path / "export.zip"
     download.value.save_as(path)
     names = zipfile.ZipFile(path).namelist()
@@ -39,6 +46,7 @@ def test_senco_downloads_a_subject_access_export(page, world, tmp_path):
 
     page.reload()
     assert "by SENCO" in page.locator("main").inner_text()  # the export is listed as made
+    assert page.locator("#export-job a", has_text="Download").is_visible()  # kept 24 hours
 
     page.resize(PHONE)
     page.reload()

@@ -104,7 +104,7 @@ def test_the_page_lists_sections_and_what_to_review_in_the_same_queries_for_more
     body = response.content.decode()
     assert "Referrals and specialist reports (restricted)" in body
     assert "Third-party information" in body
-    assert "Download the export (ZIP)" in body
+    assert "Prepare the export (ZIP)" in body
     assert not AccessLog.objects.filter(what="subject access export").exists()  # GET writes nothing
 
 

@@ -156,3 +156,28 @@ def test_teacher_sees_passports_only_for_pupils_they_teach(client, world):
     assert client.get(reverse("pupils:passport", args=[world.untaught.pk])).status_code == 404
     pdf = client.get(reverse("pupils:passport_pdf", args=[world.untaught.pk]))
     assert pdf.status_code == 404
+
+
+def test_the_class_sheet_is_prepared_in_the_background_for_the_teacher_only(
+    client, world, django_capture_on_commit_callbacks
+):
+    from sendhub.models import Job
+    from tests.reports.test_pdf import pdf_text
+
+    senco, teacher = world.user(Role.SENCO), world.user(Role.TEACHER)
+    put_on_register(world.taught, senco)
+    put_on_register(world.untaught, senco)  # on the register, but not in the teacher's class
+    client.force_login(teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:class_view_pdf_prepare"))
+    assert response.status_code == 302
+    job = Job.objects.get(requested_by=teacher)
+    assert (job.kind, job.status) == ("class_sheet_pdf", "done")
+    download = reverse("sendhub:job_download", args=[job.pk])
+    assert download in client.get(reverse("reports:class_view")).content.decode()
+    sheet = client.get(download)
+    assert sheet["Content-Type"] == "application/pdf"
+    text = pdf_text(b"".join(sheet.streaming_content))
+    assert "Taught" in text and "Untaught" not in text  # only the teacher's own pupils
+    client.force_login(world.user(Role.TEACHING_ASSISTANT))
+    assert client.get(download).status_code == 404

@@ -220,6 +220,38 @@ def test_pdf_names_no_pupil_and_opens_with_the_summary(client, world):
     assert "No data imported for this term yet" not in text
 
 
+def test_the_draft_pdf_is_prepared_in_the_background_for_its_owner(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Prepare -> the edit page shows the link -> the same anonymised PDF as the direct one."""
+    from sendhub.models import Job
+
+    pupils = build_school(world)
+    client.force_login(world.user(Role.SENCO))
+    prepare = reverse("reports:termly_draft_pdf_prepare", args=[YEAR, NAME])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(prepare).status_code == 302
+    job = Job.objects.get()
+    assert (job.kind, job.status, job.params) == (
+        "termly_draft_pdf",
+        "done",
+        {"year": YEAR, "term": NAME},
+    )
+    download = reverse("sendhub:job_download", args=[job.pk])
+    assert (
+        download in client.get(reverse("reports:termly_edit", args=[YEAR, NAME])).content.decode()
+    )
+    response = client.get(download)
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(b"".join(response.streaming_content))
+    assert_anonymous(text, pupils)
+    assert "Autumn term 2026 at a glance" in text
+    client.force_login(world.user(Role.SENIOR_LEADER))  # may edit the report, but did not ask
+    assert client.get(download).status_code == 404
+    client.force_login(world.user(Role.GOVERNOR))
+    assert client.post(prepare).status_code == 403
+
+
 @pytest.mark.django_db
 def test_publishing_freezes_the_figures(client, world):
     pupils = build_school(world)

@@ -371,6 +371,29 @@ def test_the_reminder_command_runs(review, capsys):
     assert "Sent 1 review reminder." in capsys.readouterr().out
 
 
+def test_the_beat_schedule_runs_the_reminder_task_which_sends_them(
+    review, world, django_capture_on_commit_callbacks
+):
+    """Schools with a worker get the reminders from celery beat (settings CELERY_BEAT_SCHEDULE)."""
+    from django.core import mail
+
+    from reviews.tasks import send_review_reminders_task
+    from sendhub.celery import app
+
+    app.loader.import_default_modules()
+    tasks = {job["task"] for job in app.conf.beat_schedule.values()}
+    assert send_review_reminders_task.name in tasks
+    assert send_review_reminders_task.name in app.tasks
+    with (
+        time_machine.travel(datetime(2026, 10, 9, 7)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert send_review_reminders_task.delay().get() == 1
+    assert Notification.objects.filter(recipient=world.user(Role.SENCO)).count() == 1
+    assert [m.to for m in mail.outbox] == [[world.user(Role.SENCO).email]]
+    assert "invitations and advice requests are due within 4 weeks" in mail.outbox[0].body
+
+
 # Query counts -----------------------------------------------------------------------------
 
 

@@ -71,8 +71,20 @@ def test_every_scheduled_job_names_a_registered_task():
 
 
 @pytest.mark.slow
-def test_a_real_worker_sends_the_emails_through_redis(redis_broker, settings, db):
-    """A worker (a thread here) takes the task off Redis and sends the email."""
+def test_a_real_worker_sends_the_emails_and_runs_a_job_through_redis(
+    redis_broker, settings, transactional_db, world
+):
+    """A worker (a thread here) takes the tasks off Redis: it sends the email, and makes a
+    subject access export (sendhub/jobs) the page then offers for download. One worker
+    start for both, to keep CI time down; committed rows, so the worker thread sees them."""
+    from sendhub.jobs.tasks import run_job
+    from sendhub.models import Job
+    from sendhub.roles import Role
+
+    job = Job.objects.create(
+        requested_by=world.user(Role.SENCO), school=world.school, kind="subject_access",
+        params={"pupil_id": world.taught.pk},
+    )  # fmt: skip
     from celery.contrib.testing.worker import start_worker
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -85,10 +97,15 @@ def test_a_real_worker_sends_the_emails_through_redis(redis_broker, settings, db
             # left the app's producer pool on the in-memory transport.
             with app.connection_for_write(redis_broker) as connection:
                 send_emails.apply_async([[message]], connection=connection)
-            for _ in range(600):  # up to a minute on a busy machine
-                if mail.outbox:
+                run_job.apply_async([job.pk], connection=connection)
+            for _ in range(1200):  # up to two minutes on a busy machine
+                job.refresh_from_db()
+                if mail.outbox and job.finished:
                     break
                 time.sleep(0.1)
     finally:
         app.conf.update(saved)
     assert [m.to for m in mail.outbox] == [["to@example.org"]]
+    assert job.status == Job.Status.DONE
+    with job.file.open("rb") as made:
+        assert made.read(2) == b"PK"  # a ZIP

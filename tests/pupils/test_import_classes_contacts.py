@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from pupils.mis_import.cells import CellError, parse_class_list, parse_relationship, split_name
 from pupils.mis_import.preview import build_preview
-from pupils.mis_import.reading import read_sheet, suggest_mapping
+from pupils.mis_import.reading import Sheet, read_sheet, suggest_mapping
 from pupils.models import ImportBatch, ParentLink, Pupil, TeachingGroup
 from sendhub.models import Membership, User
 from sendhub.roles import Role
@@ -446,7 +446,7 @@ def test_demo_exports_carry_classes_and_parent_contacts_and_reimport_cleanly():
     counts = applied.result["counts"]
     assert (counts["class_joins"], counts["class_leaves"], counts["parents_linked"]) == (0, 0, 0)
     assert counts["changed"] == 0
-    sheet = read_sheet(bytes(waiting.content), waiting.filename)
+    sheet = Sheet.from_json(waiting.sheet)
     preview = build_preview(
         sheet, school=waiting.school, pupils=Pupil.objects.all(), mapping=waiting.columns
     )

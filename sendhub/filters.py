@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from sendhub.forms import SCHOOL_ROLE_CHOICES
 from sendhub.models import Membership
@@ -79,3 +80,83 @@ class PlainSelect(forms.Select):
             flatatt(final_attrs),
             format_html_join("", '<option value="{}"{}>{}</option>', options),
         )
+
+
+# Django's input widgets draw <input> through input.html and attrs.html (two template
+# renders per box, one per checkbox of a list); these are the templates that hold nothing else.
+PLAIN_INPUT_TEMPLATES = {
+    f"django/forms/widgets/{name}.html"
+    for name in ("text", "search", "number", "date", "email", "checkbox", "checkbox_option")
+}
+
+
+def _input_attrs(attrs):
+    """attrs.html in Python: True writes the bare name, False leaves it out."""
+    return mark_safe(  # noqa: S308 - every part comes from format_html, which escapes
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+class PlainInputMixin:
+    """An input widget written in Python: the same markup as Django's input.html."""
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        if template_name not in PLAIN_INPUT_TEMPLATES or widget.get("wrap_label"):
+            return super()._render(template_name, context, renderer)
+        value = widget["value"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            "" if value is None else format_html(' value="{}"', value),
+            _input_attrs(widget["attrs"]),
+        )
+
+
+class PlainTextInput(PlainInputMixin, forms.TextInput):
+    pass
+
+
+class PlainNumberInput(PlainInputMixin, forms.NumberInput):
+    pass
+
+
+class PlainDateInput(PlainInputMixin, forms.DateInput):
+    pass
+
+
+class PlainCheckboxInput(PlainInputMixin, forms.CheckboxInput):
+    pass
+
+
+class PlainCheckboxSelectMultiple(PlainInputMixin, forms.CheckboxSelectMultiple):
+    """Each box ({{ option.tag }} in templates/includes/_filter_field.html) in Python."""
+
+
+PLAIN_WIDGETS = {
+    forms.Select: PlainSelect,
+    forms.TextInput: PlainTextInput,
+    forms.NumberInput: PlainNumberInput,
+    forms.DateInput: PlainDateInput,
+    forms.CheckboxInput: PlainCheckboxInput,
+    forms.CheckboxSelectMultiple: PlainCheckboxSelectMultiple,
+}
+
+
+def plain_widgets(form):
+    """
+    Give a form's fields the Plain widgets above in place of Django's, keeping everything
+    else about each widget (choices, attributes, input type). A filter sidebar of fifteen
+    fields otherwise spends most of its time in sixty small widget template renders. The
+    form's fields are its own copies (Django deep-copies them per form), so nothing shared
+    changes.
+    """
+    for field in form.fields.values():
+        plain = PLAIN_WIDGETS.get(type(field.widget))
+        if plain is not None:
+            field.widget.__class__ = plain

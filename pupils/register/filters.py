@@ -4,7 +4,7 @@ from django.db.models import F, Q
 
 from pupils import codes
 from pupils.models import Pupil, RegisterEntry, TeachingGroup
-from sendhub.filters import PlainSelect, SearchFilter
+from sendhub.filters import PlainSelect, SearchFilter, plain_widgets
 
 STATUS_CHOICES = [
     ("register", "On the register (K and E)"),
@@ -172,7 +172,9 @@ class RegisterFilter(django_filters.FilterSet):
 
 
 def bootstrap_classes(form):
-    """Bootstrap 5 classes on each widget, for templates/includes/_filter_field.html."""
+    """Bootstrap 5 classes on each widget, for templates/includes/_filter_field.html, and
+    the widgets drawn in Python (sendhub.filters.plain_widgets): same markup, less time."""
+    plain_widgets(form)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pupils import codes
@@ -31,6 +32,7 @@ from sendhub.decorators import permission_required_any
 from sendhub.models import AccessLog
 
 REGISTER_PAGE_SIZE = 50
+PK_MARK = 987654321  # stands for a pupil's pk in a reversed URL (_set_profile_urls)
 # The profile shows the latest few assessment results; the assessments page has them all.
 PROFILE_RESULTS = 5
 
@@ -47,6 +49,7 @@ def register(request):
     register_filter = _filtered_register(request)
     pupils = register_filter.qs
     page = Paginator(pupils.for_register(), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    _set_profile_urls(page)
     query = request.GET.copy()
     query.pop("page", None)
     template_name = "pupils/register.html"
@@ -65,6 +68,16 @@ def register(request):
             "sort": request.GET.get("sort") or "name",
         },
     )
+
+
+def _set_profile_urls(pupils):
+    """
+    Each row's profile link from one reverse(): a reverse() per row (i18n and URL resolver
+    lookups) was about a tenth of the register's time. Same URL as Pupil.get_absolute_url.
+    """
+    head, _, tail = reverse("pupils:detail", args=[PK_MARK]).rpartition(str(PK_MARK))
+    for pupil in pupils:
+        pupil.profile_url = f"{head}{pupil.pk}{tail}"
 
 
 @require_GET

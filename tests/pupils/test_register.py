@@ -467,3 +467,13 @@ def test_census_command_starts_no_cell_with_a_formula(world, formula_pupils, tmp
     cells = [value for row in rows for value in row.values()]
     assert not [v for v in cells if v and v[0] in "=+-@\t\r"]
     assert set(formula_pupils) <= {row["Surname"] for row in rows}
+
+
+def test_register_rows_link_to_each_pupils_profile(world, senco_client):
+    PupilFactory.create_batch(3, school=world.school, sen_stage=SenStage.SEN_SUPPORT)
+    response = senco_client.get(reverse("pupils:register"))
+    shown = list(response.context["page"])
+    assert len(shown) >= 3
+    html = response.content.decode()
+    for pupil in shown:
+        assert f'<a href="{pupil.get_absolute_url()}" class="fw-semibold">' in html

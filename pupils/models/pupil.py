@@ -566,4 +566,8 @@ class RecentPupil(models.Model):
 
     @classmethod
     def remember(cls, *, user, pupil):
-        cls.objects.update_or_create(user=user, pupil=pupil, defaults={"seen_at": timezone.now()})
+        """One UPDATE when the pupil was seen before (every profile view after the first);
+        update_or_create took a transaction, a SELECT ... FOR UPDATE and the UPDATE."""
+        now = timezone.now()
+        if not cls.objects.filter(user=user, pupil=pupil).update(seen_at=now):
+            cls.objects.update_or_create(user=user, pupil=pupil, defaults={"seen_at": now})

@@ -109,3 +109,13 @@ def test_the_chosen_pupil_stays_chosen_while_searching(client, world):
     assert f'value="{world.taught.pk}" checked' in html
     html = client.get(URL, {"pupil": world.untaught.pk}).text
     assert f'value="{world.untaught.pk}"' not in html
+
+
+def test_remembering_a_pupil_seen_before_is_one_update(world, django_assert_num_queries):
+    teacher = world.user(Role.TEACHER)
+    RecentPupil.remember(user=teacher, pupil=world.taught)
+    first = RecentPupil.objects.get(user=teacher, pupil=world.taught).seen_at
+    with django_assert_num_queries(1):
+        RecentPupil.remember(user=teacher, pupil=world.taught)
+    assert RecentPupil.objects.get(user=teacher, pupil=world.taught).seen_at > first
+    assert RecentPupil.objects.filter(user=teacher).count() == 1

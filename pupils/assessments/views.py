@@ -29,7 +29,7 @@ def _pupil(request, pk):
 
 def _pupil_to_change(request, pk):
     """A pupil whose file may change: a leaver's is archived and read-only (404)."""
-    pupils = Pupil.objects.visible_to(request.user).not_archived().select_related("form")
+    pupils = Pupil.objects.writable_by(request.user).select_related("form")
     return get_object_or_404(pupils, pk=pk)
 
 

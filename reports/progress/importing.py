@@ -231,6 +231,8 @@ def build_preview(sheet, *, school, term, pupils):
             problems.append(
                 ("upn", f"UPN {upn} is also on row {first_row[upn]}: give one row per pupil.")
             )
+        elif pupil.has_left:
+            problems.append(("upn", f"{pupil} has left: their file is archived and read-only."))
         elif pupil.joined_on > term.last_day or (pupil.left_on and pupil.left_on < term.first_day):
             problems.append(("upn", f"{pupil} was not on roll in the {term.label} term."))
         first_row.setdefault(upn, number)
@@ -245,7 +247,9 @@ def build_preview(sheet, *, school, term, pupils):
             continue
         preview.planned[pupil.pk] = (values, points)
         preview.rows.append((number, pupil, values, points))
-    held = set(PupilTerm.objects.for_term(school, term).values_list("pupil_id", flat=True))
+    held = set(
+        PupilTerm.objects.for_term(school, term).not_archived().values_list("pupil_id", flat=True)
+    )
     preview.replacing, preview.dropping = len(held), len(held - set(preview.planned))
     return preview
 

@@ -209,8 +209,9 @@ def progress_import_result(request, pk):
 
 
 def _class_pupils(request, group):
+    """The class's pupils whose term may be entered: leavers' files are archived."""
     return (
-        Pupil.objects.visible_to(request.user)
+        Pupil.objects.writable_by(request.user)
         .filter(Q(form=group) | Q(teaching_groups=group))
         .distinct()
         .order_by("last_name", "first_name", "pk")

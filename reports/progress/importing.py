@@ -231,10 +231,10 @@ def build_preview(sheet, *, school, term, pupils):
             problems.append(
                 ("upn", f"UPN {upn} is also on row {first_row[upn]}: give one row per pupil.")
             )
-        elif pupil.has_left:
-            problems.append(("upn", f"{pupil} has left: their file is archived and read-only."))
         elif pupil.joined_on > term.last_day or (pupil.left_on and pupil.left_on < term.first_day):
             problems.append(("upn", f"{pupil} was not on roll in the {term.label} term."))
+        elif pupil.has_left:
+            problems.append(("upn", f"{pupil} has left: their file is archived and read-only."))
         first_row.setdefault(upn, number)
         values, points, cell_problems = check_values(cells, columns, pupil=pupil, term=term)
         problems += cell_problems

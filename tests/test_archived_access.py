@@ -9,10 +9,11 @@ only reads, and must change no row. A new URL that changes a pupil's records wit
 looking them up through writable_by fails here until it does.
 """
 
+import re
 from datetime import date, timedelta
 
 import pytest
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from pupils.models import Pupil
 from sendhub.roles import Role
@@ -151,3 +152,42 @@ def test_a_leavers_records_cannot_be_changed_through_any_url(client, world, name
     if response.status_code != 405:  # 405: the URL only reads
         assert response.status_code == refused, (name, role)
     assert _row_counts() == before, name
+
+
+# Forms a leaver's pages may still show: signing out, switching role, exports, and forms
+# about other pupils or the school, which refuse the leaver themselves (above).
+READ_FORMS = {"logout", "sendhub:switch_role", "privacy:subject_access_prepare"}
+READ_FORMS |= set(IN_THE_FORM) | NO_PUPIL
+FORM_ACTION = re.compile(r'<form[^>]*method="post"[^>]*action="([^"]+)"')
+LINK = re.compile(r'href="(/[^"#?]*)')
+# The pages about one pupil that the SEN team reads, found from the matrix.
+PUPIL_PAGES = sorted(
+    name
+    for name, access in ACCESS.items()
+    if access.method == "get" and access.kwargs is not None and name not in NO_PUPIL
+    and access.expected[Role.SENCO] == 200
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", PUPIL_PAGES)
+def test_a_leavers_pages_offer_no_change(client, world, name):
+    """Still readable, with no form that changes the file and no link to a refused page."""
+    access = ACCESS[name]
+    url = reverse(name, kwargs=access.kwargs(world, Role.SENCO, True))
+    Pupil.objects.filter(pk=world.taught.pk).update(left_on=date.today() - timedelta(days=1))
+    client.force_login(world.user(Role.SENCO))
+    response = client.get(url)
+    if response.status_code == 404:  # a page for changing the file: refused (walk above)
+        return
+    assert response.status_code == 200, name
+    if not response["Content-Type"].startswith("text/html"):
+        return
+    page = response.content.decode()
+    forms = {resolve(action).view_name for action in FORM_ACTION.findall(page)}
+    assert forms <= READ_FORMS, (name, forms - READ_FORMS)
+    for link in sorted(set(LINK.findall(page)) - {url}):
+        try:
+            resolve(link)
+        except Resolver404:
+            continue
+        assert client.get(link).status_code != 404, (name, link)

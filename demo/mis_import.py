@@ -85,7 +85,7 @@ def seed_imports(rng, people, *, today=None):
     result = apply_preview(preview, user=admin, source="SIMS pupil list.csv", today=today)
     last_week = timezone.now() - timedelta(days=7)
     applied = ImportBatch.objects.create(
-        school=school, uploaded_by=admin, filename="SIMS pupil list.csv", content=b"",
+        school=school, uploaded_by=admin, filename="SIMS pupil list.csv",
         columns=mapping, full_roll=True, status=ImportBatch.Status.APPLIED,
         applied_at=last_week, result=result.as_dict(),
     )  # fmt: skip
@@ -107,6 +107,6 @@ def seed_imports(rng, people, *, today=None):
     this_week = _csv(rows + [with_parent, joiner(902), wrong_letter, no_such_day])
     ImportBatch.objects.create(
         school=school, uploaded_by=admin, filename="SIMS pupil list (this week).csv",
-        content=b"", sheet=read_sheet(this_week, "SIMS pupil list.csv").to_json(),
+        sheet=read_sheet(this_week, "SIMS pupil list.csv").to_json(),
         columns=mapping, full_roll=True,
     )  # fmt: skip

@@ -157,7 +157,7 @@ def seed_school_progress(rng, school, senco, *, today):
         PupilTerm.objects.for_term(school, term).update(recorded_at=recorded)
         batch = ProgressImport.objects.create(
             school=school, academic_year=term.year, term=term.term, uploaded_by=senco,
-            filename=source, content=b"", status=ProgressImport.Status.APPLIED,
+            filename=source, status=ProgressImport.Status.APPLIED,
             applied_at=recorded,
             result={"counts": {"rows": len(planned), "ready": len(planned), "rejected": 0,
                                "replacing": 0, "assessments": sum(len(p) for _, p in planned.values())},

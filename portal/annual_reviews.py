@@ -18,10 +18,9 @@ from reviews.models import AnnualReview, FamilyView
 from sendhub.pdf import pdf_response, render_pdf
 
 
-def _child_and_review(request, pk):
-    pupil = get_object_or_404(
-        Pupil.objects.visible_to(request.user).select_related("school"), pk=pk
-    )
+def _child_and_review(request, pk, *, to_change=False):
+    pupils = Pupil.objects.writable_by if to_change else Pupil.objects.visible_to
+    pupil = get_object_or_404(pupils(request.user).select_related("school"), pk=pk)
     review = (
         AnnualReview.objects.filter(plan__pupil=pupil)
         .select_related("plan")
@@ -63,7 +62,7 @@ def annual_review(request, pk):
 @permission_required("reviews.take_part_as_parent", raise_exception=True)
 def annual_review_views(request, pk):
     """A parent says what they think before the review meeting (Children and Families Act 2014 s19)."""
-    pupil, review = _child_and_review(request, pk)
+    pupil, review = _child_and_review(request, pk, to_change=True)
     if review is None or review.completed_on or review.report_sent_on:
         raise Http404("No review is asking for views now.")
     mine = review.family_views.filter(party=FamilyView.Party.PARENT).first()

@@ -45,7 +45,7 @@ def child(request, pk):
 @permission_required("pupils.raise_concern_as_parent", raise_exception=True)
 def concern_raise(request, pk):
     """A parent tells the school about a worry about one of their own children."""
-    pupil = get_object_or_404(Pupil.objects.visible_to(request.user), pk=pk)
+    pupil = get_object_or_404(Pupil.objects.writable_by(request.user), pk=pk)
     form = ParentConcernForm(request.POST or None, request.FILES or None)
     if form.is_valid():
         concern = form.save(pupil=pupil, parent=request.user)
@@ -86,7 +86,7 @@ def plan_respond(request, pk):
     asks a question (Code of Practice 6.48). Once they agree, the page is gone.
     """
     plan = get_object_or_404(
-        SupportPlan.objects.visible_to(request.user)
+        SupportPlan.objects.writable_by(request.user)
         .awaiting_parent_agreement()
         .select_related("pupil__school")
         .prefetch_related("targets", "strategies"),
@@ -127,7 +127,7 @@ THANKS = {
 def plan_views(request, pk):
     """A parent tells the school what they think before the review ("My parents think")."""
     plan = get_object_or_404(
-        SupportPlan.objects.visible_to(request.user).open().select_related("pupil"), pk=pk
+        SupportPlan.objects.writable_by(request.user).open().select_related("pupil"), pk=pk
     )
     mine = ReviewView.objects.filter(plan=plan, party=ReviewView.Party.PARENT).first()
     form = ParentViewForm(

@@ -22,7 +22,8 @@ def log_session(*, group, date, status, by, token, missed_reason="", note="", ab
     The same token again (a double tap, a retry on a slow connection) returns the
     session it logged the first time and writes nothing. A delivered session records
     attendance for each pupil who was a member on the day, present unless named absent;
-    a pupil who left before the day or joined after it is not on the register.
+    a pupil who left before the day or joined after it is not on the register, nor is a
+    pupil who has left school (their file is archived and read-only).
     """
     existing = Session.objects.filter(group=group, token=token).first()
     if existing is not None:
@@ -46,7 +47,7 @@ def log_session(*, group, date, status, by, token, missed_reason="", note="", ab
         raise AlreadyLogged(Session.objects.get(group=group, date=date)) from None
     if session.is_delivered:
         absent = set(absent_pupil_ids)
-        members = group.members.current_on(date).values_list("pupil_id", flat=True)
+        members = group.members.current_on(date).not_archived().values_list("pupil_id", flat=True)
         bulk_create_with_history(
             [
                 SessionAttendance(

@@ -53,6 +53,11 @@ def _plans(request):
     return SupportPlan.objects.visible_to(request.user)
 
 
+def _writable_plans(request):
+    """Plans this person may change: a leaver's plans are archived and read-only."""
+    return SupportPlan.objects.writable_by(request.user)
+
+
 def _plan(request, pk, queryset=None):
     queryset = _plans(request) if queryset is None else queryset
     return get_object_or_404(queryset.select_related("pupil__school", "pupil__form"), pk=pk)
@@ -118,7 +123,7 @@ def pupil_panel(request, pk):
 @permission_required("reviews.manage_plans", raise_exception=True)
 def plan_create(request, pk):
     """Draft a pupil's plan: what we know, targets, provision, home targets, review date."""
-    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).for_summary(), pk=pk)
+    pupil = get_object_or_404(Pupil.objects.writable_by(request.user).for_summary(), pk=pk)
     existing = pupil.support_plans.open().first()
     if existing is not None:
         messages.info(
@@ -181,7 +186,7 @@ def plan_detail(request, pk):
 @permission_required("reviews.manage_plans", raise_exception=True)
 def plan_edit(request, pk):
     """Change a draft. Agreed plans are never edited: start a revision instead."""
-    plan = _plan(request, pk, _plans(request).drafts())
+    plan = _plan(request, pk, _writable_plans(request).drafts())
     form = SupportPlanForm(_posted(request), instance=plan, school=plan.pupil.school)
     targets = target_formset(_posted(request), instance=plan, pupil=plan.pupil, blank_rows=1)
     if request.method == "POST" and form.is_valid() and targets.is_valid():
@@ -201,7 +206,7 @@ def plan_edit(request, pk):
 @permission_required("reviews.manage_plans", raise_exception=True)
 def plan_strategies(request, pk):
     """A draft's strategies for class teachers: edit them, or pick more from the library."""
-    plan = _plan(request, pk, _plans(request).drafts())
+    plan = _plan(request, pk, _writable_plans(request).drafts())
     school = plan.pupil.school
     library = StrategyFilter(
         request.GET,
@@ -238,7 +243,7 @@ def plan_strategies(request, pk):
 @permission_required("reviews.manage_plans", raise_exception=True)
 def plan_strategy_add(request, pk):
     """Add a library strategy to a draft; its wording can then be edited for this pupil."""
-    plan = _plan(request, pk, _plans(request).drafts())
+    plan = _plan(request, pk, _writable_plans(request).drafts())
     form = StrategyPickForm(request.POST, school=plan.pupil.school)
     url = reverse("reviews:plan_strategies", args=[plan.pk])
     if not form.is_valid():
@@ -256,7 +261,7 @@ def plan_strategy_add(request, pk):
 @permission_required("reviews.manage_plans", raise_exception=True)
 def plan_agree(request, pk):
     """Record the teacher's or SENCO's agreement, or the parent's or pupil's response."""
-    plan = _plan(request, pk, _plans(request).drafts())
+    plan = _plan(request, pk, _writable_plans(request).drafts())
     form = AgreementForm(request.POST)
     if form.is_valid():
         try:
@@ -283,7 +288,7 @@ def plan_agree(request, pk):
 @permission_required("reviews.manage_plans", raise_exception=True)
 def plan_answer(request, pk):
     """Answer the question a parent or pupil asked about the plan."""
-    plan = _plan(request, pk, _plans(request).open())
+    plan = _plan(request, pk, _writable_plans(request).open())
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -301,7 +306,7 @@ def plan_answer(request, pk):
 @permission_required("reviews.manage_plans", raise_exception=True)
 def plan_activate(request, pk):
     """Put a plan in place from today, after consulting; without everyone's agreement, say why."""
-    plan = _plan(request, pk, _plans(request).filter(status__in=ACTIVATABLE))
+    plan = _plan(request, pk, _writable_plans(request).filter(status__in=ACTIVATABLE))
     form = ActivateForm(request.POST)
     try:
         if not form.is_valid():
@@ -318,7 +323,7 @@ def plan_activate(request, pk):
 @permission_required("reviews.manage_plans", raise_exception=True)
 def plan_revise(request, pk):
     """Start a revision: a new draft version; the agreed version stays as it was."""
-    plan = _plan(request, pk, _plans(request).current())
+    plan = _plan(request, pk, _writable_plans(request).current())
     try:
         revision = services.revise_plan(plan=plan, by=request.user)
     except ValidationError as exc:
@@ -332,7 +337,7 @@ def plan_revise(request, pk):
 @permission_required("reviews.contribute_views", raise_exception=True)
 def plan_views(request, pk):
     """Views for the review: ask for them in advance, then record them as they come in."""
-    plan = _plan(request, pk, _plans(request).open())
+    plan = _plan(request, pk, _writable_plans(request).open())
     can_ask = request.user.has_perm("reviews.manage_plans")
     action = request.POST.get("action")
     ask = AskViewsForm(request.POST if action == "ask" else None) if can_ask else None
@@ -363,7 +368,7 @@ def plan_views(request, pk):
 @permission_required("reviews.manage_plans", raise_exception=True)
 def plan_review(request, pk):
     """Record the review: progress per target, the decision; the next cycle opens from it."""
-    plan = _plan(request, pk, _plans(request).active())
+    plan = _plan(request, pk, _writable_plans(request).active())
     targets = plan.targets.order_by("order", "pk")
     form = ReviewForm(_posted(request), targets=targets, initial={"held_on": date.today()})
     if request.method == "POST" and form.is_valid():

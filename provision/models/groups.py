@@ -174,9 +174,14 @@ class ProvisionGroupQuerySet(models.QuerySet):
         from provision.models.sessions import Session
 
         monday = week_start(today)
-        members = GroupMember.objects.filter(
-            Q(left_on__isnull=True) | Q(left_on__gte=monday), joined_on__lte=today
-        ).select_related("pupil")
+        # A pupil who has left school is archived: no longer on any register to mark.
+        members = (
+            GroupMember.objects.filter(
+                Q(left_on__isnull=True) | Q(left_on__gte=monday), joined_on__lte=today
+            )
+            .not_archived()
+            .select_related("pupil")
+        )
         return (
             self.run_by(user)
             .running_between(monday, today)

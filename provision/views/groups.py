@@ -61,7 +61,7 @@ def _group_page(request, group, *, member_form=None, status=200):
         ProvisionGroup.objects.managed_by(request.user).filter(pk=group.pk).exists()
     )
     if can_manage and member_form is None:
-        member_form = MemberAddForm(group=group, pupils=Pupil.objects.visible_to(request.user))
+        member_form = MemberAddForm(group=group, pupils=Pupil.objects.writable_by(request.user))
     members = group.visible_members
     return render(
         request,
@@ -106,7 +106,7 @@ def group_detail(request, pk):
 def member_add(request, pk):
     """Add a pupil the person may see to a group they keep, from a date."""
     group = get_object_or_404(ProvisionGroup.objects.managed_by(request.user), pk=pk)
-    form = MemberAddForm(request.POST, group=group, pupils=Pupil.objects.visible_to(request.user))
+    form = MemberAddForm(request.POST, group=group, pupils=Pupil.objects.writable_by(request.user))
     if not form.is_valid():
         return _group_page(request, _visible_group(request, pk), member_form=form, status=400)
     member = form.save()
@@ -115,10 +115,11 @@ def member_add(request, pk):
 
 
 def _managed_member(request, pk):
+    """A place to change: in a group this person keeps, and not of a leaver (archived)."""
     return get_object_or_404(
-        GroupMember.objects.filter(
-            group__in=ProvisionGroup.objects.managed_by(request.user)
-        ).select_related("group__intervention", "pupil"),
+        GroupMember.objects.not_archived()
+        .filter(group__in=ProvisionGroup.objects.managed_by(request.user))
+        .select_related("group__intervention", "pupil"),
         pk=pk,
     )
 

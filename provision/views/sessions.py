@@ -32,8 +32,10 @@ def session_today(request):
 @permission_required("provision.add_session", raise_exception=True)
 def session_log(request, pk):
     """Log a session of a group this person keeps: delivered or missed, once per token."""
-    members = GroupMember.objects.select_related("pupil").order_by(
-        "pupil__last_name", "pupil__first_name", "pk"
+    members = (
+        GroupMember.objects.not_archived()
+        .select_related("pupil")
+        .order_by("pupil__last_name", "pupil__first_name", "pk")
     )
     group = get_object_or_404(
         ProvisionGroup.objects.managed_by(request.user)

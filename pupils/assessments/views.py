@@ -29,7 +29,7 @@ def _pupil(request, pk):
 
 def _pupil_to_change(request, pk):
     """A pupil whose file may change: a leaver's is archived and read-only (404)."""
-    pupils = Pupil.objects.visible_to(request.user).not_archived().select_related("form")
+    pupils = Pupil.objects.writable_by(request.user).select_related("form")
     return get_object_or_404(pupils, pk=pk)
 
 
@@ -60,7 +60,7 @@ def _assessment_form(pupil, data=None):
 def pupil_assessments(request, pk):
     """A pupil's assessment results (full SEN file); the SENCO also sees the form to add one."""
     pupil = _pupil(request, pk)
-    can_add = request.user.has_perm("pupils.triage_concerns")
+    can_add = request.user.has_perm("pupils.triage_concerns") and not pupil.has_left
     return _assessments_page(request, pupil, _assessment_form(pupil) if can_add else None)
 
 
@@ -156,7 +156,7 @@ def _referral_form(request, pupil, data=None, files=None):
 def pupil_referrals(request, pk):
     """A pupil's referrals with waiting times; the SENCO also sees the form to add one."""
     pupil = _pupil(request, pk)
-    can_add = request.user.has_perm("pupils.triage_concerns")
+    can_add = request.user.has_perm("pupils.triage_concerns") and not pupil.has_left
     return _referrals_page(request, pupil, _referral_form(request, pupil) if can_add else None)
 
 

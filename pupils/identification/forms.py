@@ -80,7 +80,7 @@ class ConcernForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
+        self.fields["pupil"].queryset = Pupil.objects.writable_by(user).on_roll()
 
     def clean_suspected_areas(self):
         return [code for code in self.cleaned_data["suspected_areas"] if code != "unsure"]

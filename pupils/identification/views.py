@@ -41,10 +41,10 @@ RECENT_PUPILS = 5
 QUEUE_PAGE_SIZE = 50
 
 
-def _concern(request, pk):
-    concerns = Concern.objects.visible_to(request.user).select_related(
-        "pupil__form", "raised_by", "decided_by"
-    )
+def _concern(request, pk, *, to_change=False):
+    """A concern to read, or (to_change) to act on: a leaver's are archived and read-only."""
+    concerns = Concern.objects.writable_by if to_change else Concern.objects.visible_to
+    concerns = concerns(request.user).select_related("pupil__form", "raised_by", "decided_by")
     return get_object_or_404(concerns, pk=pk)
 
 
@@ -201,7 +201,7 @@ def _workspace(request, concern, recorded=None, **forms):
 @permission_required("pupils.triage_concerns", raise_exception=True)
 def concern_status(request, pk):
     """Move a concern along the queue (in progress, awaiting evidence)."""
-    concern = _concern(request, pk)
+    concern = _concern(request, pk, to_change=True)
     form = ConcernStatusForm(request.POST)
     if form.is_valid() and concern.status != Concern.Status.DECIDED:
         concern.status = form.cleaned_data["status"]
@@ -214,7 +214,7 @@ def concern_status(request, pk):
 @permission_required("pupils.triage_concerns", raise_exception=True)
 def concern_evidence(request, pk):
     """Save the whole evidence checklist at once: every source's tick and note, or nothing."""
-    concern = _concern(request, pk)
+    concern = _concern(request, pk, to_change=True)
     recorded = _recorded(concern)
     form = _checklist_form(concern, recorded, data=request.POST)
     if form.is_valid():
@@ -239,7 +239,7 @@ def concern_evidence(request, pk):
 @permission_required("pupils.triage_concerns", raise_exception=True)
 def concern_round_robin(request, pk):
     """Ask every teacher of the pupil the round robin questions."""
-    concern = _concern(request, pk)
+    concern = _concern(request, pk, to_change=True)
     created = send_round_robin(concern=concern, sent_by=request.user)
     if created:
         messages.success(
@@ -279,7 +279,7 @@ def round_robin_answer(request, pk):
 @permission_required("pupils.triage_concerns", raise_exception=True)
 def concern_observation(request, pk):
     """Add an observation note (not in the future)."""
-    concern = _concern(request, pk)
+    concern = _concern(request, pk, to_change=True)
     form = ObservationForm(request.POST)
     if form.is_valid():
         note = form.save(commit=False)
@@ -300,7 +300,7 @@ def concern_observation(request, pk):
 @permission_required("pupils.triage_concerns", raise_exception=True)
 def concern_view(request, pk):
     """Record the pupil's or the parents' views, with date and method."""
-    concern = _concern(request, pk)
+    concern = _concern(request, pk, to_change=True)
     form = ConcernViewForm(request.POST)
     if form.is_valid():
         view = form.save(commit=False)
@@ -321,7 +321,7 @@ def concern_view(request, pk):
 @permission_required("pupils.triage_concerns", raise_exception=True)
 def concern_decide(request, pk):
     """Record the decision and everything that follows from it (one transaction)."""
-    concern = _concern(request, pk)
+    concern = _concern(request, pk, to_change=True)
     form = DecisionForm(request.POST, pupil=concern.pupil)
     if form.is_valid():
         data = form.cleaned_data

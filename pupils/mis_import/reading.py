@@ -22,6 +22,12 @@ HEADER_SEARCH_ROWS = 10  # SIMS reports can put a title above the header row
 MAX_ROWS = 10_000
 MAX_COLUMNS = 200
 MAX_CELL_CHARACTERS = 1_000
+# An upload kept from before files were read at upload, whose file could not be read since
+# (pupils 0019, reports 0005): it has no rows to show, so it is asked for again.
+UPLOAD_AGAIN = (
+    "The file “{filename}” was uploaded before an upgrade and cannot be shown. "
+    "Please upload it again to check and apply it."
+)
 
 
 class ImportFileError(Exception):

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pupils.mis_import.apply import apply_preview
 from pupils.mis_import.forms import ColumnMappingForm, ImportUploadForm
 from pupils.mis_import.preview import SHOWN_LIMIT, build_preview
-from pupils.mis_import.reading import ImportFileError, Sheet, save_mapping, suggest_mapping
+from pupils.mis_import.reading import (
+    UPLOAD_AGAIN,
+    ImportFileError,
+    Sheet,
+    save_mapping,
+    suggest_mapping,
+)
 from pupils.models import ImportBatch, ImportMapping, Pupil
 
 RECENT_BATCHES = 10
@@ -42,6 +48,12 @@ def _expired(request, batch):
     return redirect("pupils:import")
 
 
+def _upload_again(request, batch):
+    """An upload kept from before files were read at upload, which could not be read since."""
+    messages.warning(request, UPLOAD_AGAIN.format(filename=batch.filename))
+    return redirect("pupils:import")
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("pupils.import_pupils", raise_exception=True)
 def import_upload(request):
@@ -54,13 +66,12 @@ def import_upload(request):
             school=school,
             uploaded_by=request.user,
             filename=form.cleaned_data["file"].name[:255],
-            content=b"",  # only the rows as read are kept, never the file itself
             sheet=form.sheet.to_json(),
             columns=suggest_mapping(form.sheet.headers, saved=saved.first()),
             full_roll=form.cleaned_data["full_roll"],
         )
         return redirect("pupils:import_preview", pk=batch.pk)
-    recent = ImportBatch.objects.for_school(school).defer("content", "sheet")[:RECENT_BATCHES]
+    recent = ImportBatch.objects.for_school(school).defer("sheet")[:RECENT_BATCHES]
     return render(request, "pupils/import_upload.html", {"form": form, "recent": recent})
 
 
@@ -73,6 +84,8 @@ def import_preview(request, pk):
         return redirect("pupils:import_result", pk=batch.pk)
     if batch.is_expired:
         return _expired(request, batch)
+    if not batch.sheet:
+        return _upload_again(request, batch)
     sheet = Sheet.from_json(batch.sheet)
     initial = {**batch.columns, "full_roll": batch.full_roll}
     form = ColumnMappingForm(request.POST or None, headers=sheet.headers, initial=initial)
@@ -121,6 +134,8 @@ def import_apply(request, pk):
                 return redirect("pupils:import_result", pk=batch.pk)
             if batch.is_expired:
                 return _expired(request, batch)
+            if not batch.sheet:
+                return _upload_again(request, batch)
             sheet = Sheet.from_json(batch.sheet)  # what the preview showed, not a reread
             try:
                 preview = _preview(request, batch, sheet)
@@ -131,8 +146,7 @@ def import_apply(request, pk):
             batch.status = ImportBatch.Status.APPLIED
             batch.applied_at = timezone.now()
             batch.result = result.as_dict()
-            batch.content = b""  # the pupils' own history now records what changed
-            batch.sheet = {}
+            batch.sheet = {}  # the pupils' own history now records what changed
             batch.save()
             save_mapping(batch.school, batch.columns, request.user)
     except IntegrityError:

@@ -282,8 +282,8 @@ class ConcernEvidence(models.Model):
 
 class RoundRobinRequestQuerySet(models.QuerySet):
     def addressed_to(self, user):
-        """Requests to this teacher about pupils they can still see."""
-        return self.filter(teacher=user, concern__pupil__in=Pupil.objects.visible_to(user))
+        """Requests to this teacher about pupils they can still see and whose file is open."""
+        return self.filter(teacher=user, concern__pupil__in=Pupil.objects.writable_by(user))
 
     def awaiting_answer(self):
         return self.filter(response__isnull=True)

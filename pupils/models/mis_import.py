@@ -32,10 +32,8 @@ class ImportBatchQuerySet(models.QuerySet):
         ).exclude(result__has_key="expired_at")
 
     def expire(self, now):
-        """Drop the files but keep each row, marked expired, as the record of the upload."""
-        return self.update(
-            content=b"", sheet={}, columns={}, result={"expired_at": now.isoformat()}
-        )
+        """Drop the rows read but keep each upload, marked expired, as its record."""
+        return self.update(sheet={}, columns={}, result={"expired_at": now.isoformat()})
 
 
 class ImportBatch(models.Model):
@@ -59,7 +57,6 @@ class ImportBatch(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=255)
-    content = models.BinaryField(editable=False)
     # The rows as read once at upload (pupils/mis_import/reading.py Sheet.to_json): the
     # preview and the apply both use these, so the file is never parsed a second time.
     sheet = models.JSONField(default=dict, blank=True, editable=False)

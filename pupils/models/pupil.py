@@ -99,6 +99,14 @@ class PupilQuerySet(models.QuerySet):
         """Pupils whose file may still change: a leaver's file is archived and read-only."""
         return self.exclude(left_on__lt=date.today())
 
+    def writable_by(self, user):
+        """
+        Pupils whose records this person may change: those they may see, less leavers,
+        whose files are archived and read-only (docs/access.md). Every view that changes
+        a pupil's records looks the pupil up here, so a leaver's file answers 404.
+        """
+        return self.visible_to(user).not_archived()
+
     def on_register(self):
         return self.filter(sen_stage__in=codes.REGISTER_STAGES)
 
@@ -375,6 +383,15 @@ class PupilRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
         path = getattr(self.model, "pupil_path", "pupil")
         return self.filter(**{f"{path}__in": Pupil.objects.visible_to(user)})
+
+    def not_archived(self):
+        """Rows whose pupil has not left: a leaver's file is archived and read-only."""
+        path = getattr(self.model, "pupil_path", "pupil")
+        return self.exclude(**{f"{path}__left_on__lt": date.today()})
+
+    def writable_by(self, user):
+        """Rows this person may change: visible to them, and not of a leaver (Pupil.writable_by)."""
+        return self.visible_to(user).not_archived()
 
     def of_pupils_on_roll(self, on=None):
         """

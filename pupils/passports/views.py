@@ -36,7 +36,7 @@ def _pupil(request, pk):
 
 def _pupil_to_change(request, pk):
     """A pupil whose passport may change: a leaver's is archived and read-only (404)."""
-    pupils = Pupil.objects.visible_to(request.user).not_archived().for_summary()
+    pupils = Pupil.objects.writable_by(request.user).for_summary()
     return get_object_or_404(pupils, pk=pk)
 
 
@@ -192,8 +192,9 @@ def profile_edit(request, pk):
 @permission_required("pupils.view_parentmeeting", raise_exception=True)
 def parent_meetings(request, pk):
     """Meetings with the pupil's parents this school year and before (CoP 6.65)."""
-    pupil = _pupil(request, pk)
-    can_record = request.user.has_perm("pupils.record_parent_meeting")
+    pupil = _pupil_to_change(request, pk) if request.method == "POST" else _pupil(request, pk)
+    # A leaver's meetings are read, never added to (their file is archived).
+    can_record = request.user.has_perm("pupils.record_parent_meeting") and not pupil.has_left
     if request.method == "POST" and not can_record:
         raise PermissionDenied
     form = ParentMeetingForm(request.POST or None) if can_record else None

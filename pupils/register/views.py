@@ -150,9 +150,7 @@ def pupil_history(request, pk):
 @permission_required("pupils.change_register", raise_exception=True)
 def pupil_change_status(request, pk):
     """Record a register decision: stage and ranked needs, with who, why and evidence."""
-    pupil = get_object_or_404(
-        Pupil.objects.visible_to(request.user).not_archived().for_summary(), pk=pk
-    )
+    pupil = get_object_or_404(Pupil.objects.writable_by(request.user).for_summary(), pk=pk)
     form = RegisterChangeForm(request.POST or None, pupil=pupil)
     if form.is_valid():
         data = form.cleaned_data
@@ -196,7 +194,7 @@ def pupil_change_status(request, pk):
 @permission_required("pupils.change_register", raise_exception=True)
 def pupil_context(request, pk):
     """Edit disability, context flags and medical conditions."""
-    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).not_archived(), pk=pk)
+    pupil = get_object_or_404(Pupil.objects.writable_by(request.user), pk=pk)
     data = request.POST if request.method == "POST" else None
     form = ContextFlagsForm(data, instance=pupil)
     conditions = None
@@ -221,7 +219,7 @@ def pupil_context(request, pk):
 @permission_required("pupils.change_register", raise_exception=True)
 def pupil_parent_informed(request, pk):
     """Record when and how parents were told about SEN provision (CFA 2014 s68)."""
-    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).not_archived(), pk=pk)
+    pupil = get_object_or_404(Pupil.objects.writable_by(request.user), pk=pk)
     form = ParentInformedForm(request.POST or None)
     if form.is_valid():
         record = form.save(commit=False)

@@ -32,15 +32,17 @@ ASSIGN = "pupils.assign_staff"
 CLASSES_PAGE_SIZE = 50  # a secondary school has ~150 forms and classes
 
 
-def _pupil(request, pk):
-    return get_object_or_404(Pupil.objects.visible_to(request.user).select_related("form"), pk=pk)
+def _pupil(request, pk, *, to_change=False):
+    pupils = Pupil.objects.writable_by if to_change else Pupil.objects.visible_to
+    return get_object_or_404(pupils(request.user).select_related("form"), pk=pk)
 
 
 def _render_people(request, pupil, *, parent_form=None, support_form=None):
     links = list(pupil.parent_links.select_related("parent").order_by("ended_on", "pk"))
     assignments = list(pupil.support_assignments.for_pupil_page())
-    can_manage = request.user.has_perm(MANAGE)
-    can_assign = request.user.has_perm(ASSIGN)
+    # A leaver's file is archived: read, never changed.
+    can_manage = request.user.has_perm(MANAGE) and not pupil.has_left
+    can_assign = request.user.has_perm(ASSIGN) and not pupil.has_left
     if can_manage:
         parent_form = parent_form or ParentAddForm(pupil=pupil, by=request.user)
     if can_assign:
@@ -73,7 +75,7 @@ def pupil_people(request, pk):
 @permission_required(MANAGE, raise_exception=True)
 def parent_add(request, pk):
     """Link a parent or carer by email; a new account is invited to set a password."""
-    pupil = _pupil(request, pk)
+    pupil = _pupil(request, pk, to_change=True)
     form = ParentAddForm(request.POST, pupil=pupil, by=request.user)
     if not form.is_valid():
         return _render_people(request, pupil, parent_form=form)
@@ -106,7 +108,7 @@ def _invite(request, parent, pupil, *, name=None):
 
 
 def _current_link(request, pk):
-    links = ParentLink.objects.current().visible_to(request.user)
+    links = ParentLink.objects.current().writable_by(request.user)
     return get_object_or_404(links.select_related("parent", "pupil__form"), pk=pk)
 
 
@@ -145,7 +147,7 @@ def parent_end(request, pk):
 @permission_required(ASSIGN, raise_exception=True)
 def support_add(request, pk):
     """Assign a teaching assistant to support the pupil from a date."""
-    pupil = _pupil(request, pk)
+    pupil = _pupil(request, pk, to_change=True)
     form = SupportAssignForm(request.POST, pupil=pupil, by=request.user)
     if not form.is_valid():
         return _render_people(request, pupil, support_form=form)
@@ -161,7 +163,7 @@ def support_add(request, pk):
 @permission_required(ASSIGN, raise_exception=True)
 def support_end(request, pk):
     """Set the last day of a TA's support; after it they no longer see the pupil."""
-    assignments = SupportAssignment.objects.not_ended().visible_to(request.user)
+    assignments = SupportAssignment.objects.not_ended().writable_by(request.user)
     assignment = get_object_or_404(assignments.select_related("staff", "pupil__form"), pk=pk)
     form = SupportEndForm(request.POST or None, assignment=assignment, by=request.user)
     if form.is_valid():

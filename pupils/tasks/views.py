@@ -66,7 +66,7 @@ def task_list(request):
 def task_done(request, pk):
     """Tick off a follow-up task assigned to me."""
     task = get_object_or_404(
-        Task.objects.for_user(request.user).visible_to(request.user),
+        Task.objects.for_user(request.user).writable_by(request.user),
         pk=pk,
     )
     if task.done_at is None:
@@ -81,7 +81,7 @@ def task_done(request, pk):
 def task_reassign(request, pk):
     """Hand an open task at my school on to another member of staff (its history keeps who had it)."""
     task = get_object_or_404(
-        Task.objects.open().at_school(request.user.school).visible_to(request.user), pk=pk
+        Task.objects.open().at_school(request.user.school).writable_by(request.user), pk=pk
     )
     form = TaskReassignForm(request.POST, school=request.user.school)
     if not form.is_valid():

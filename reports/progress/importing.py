@@ -233,6 +233,8 @@ def build_preview(sheet, *, school, term, pupils):
             )
         elif pupil.joined_on > term.last_day or (pupil.left_on and pupil.left_on < term.first_day):
             problems.append(("upn", f"{pupil} was not on roll in the {term.label} term."))
+        elif pupil.has_left:
+            problems.append(("upn", f"{pupil} has left: their file is archived and read-only."))
         first_row.setdefault(upn, number)
         values, points, cell_problems = check_values(cells, columns, pupil=pupil, term=term)
         problems += cell_problems
@@ -245,7 +247,9 @@ def build_preview(sheet, *, school, term, pupils):
             continue
         preview.planned[pupil.pk] = (values, points)
         preview.rows.append((number, pupil, values, points))
-    held = set(PupilTerm.objects.for_term(school, term).values_list("pupil_id", flat=True))
+    held = set(
+        PupilTerm.objects.for_term(school, term).not_archived().values_list("pupil_id", flat=True)
+    )
     preview.replacing, preview.dropping = len(held), len(held - set(preview.planned))
     return preview
 

@@ -192,7 +192,6 @@ class ProgressImport(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=255)
-    content = models.BinaryField(editable=False)
     # The rows as read once at upload (pupils/mis_import/reading.py Sheet.to_json): the
     # preview and the apply both use these, so the file is never parsed a second time.
     sheet = models.JSONField(default=dict, blank=True, editable=False)

@@ -69,10 +69,11 @@ def replace_term(school, term, planned, facts, *, user=None, source="", only_pup
     """
     Replace the school's rows for this term with `planned`, atomically; other terms stay.
 
-    only_pupils limits what is replaced to those pupils (hand entry of one pupil).
+    only_pupils limits what is replaced to those pupils (hand entry of one pupil). Leavers'
+    rows are never replaced: their files are archived and read-only.
     Returns the number of rows replaced.
     """
-    old = PupilTerm.objects.for_term(school, term)
+    old = PupilTerm.objects.for_term(school, term).not_archived()
     if only_pupils is not None:
         old = old.filter(pupil_id__in=only_pupils)
     replaced = old.count()

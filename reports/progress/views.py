@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pupils.codes import BroadArea
 from pupils.mis_import.preview import SHOWN_LIMIT
-from pupils.mis_import.reading import ImportFileError, Sheet
+from pupils.mis_import.reading import UPLOAD_AGAIN, ImportFileError, Sheet
 from pupils.models import Pupil, TeachingGroup
 from reports.progress import analysis
 from reports.progress.forms import (
@@ -107,6 +107,12 @@ def _import(request, pk):
     return get_object_or_404(ProgressImport.objects.for_school(request.user.school), pk=pk)
 
 
+def _upload_again(request, batch):
+    """An upload kept from before files were read at upload, which could not be read since."""
+    messages.warning(request, UPLOAD_AGAIN.format(filename=batch.filename))
+    return redirect("reports:progress_import")
+
+
 def _preview(request, batch):
     sheet = Sheet.from_json(batch.sheet)  # as read at upload: the file is never reread
     return build_preview(
@@ -133,11 +139,10 @@ def progress_import(request):
             term=term.term,
             uploaded_by=request.user,
             filename=form.cleaned_data["file"].name[:255],
-            content=b"",  # only the rows as read are kept, never the file itself
             sheet=form.sheet.to_json(),
         )
         return redirect("reports:progress_import_preview", pk=batch.pk)
-    recent = ProgressImport.objects.for_school(school).defer("content", "sheet")[:RECENT_IMPORTS]
+    recent = ProgressImport.objects.for_school(school).defer("sheet")[:RECENT_IMPORTS]
     return render(request, "reports/progress/import_upload.html", {"form": form, "recent": recent})
 
 
@@ -148,6 +153,8 @@ def progress_import_preview(request, pk):
     batch = _import(request, pk)
     if batch.is_applied:
         return redirect("reports:progress_import_result", pk=batch.pk)
+    if not batch.sheet:
+        return _upload_again(request, batch)
     preview, file_error = None, None
     try:
         preview = _preview(request, batch)
@@ -181,6 +188,8 @@ def progress_import_apply(request, pk):
         if batch.is_applied:
             messages.info(request, "This file has already been applied.")
             return redirect("reports:progress_import_result", pk=batch.pk)
+        if not batch.sheet:
+            return _upload_again(request, batch)
         try:
             preview = _preview(request, batch)
         except ImportFileError as exc:
@@ -192,7 +201,6 @@ def progress_import_apply(request, pk):
         )  # fmt: skip
         batch.status = ProgressImport.Status.APPLIED
         batch.applied_at = timezone.now()
-        batch.content = b""
         batch.sheet = {}
         batch.save()
     messages.success(request, f"{batch.term_ref.label} saved.")
@@ -209,8 +217,9 @@ def progress_import_result(request, pk):
 
 
 def _class_pupils(request, group):
+    """The class's pupils whose term may be entered: leavers' files are archived."""
     return (
-        Pupil.objects.visible_to(request.user)
+        Pupil.objects.writable_by(request.user)
         .filter(Q(form=group) | Q(teaching_groups=group))
         .distinct()
         .order_by("last_name", "first_name", "pk")

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from reports.termly.models import TermlyReportVersion
 from reports.trust.rollup import AREAS, SORTS, school_rows, sorted_rows
-from sendhub.models import School
+from sendhub.models import School, User
 
 
 def trust_schools(request):
@@ -31,6 +31,8 @@ def rollup_context(request):
         "rows": sorted_rows(rows, key, descending=sort.startswith("-")),
         "areas": AREAS,
         "sort": sort,
+        # A trust lead has no head to reset a lost phone: another lead of the trust does.
+        "fellow_leads": User.objects.trust_leads_with(request.user),
     }
 
 

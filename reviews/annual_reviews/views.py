@@ -60,8 +60,9 @@ def _rows(plans, *, today, transfer_years):
     return rows
 
 
-def _pupil(request, pk):
-    return get_object_or_404(Pupil.objects.visible_to(request.user).for_summary(), pk=pk)
+def _pupil(request, pk, *, to_change=False):
+    pupils = Pupil.objects.writable_by if to_change else Pupil.objects.visible_to
+    return get_object_or_404(pupils(request.user).for_summary(), pk=pk)
 
 
 def _review_page(request, pupil, *, steps_form=None, open_form=None, status=200):
@@ -95,7 +96,7 @@ def annual_reviews(request, pk):
 @permission_required("reviews.manage_annual_reviews", raise_exception=True)
 def annual_review_open(request, pk):
     """Open the next review of the pupil's plan in force."""
-    pupil = _pupil(request, pk)
+    pupil = _pupil(request, pk, to_change=True)
     plan = get_object_or_404(pupil.ehc_plans.in_force())
     form = ReviewOpenForm(request.POST)
     if form.is_valid():
@@ -113,7 +114,7 @@ def annual_review_open(request, pk):
 @permission_required("reviews.manage_annual_reviews", raise_exception=True)
 def annual_review_record(request, pk):
     """Record the dates of the review's steps; the LA's decision completes it."""
-    review = get_object_or_404(AnnualReview.objects.visible_to(request.user).open(), pk=pk)
+    review = get_object_or_404(AnnualReview.objects.writable_by(request.user).open(), pk=pk)
     form = ReviewStepsForm(request.POST, instance=review)
     if form.is_valid():
         review = form.save(commit=False)

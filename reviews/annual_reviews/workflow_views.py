@@ -43,7 +43,8 @@ def _reviews(user):
 
 
 def _open_review(request, pk):
-    return get_object_or_404(_reviews(request.user).open(), pk=pk)
+    """An open review to change: a leaver's reviews are archived and read-only (404)."""
+    return get_object_or_404(_reviews(request.user).not_archived().open(), pk=pk)
 
 
 def _people_page(request, review, *, contributor_form=None, links=None, status=200):
@@ -274,7 +275,9 @@ def report_pdf(request, pk):
 @permission_required("reviews.manage_annual_reviews", raise_exception=True)
 def report_send(request, pk):
     """Record the report sent to the LA and everyone invited (reg 20(7)); parents can read it."""
-    review = get_object_or_404(_reviews(request.user).open().filter(meeting__isnull=False), pk=pk)
+    review = get_object_or_404(
+        _reviews(request.user).not_archived().open().filter(meeting__isnull=False), pk=pk
+    )
     workflow.send_report(review=review, by=request.user)
     messages.success(request, "Report recorded as sent today. Parents can read it in the portal.")
     return redirect("reviews:annual_review_people", pk=review.pk)
@@ -330,7 +333,9 @@ def advice_asked(request):
 def advice_give(request, pk):
     """Give the advice asked of you; once the review is complete it is closed."""
     row = get_object_or_404(
-        Contributor.objects.asked_of(request.user).filter(review__completed_on__isnull=True),
+        Contributor.objects.asked_of(request.user)
+        .not_archived()
+        .filter(review__completed_on__isnull=True),
         pk=pk,
     )
     form = AdviceForm(request.POST or None, initial={"advice": row.advice})
@@ -354,7 +359,9 @@ def advice_link(request, token):
     name, the meeting date and the form, nothing else; a used or expired link is gone (410).
     """
     link = get_object_or_404(
-        AdviceLink.objects.select_related("contributor__review__plan__pupil__school"),
+        AdviceLink.objects.not_archived().select_related(
+            "contributor__review__plan__pupil__school"
+        ),
         token_hash=AdviceLink.hash(token),
     )
     context = {"link": link, "review": link.contributor.review,

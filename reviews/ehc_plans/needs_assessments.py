@@ -137,8 +137,9 @@ def _requests(request):
     return NeedsAssessmentRequest.objects.visible_to(request.user)
 
 
-def _pupil(request, pk):
-    return get_object_or_404(Pupil.objects.visible_to(request.user).select_related("school"), pk=pk)
+def _pupil(request, pk, *, to_change=False):
+    pupils = Pupil.objects.writable_by if to_change else Pupil.objects.visible_to
+    return get_object_or_404(pupils(request.user).select_related("school"), pk=pk)
 
 
 @require_GET
@@ -176,7 +177,7 @@ def pupil_requests(request, pk):
 @permission_required("reviews.manage_needs_assessments", raise_exception=True)
 def request_create(request, pk):
     """Record a request for an EHC needs assessment and the evidence sent with it."""
-    pupil = _pupil(request, pk)
+    pupil = _pupil(request, pk, to_change=True)
     form = RequestForm(request.POST or None, pupil=pupil)
     if request.method == "POST" and form.is_valid():
         form.instance.requested_by_user = request.user
@@ -217,7 +218,7 @@ def request_detail(request, pk):
 @permission_required("reviews.manage_needs_assessments", raise_exception=True)
 def event_record(request, pk):
     """Record a step: a decision, a draft plan, comments, mediation or an appeal."""
-    record = get_object_or_404(_requests(request).for_page(), pk=pk)
+    record = get_object_or_404(_requests(request).not_archived().for_page(), pk=pk)
     form = EventForm(request.POST, request_record=record)
     if form.is_valid():
         form.instance.recorded_by = request.user
@@ -233,7 +234,7 @@ def event_record(request, pk):
 def final_plan_record(request, pk):
     """The LA issued the final plan: record it through the EHC plan record (the pupil goes
     onto E) and close the request."""
-    record = get_object_or_404(_requests(request).for_page(), pk=pk)
+    record = get_object_or_404(_requests(request).not_archived().for_page(), pk=pk)
     form = FinalPlanForm(request.POST)
     if form.is_valid() and record.is_open:
         data = form.cleaned_data

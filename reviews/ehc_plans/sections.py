@@ -176,7 +176,7 @@ def attach_delivery(plan, lines, today, tolerance=None):
 
 
 def _plan(request, plan_pk):
-    plans = EHCPlan.objects.visible_to(request.user).in_force().select_related("pupil__school")
+    plans = EHCPlan.objects.writable_by(request.user).in_force().select_related("pupil__school")
     return get_object_or_404(plans, pk=plan_pk)
 
 

@@ -15,8 +15,9 @@ from reviews.ehc_plans.services import record_plan_ceased, record_plan_issued
 from reviews.models import EHCPlan
 
 
-def _pupil(request, pk):
-    return get_object_or_404(Pupil.objects.visible_to(request.user).for_summary(), pk=pk)
+def _pupil(request, pk, *, to_change=False):
+    pupils = Pupil.objects.writable_by if to_change else Pupil.objects.visible_to
+    return get_object_or_404(pupils(request.user).for_summary(), pk=pk)
 
 
 def _page(request, pupil, *, issued_form=None, ceased_form=None, status=200):
@@ -57,7 +58,7 @@ def ehc_plan(request, pk):
 @permission_required("reviews.record_ehc_plan", raise_exception=True)
 def ehc_plan_issue(request, pk):
     """Record that the local authority issued a plan: the pupil goes onto E."""
-    pupil = _pupil(request, pk)
+    pupil = _pupil(request, pk, to_change=True)
     form = PlanIssuedForm(request.POST, pupil=pupil)
     if form.is_valid():
         data = form.cleaned_data
@@ -82,7 +83,7 @@ def ehc_plan_issue(request, pk):
 @permission_required("reviews.record_ehc_plan", raise_exception=True)
 def ehc_plan_cease(request, pk):
     """Record that the local authority ceased the plan: the pupil leaves E for K or N."""
-    plans = EHCPlan.objects.visible_to(request.user).in_force().select_related("pupil")
+    plans = EHCPlan.objects.writable_by(request.user).in_force().select_related("pupil")
     plan = get_object_or_404(plans, pk=pk)
     form = PlanCeasedForm(request.POST)
     if form.is_valid():

@@ -118,7 +118,7 @@ class Contributor(models.Model):
         return "asked" if self.advice_requested_on else ""
 
 
-class AdviceLinkQuerySet(models.QuerySet):
+class AdviceLinkQuerySet(PupilRecordQuerySet):
     def usable(self, now=None):
         return self.filter(used_at__isnull=True, expires_at__gt=now or timezone.now())
 
@@ -138,6 +138,8 @@ class AdviceLink(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     objects = AdviceLinkQuerySet.as_manager()
+
+    pupil_path = "contributor__review__plan__pupil"
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -32,8 +32,7 @@ from sendhub.accounts.two_factor import (
     two_factor_exempt,
     two_factor_required,
 )
-from sendhub.models import AccountEvent, Membership, User
-from sendhub.roles import Role
+from sendhub.models import AccountEvent, User
 
 SESSION_SETUP_KEY = "sendhub_2fa_setup_key"
 SESSION_CODES_KEY = "sendhub_2fa_new_codes"
@@ -358,15 +357,7 @@ def trust_two_factor_reset(request, pk):
     their own, with a reason kept in the account log. A trust lead has no school and so no
     head to ask; one of another trust is a 404 (docs/two-factor.md).
     """
-    trust = request.user.membership.trust
-    colleagues = (
-        User.objects.filter(
-            memberships__in=Membership.objects.current().filter(role=Role.TRUST_LEAD, trust=trust)
-        )
-        .exclude(pk=request.user.pk)
-        .distinct()
-    )
-    person = get_object_or_404(colleagues, pk=pk)
+    person = get_object_or_404(User.objects.trust_leads_with(request.user), pk=pk)
     form = ResetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reset_two_factor(person, by=request.user, school=None, reason=form.cleaned_data["reason"])

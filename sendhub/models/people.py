@@ -23,6 +23,22 @@ class UserQuerySet(models.QuerySet):
 
         return self.filter(pk__in=Membership.objects.filter(school=school).values("user_id"))
 
+    def trust_leads_with(self, user):
+        """The other current trust SEND leads of this trust lead's trust, by name: those whose
+        two-step sign-in they may reset (docs/two-factor.md)."""
+        from sendhub.models import Membership
+        from sendhub.roles import Role
+
+        membership = getattr(user, "membership", None)
+        if membership is None or membership.role != Role.TRUST_LEAD or not membership.trust_id:
+            return self.none()
+        leads = Membership.objects.current().filter(role=Role.TRUST_LEAD, trust=membership.trust_id)
+        return (
+            self.filter(pk__in=leads.values("user_id"))
+            .exclude(pk=user.pk)
+            .order_by("first_name", "last_name", "pk")
+        )
+
     def with_roles_at(self, school):
         """Prefetch each person's current roles at the school as person.roles_here."""
         from sendhub.models import Membership

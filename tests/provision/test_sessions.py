@@ -182,3 +182,27 @@ def test_todays_sessions_query_count_does_not_grow(client, world, group, url_nam
     assert len(large) == len(small)
     # Monday to Wednesday for the first group; Tuesday and today for each new one.
     assert response.text.count('value="delivered"') == 3 + 2 * 4
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_pupil_who_left_school_is_on_no_register_and_never_marked(client, world, group):
+    """A leaver still listed in a group is archived: off today's register, and a delivered
+    session records the others' attendance only."""
+    from pupils.models import Pupil
+
+    stays = GroupMemberFactory(group=group, joined_on=group.start_on)
+    Pupil.objects.filter(pk=world.taught.pk).update(left_on=date.today() - timedelta(days=1))
+    ta = world.user(Role.TEACHING_ASSISTANT)
+    [today] = [item for item in sessions_due(ta) if item.is_today and item.group == group]
+    assert [member.pupil_id for member in today.members] == [stays.pupil_id]
+
+    client.force_login(ta)
+    url = reverse("provision:session_log", args=[group.pk])
+    token = str(uuid.uuid4())
+    day = {"day": date.today().isoformat(), "status": "delivered", "token": token}
+    client.post(url, day | {"absent": [world.taught.pk]})  # not on the register: refused
+    assert not Session.objects.filter(group=group, date=date.today()).exists()
+    client.post(url, day)
+    session = Session.objects.get(group=group, date=date.today())
+    assert dict(session.attendance.values_list("pupil_id", "present")) == {stays.pupil_id: True}
+    assert not SessionAttendance.objects.filter(pupil=world.taught).exists()

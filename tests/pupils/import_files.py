@@ -50,7 +50,6 @@ def make_batch(world, *, applied=False, content=None):
         school=world.school,
         uploaded_by=world.user(Role.SENCO),
         filename="roll.csv",
-        content=b"",
         sheet={} if applied else sheet.to_json(),
         columns=suggest_mapping(sheet.headers),
         status=ImportBatch.Status.APPLIED if applied else ImportBatch.Status.PREVIEW,

@@ -40,7 +40,6 @@ def make_import(school, user, *, content=None, term=AUTUMN, applied=False):
         term=term.term,
         uploaded_by=user,
         filename="autumn.csv",
-        content=b"",
         sheet=sheet,
         status=ProgressImport.Status.APPLIED if applied else ProgressImport.Status.PREVIEW,
         result={"counts": {"rows": 0, "ready": 0, "rejected": 0, "replacing": 0,

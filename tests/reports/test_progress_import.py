@@ -192,7 +192,7 @@ def test_upload_preview_apply_and_result_through_the_screens(client, world):
     applied = client.post(reverse("reports:progress_import_apply", args=[batch.pk]))
     assert applied["Location"] == reverse("reports:progress_import_result", args=[batch.pk])
     batch.refresh_from_db()
-    assert batch.is_applied and batch.content == b""
+    assert batch.is_applied and batch.sheet == {}
     assert batch.result["counts"]["ready"] == 1
     assert PupilTerm.objects.get().recorded_by == world.user(Role.SENCO)
     result = client.get(applied["Location"])
@@ -268,9 +268,9 @@ def test_apply_uses_the_rows_read_at_upload_not_the_file_again(client, world):
         {"term": "2025-autumn", "file": _upload("autumn.csv", content)},
     )
     batch = ProgressImport.objects.get()
-    assert bytes(batch.content) == b"" and batch.sheet["rows"]
-    # Whatever happens to the stored bytes, what was previewed is what is applied.
-    ProgressImport.objects.filter(pk=batch.pk).update(content=b"\x00 not a progress file")
+    # No file is kept to read again: what was previewed is what is applied.
+    assert batch.sheet["rows"]
+    assert "content" not in {field.name for field in ProgressImport._meta.get_fields()}
     assert (
         client.get(reverse("reports:progress_import_preview", args=[batch.pk])).status_code == 200
     )
@@ -289,3 +289,33 @@ def test_a_progress_file_over_the_column_limit_is_refused_and_nothing_saved(clie
     )
     assert "the most we read is 200" in str(response.context["form"].errors["file"])
     assert not ProgressImport.objects.exists()
+
+
+def test_an_upload_with_no_rows_kept_is_asked_for_again_not_shown_empty(client, world):
+    """An upload from before files were read at upload, which could not be read since."""
+    client.force_login(world.user(Role.SENCO))
+    batch = make_import(world.school, world.user(Role.SENCO))
+    assert batch.sheet == {}
+    for response in (
+        client.get(reverse("reports:progress_import_preview", args=[batch.pk]), follow=True),
+        client.post(reverse("reports:progress_import_apply", args=[batch.pk]), follow=True),
+    ):
+        assert "was uploaded before an upgrade" in response.content.decode()
+        assert response.redirect_chain[-1][0] == reverse("reports:progress_import")
+    batch.refresh_from_db()
+    assert not batch.is_applied and not PupilTerm.objects.exists()
+
+
+def test_a_leavers_row_is_refused_and_their_term_kept(world):
+    """A leaver's file is archived: an import neither adds to nor replaces their term."""
+    from datetime import timedelta
+
+    apply(world, progress_csv([row(world.taught.upn), row(world.untaught.upn)]))
+    kept = Assessment.objects.filter(pupil_term__pupil=world.taught).count()
+    world.taught.left_on = date.today() - timedelta(days=1)
+    world.taught.save()
+    preview = preview_of(world, progress_csv([row(world.taught.upn, english="2")]))
+    assert "has left: their file is archived" in preview.errors[0].message
+    apply(world, progress_csv([row(world.untaught.upn)]))
+    assert PupilTerm.objects.filter(pupil=world.taught).count() == 1
+    assert Assessment.objects.filter(pupil_term__pupil=world.taught).count() == kept

@@ -22,7 +22,7 @@ from sendhub.accounts.two_factor import REMEMBER_COOKIE, new_recovery_codes
 from sendhub.accounts.two_factor_views import SESSION_CODES_KEY, SESSION_SETUP_KEY
 from sendhub.models import AccountEvent
 from sendhub.roles import Role
-from tests.conftest import count_queries, make_member
+from tests.conftest import count_queries, get_counting_queries, make_member
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -514,6 +514,57 @@ def test_a_trust_lead_cannot_reset_themselves_or_a_lead_of_another_trust(client,
         url = reverse("sendhub:trust_two_factor_reset", args=[person.pk])
         assert client.post(url, {"reason": "Lost phone"}).status_code == 404
     assert TOTPDevice.objects.filter(user__in=[mine, theirs]).count() == 2
+
+
+def test_the_trust_home_links_each_other_lead_of_the_trust_to_their_reset(client, world, settings):
+    from tests.factories import TrustFactory
+
+    settings.SENDHUB_DEMO_SKIP_2FA = True
+    me, tom = trust_lead(world.school.trust, "Priya"), trust_lead(world.school.trust, "Tom")
+    elsewhere = trust_lead(TrustFactory(), "Sam")
+    client.force_login(me)
+    page = client.get(HOME).content.decode()
+    assert "Trust SEND leads" in page
+    assert reverse("sendhub:trust_two_factor_reset", args=[tom.pk]) in page
+    for person in (me, elsewhere):
+        assert reverse("sendhub:trust_two_factor_reset", args=[person.pk]) not in page
+    assert client.get(reverse("sendhub:trust_two_factor_reset", args=[tom.pk])).status_code == 200
+
+
+def test_the_only_trust_lead_is_told_who_can_reset_them(client, world, settings):
+    from tests.factories import TrustFactory
+
+    settings.SENDHUB_DEMO_SKIP_2FA = True
+    client.force_login(trust_lead(TrustFactory(), "Priya"))
+    page = client.get(HOME).content.decode()
+    assert "You are the only trust SEND lead" in page
+    assert "/two-factor/reset/" not in page
+
+
+def test_trust_reset_and_home_do_not_grow_with_leads_or_the_account_log(client, world, settings):
+    from tests.factories import TrustFactory
+
+    settings.SENDHUB_DEMO_SKIP_2FA = True
+    trust = TrustFactory()
+    me, tom = trust_lead(trust, "Priya"), trust_lead(trust, "Tom")
+    give_app(tom)
+    url = reverse("sendhub:trust_two_factor_reset", args=[tom.pk])
+
+    def log(count):
+        for _ in range(count):
+            AccountEvent.objects.create(user=tom, by=me, what="reset", reason="Lost")
+
+    client.force_login(me)
+    log(1)
+    small_reset = count_queries(client, url, warm=True)
+    small_home = count_queries(client, HOME, warm=True)
+    log(10)
+    for n in range(8):
+        give_app(trust_lead(trust, f"Lead{n}"))
+    assert count_queries(client, url) == small_reset
+    large_home, response = get_counting_queries(client, HOME)
+    assert large_home == small_home
+    assert len(response.context["fellow_leads"]) == 9
 
 
 def test_the_service_operator_resets_from_the_command_line_and_it_is_logged():

@@ -14,8 +14,14 @@ from simple_history.models import HistoricalRecords
 
 from provision import impact
 from provision.models.catalogue import MeasureKind
-from pupils.models import Pupil, PupilRecordQuerySet
+from pupils.models import AssessmentResult, Pupil, PupilRecordQuerySet
 from sendhub.roles import Role
+
+# Which field of a pupil's assessment result holds a score on each tested measure.
+_RESULT_FIELD = {
+    MeasureKind.STANDARDISED: "standardised_score",
+    MeasureKind.AGE_EQUIVALENT: "age_equivalent_months",
+}
 
 # Roles that may run a group themselves (be one of its staff).
 RUNNING_ROLES = (Role.SENCO, Role.SENIOR_LEADER, Role.TEACHER, Role.TEACHING_ASSISTANT)
@@ -418,6 +424,21 @@ class GroupMember(models.Model):
     reached_exit = models.BooleanField(
         "met the exit criteria", default=False, help_text="The intervention's exit criteria."
     )
+    # The pupil's assessment results these scores are, when the measure is a test they take.
+    entry_result = models.ForeignKey(
+        "pupils.AssessmentResult",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    exit_result = models.ForeignKey(
+        "pupils.AssessmentResult",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
     objects = GroupMemberQuerySet.as_manager()
@@ -453,6 +474,82 @@ class GroupMember(models.Model):
 
     def is_current_on(self, day):
         return self.joined_on <= day and (self.left_on is None or self.left_on >= day)
+
+    def latest_result(self):
+        """
+        The pupil's latest result on the intervention's test up to two weeks after they joined
+        (an entry test is often done in the first sessions), or None.
+        """
+        intervention = self.group.intervention
+        if not intervention.uses_assessments:
+            return None
+        field = _RESULT_FIELD[intervention.measure_kind]
+        return (
+            AssessmentResult.objects.filter(
+                pupil_id=self.pupil_id,
+                instrument_id=intervention.instrument_id,
+                taken_on__lte=self.joined_on + timedelta(days=14),
+                **{f"{field}__isnull": False},
+            )
+            .order_by("-taken_on", "-pk")
+            .first()
+        )
+
+    def score_in(self, result):
+        """A pupil's assessment result as a score on this intervention's measure."""
+        return getattr(result, _RESULT_FIELD[self.group.intervention.measure_kind])
+
+    def use_latest_result(self):
+        """Take a missing entry score from the pupil's latest result on the test."""
+        if self.entry_score is None and (result := self.latest_result()):
+            self.entry_score = self.score_in(result)
+            self.entry_on = result.taken_on
+            self.entry_result = result
+
+    def record_results(self, *, by):
+        """
+        Keep the entry and exit scores in the pupil's assessment results, so nobody types a
+        score twice: a score that is one of their results links to it; a new score adds a
+        result (marked as recorded from this group), and a corrected one changes the result
+        this group added (its history keeps the old value). Call after saving.
+        """
+        intervention = self.group.intervention
+        if not intervention.uses_assessments:
+            return
+        field = _RESULT_FIELD[intervention.measure_kind]
+        for side in ("entry", "exit"):
+            score, on = getattr(self, f"{side}_score"), getattr(self, f"{side}_on")
+            linked = getattr(self, f"{side}_result")
+            source = f"{side.capitalize()} score in {self.group.name}"
+            if score is None or on is None:
+                setattr(self, f"{side}_result", None)
+                continue
+            value = round(score)
+            if linked and getattr(linked, field) == value and linked.taken_on == on:
+                continue
+            same = AssessmentResult.objects.filter(
+                pupil_id=self.pupil_id,
+                instrument_id=intervention.instrument_id,
+                taken_on=on,
+                **{field: value},
+            ).first()
+            if same is None and linked is not None and linked.source == source:
+                same = linked
+                setattr(same, field, value)
+                same.taken_on = on
+                same.save()
+            elif same is None:
+                same = AssessmentResult.objects.create(
+                    pupil_id=self.pupil_id,
+                    instrument_id=intervention.instrument_id,
+                    taken_on=on,
+                    assessor=by.get_full_name() or by.email,
+                    source=source,
+                    recorded_by=by,
+                    **{field: value},
+                )
+            setattr(self, f"{side}_result", same)
+        self.save(update_fields=["entry_result", "exit_result"])
 
     @property
     def has_left(self):

@@ -40,6 +40,7 @@ class MeasureKind(models.TextChoices):
     CHECKLIST = "checklist", "Checklist"
 
 
+AREA_LABELS = dict(BroadArea.choices)
 # Measures a test gives, which a pupil's assessment result records.
 TESTED_KINDS = (MeasureKind.STANDARDISED, MeasureKind.AGE_EQUIVALENT)
 
@@ -188,7 +189,7 @@ class Intervention(models.Model):
 
     @property
     def area_labels(self):
-        return [BroadArea(code).label for code in self.areas if code in BroadArea.values]
+        return [AREA_LABELS[code] for code in self.areas if code in AREA_LABELS]
 
     @property
     def planned_sessions(self):

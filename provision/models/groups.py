@@ -97,31 +97,16 @@ class ProvisionGroupQuerySet(models.QuerySet):
     def with_costing(self, first, last):
         """
         Annotate what costing a group between two dates needs, counted in SQL: sessions
-        delivered, the adults who run it by the rate they are costed at, and whether its
-        resources fall in these dates (they count once, in the year the group starts).
+        delivered, and whether its resources fall in these dates (they count once, in the
+        year the group starts). The adults who run it are counted by provision/maps.py.
         """
-        from provision.models.costs import TA_RATE_ROLES, TEACHER_RATE_ROLES
         from provision.models.sessions import Session
-        from sendhub.models import Membership
 
         delivered = Session.objects.filter(
             group_id=OuterRef("pk"), status=Session.Status.DELIVERED, date__range=(first, last)
         )
-
-        def holds(roles):
-            return Exists(
-                Membership.objects.current().filter(
-                    user_id=OuterRef("user_id"),
-                    school_id=OuterRef(OuterRef("school_id")),
-                    role__in=roles,
-                )
-            )
-
-        staff = ProvisionGroup.staff.through.objects.filter(provisiongroup_id=OuterRef("pk"))
         return self.annotate(
             delivered_in_period=_count(delivered),
-            teacher_adults=_count(staff.filter(holds(TEACHER_RATE_ROLES))),
-            ta_adults=_count(staff.filter(holds(TA_RATE_ROLES) & ~holds(TEACHER_RATE_ROLES))),
             starts_in_period=Q(start_on__range=(first, last)),
         )
 
@@ -330,8 +315,8 @@ class GroupMemberQuerySet(PupilRecordQuerySet):
     def with_delivery(self, first, last):
         """
         Annotate each place's sessions between two dates, while the pupil was a member:
-        sessions_planned (the group's logged sessions, delivered or missed),
-        sessions_attended (delivered ones the pupil was at) and the same in minutes.
+        sessions_planned (the group's logged sessions, delivered or missed) and
+        sessions_attended (delivered ones the pupil was at).
         """
         from provision.models.sessions import Session, SessionAttendance
 
@@ -351,13 +336,9 @@ class GroupMemberQuerySet(PupilRecordQuerySet):
             session__date__range=(first, last),
             present=True,
         ).filter(session__date__lte=last_day)
-        minutes = models.F("group__intervention__minutes_per_session")
         return self.annotate(
             sessions_planned=_count(logged),
             sessions_attended=_count(attended),
-        ).annotate(
-            minutes_planned=models.F("sessions_planned") * minutes,
-            minutes_attended=models.F("sessions_attended") * minutes,
         )
 
     def for_map(self, first, last):
@@ -374,9 +355,14 @@ class GroupMemberQuerySet(PupilRecordQuerySet):
         Each pupil's provision between two dates, planned against delivered, in sessions and
         minutes, summed over their places in SQL: one row per pupil (for EHCP section F).
         """
+        minutes = models.F("group__intervention__minutes_per_session")
         return (
             self.during(first, last)
             .with_delivery(first, last)
+            .annotate(
+                minutes_planned=models.F("sessions_planned") * minutes,
+                minutes_attended=models.F("sessions_attended") * minutes,
+            )
             .order_by()
             .values("pupil_id")
             .annotate(
@@ -477,8 +463,8 @@ class GroupMember(models.Model):
 
     def latest_result(self):
         """
-        The pupil's latest result on the intervention's test up to two weeks after they joined
-        (an entry test is often done in the first sessions), or None.
+        The pupil's latest result on the intervention's test from the term before they joined
+        (13 weeks) to two weeks after (an entry test is often done in the first sessions).
         """
         intervention = self.group.intervention
         if not intervention.uses_assessments:
@@ -488,6 +474,7 @@ class GroupMember(models.Model):
             AssessmentResult.objects.filter(
                 pupil_id=self.pupil_id,
                 instrument_id=intervention.instrument_id,
+                taken_on__gte=self.joined_on - timedelta(weeks=13),
                 taken_on__lte=self.joined_on + timedelta(days=14),
                 **{f"{field}__isnull": False},
             )

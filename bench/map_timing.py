@@ -82,7 +82,9 @@ def main():
         started = time.perf_counter()
         client.get("/bench/baseline/")
         baseline.append((time.perf_counter() - started) * 1000)
-    print(f"Baseline page (one query, same middleware): median {statistics.median(baseline):.0f} ms")
+    print(
+        f"Baseline page (one query, same middleware): median {statistics.median(baseline):.0f} ms"
+    )
     if args.profile:
         from pyinstrument import Profiler
 

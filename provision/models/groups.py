@@ -309,8 +309,13 @@ class GroupMemberQuerySet(PupilRecordQuerySet):
         return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=day), joined_on__lte=day)
 
     def during(self, first, last):
-        """Places held on at least one day between two dates."""
-        return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=first), joined_on__lte=last)
+        """Places held on at least one day between two dates, in a group still running then
+        (a place in a group that has ended is over, whether or not a leaving day was kept)."""
+        return self.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=first),
+            Q(group__end_on__isnull=True) | Q(group__end_on__gte=first),
+            joined_on__lte=last,
+        )
 
     def with_delivery(self, first, last):
         """

@@ -181,3 +181,16 @@ def test_map_queries_do_not_grow_with_the_school(
     costed_group(world, [world.taught], name="Second")
     with django_assert_num_queries(len(small)):
         client.get(url)
+
+
+def test_a_place_in_a_group_that_ended_before_the_year_is_not_on_its_map(world):
+    from provision.models import GroupMember
+    from tests.provision.provision_data import run_group
+
+    group = run_group(
+        world.school, [], [world.taught], start_on=date(2025, 5, 5), end_on=date(2025, 7, 15)
+    )
+    member = group.members.get()
+    assert member.left_on is None  # nobody recorded a leaving day when the group ended
+    assert not GroupMember.objects.during(date(2025, 9, 1), date(2026, 8, 31)).exists()
+    assert GroupMember.objects.during(date(2024, 9, 1), date(2025, 8, 31)).get() == member

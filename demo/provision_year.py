@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from demo.identification import age_equivalent_for, percentile_for, raw_score_for
 from demo.pupils import academic_year_start
 from demo.schooldays import is_school_day
+from provision import impact
 from provision.models import (
     GroupMember,
     GroupSlot,
@@ -209,6 +210,8 @@ def start_group(rng, intervention, *, name, staff, pupils, start, days, at, room
             scores["exit_score"] = min(scores["exit_score"], Decimal(age - 2))
         for field, value in scores.items():
             setattr(member, field, value)
+        if member.exit_score is not None:
+            member.reached_exit = _met_exit(intervention, member)
         members.append(member)
     bulk_create_with_history(members, GroupMember, default_user=staff)
     for member in members:
@@ -217,6 +220,22 @@ def start_group(rng, intervention, *, name, staff, pupils, start, days, at, room
             if result and result.percentile is None:
                 _complete(result)
     return _log(rng, group, members, days, staff, until=min(end, week_start(today) - timedelta(1)))
+
+
+def _met_exit(intervention, member):
+    """Whether the scores meet the entry's exit criteria as the starter catalogue words them:
+    a standardised score of 90 (spelling: 85, or 7 points up), a ratio gain of 1.4 for a
+    reading age, two steps up a rating scale or checklist."""
+    entry, exit_score = member.entry_score, member.exit_score
+    if intervention.measure_kind == "standardised":
+        if intervention.name.startswith("Spelling"):
+            return exit_score >= 85 or exit_score - entry >= 7
+        return exit_score >= 90
+    if intervention.measure_kind == "age_equivalent":
+        months = impact.months_between(member.entry_on, member.exit_on)
+        ratio = impact.ratio_gain(entry, exit_score, months)
+        return ratio is not None and ratio >= Decimal("1.4")
+    return exit_score - entry >= 2
 
 
 def _complete(result):
@@ -258,7 +277,6 @@ def _scores(rng, intervention, pupil, start, end):
         scores |= {
             "exit_score": entry + Decimal(gain[outcome]),
             "exit_on": end,
-            "reached_exit": outcome in ("remarkable", "useful"),
         }
     return scores
 

@@ -84,3 +84,18 @@ def test_reading_test_scores_of_finished_groups_are_in_the_pupils_results(seeded
         assert result.age_equivalent_months == member.exit_score
         assert result.percentile and result.raw_score and result.standardised_score
     assert AssessmentResult.objects.exclude(source="").count() >= finished.count()
+
+
+def test_met_the_exit_criteria_follows_the_scores(seeded):
+    finished = GroupMember.objects.filter(exit_score__isnull=False).select_related(
+        "group__intervention"
+    )
+    assert finished.filter(reached_exit=True).exists()
+    assert finished.filter(reached_exit=False).exists()
+    for member in finished:
+        if member.group.intervention.name == "Reading comprehension group":
+            # "Comprehension standardised score of 90 or more."
+            assert member.reached_exit == (member.exit_score >= 90), member
+        elif member.impact.get("ratio_gain") is not None:
+            # "Reading age gain of at least 1.4 months for each month in the programme."
+            assert member.reached_exit == (member.impact["ratio_gain"] >= 1.4), member

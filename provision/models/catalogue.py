@@ -54,8 +54,10 @@ class InterventionQuerySet(models.QuerySet):
 
     def for_catalogue(self):
         """The catalogue page: every intervention with how many groups run it."""
-        return self.annotate(group_count=Count("groups", distinct=True)).order_by(
-            "-is_active", "name", "pk"
+        return (
+            self.annotate(group_count=Count("groups", distinct=True))
+            .select_related("instrument")
+            .order_by("-is_active", "name", "pk")
         )
 
 

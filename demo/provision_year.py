@@ -71,8 +71,7 @@ MISSED = [
 
 def in_term(day):
     """A school day outside the summer holidays (22 July to 2 September) and Christmas."""
-    summer = (day.month, day.day) >= (7, 22) or (day.month, day.day) <= (9, 2)
-    return is_school_day(day) and not (summer and day.month in (7, 8, 9))
+    return is_school_day(day) and not (7, 22) <= (day.month, day.day) <= (9, 2)
 
 
 def first_term_day(day):
@@ -182,7 +181,7 @@ def start_group(rng, intervention, *, name, staff, pupils, start, days, at, room
         end -= timedelta(days=1)
     group = ProvisionGroup.objects.create(
         school=intervention.school, intervention=intervention, name=name, start_on=start,
-        end_on=end, planned_sessions=len(days) * weeks,
+        end_on=end, planned_sessions=len(days) * min(weeks, (end - start).days // 7 + 1),
     )  # fmt: skip
     group.staff.add(staff)
     GroupSlot.objects.bulk_create(
@@ -261,11 +260,16 @@ def _scores(rng, intervention, pupil, start, end):
     """Entry on the group's measure; exit for finished groups: most modest, a few remarkable,
     one or two none."""
     outcome = rng.choices(["remarkable", "useful", "modest", "none"], [2, 5, 4, 1])[0]
-    months = max(1, round(((end or start) - start).days / 30))
+    months = ((end or start) - start).days / 30.4
     if intervention.measure_kind == "age_equivalent":
         # A reading age 1 to 3 years behind the pupil's age, in months.
         entry = Decimal(_age_months(pupil, start) - rng.randint(14, 36))
-        gain = {"remarkable": 3 * months, "useful": 2 * months, "modest": months, "none": 0}
+        gain = {
+            "remarkable": round(3 * months),
+            "useful": round(2 * months),
+            "modest": round(months),
+            "none": 0,
+        }
     elif intervention.measure_kind == "standardised":
         entry = Decimal(rng.randint(72, 86))
         gain = {"remarkable": 12, "useful": 7, "modest": 4, "none": -1}

@@ -11,13 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape as e
 
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from provision import costing
 from provision.models import CostSettings, GroupMember, NotionalBudget, ProvisionGroup, StaffRole
-from pupils.codes import BroadArea
+from pupils.codes import BroadArea, SenStage
 
 FINANCIAL, ACADEMIC = "fy", "ay"
 
@@ -180,6 +180,9 @@ def _adults(school, group_ids):
     return adults
 
 
+STAGE_LABELS = dict(SenStage.choices)
+OVER_BADGE = ' <span class="badge text-bg-danger">over element 2</span>'
+
 # The ways a map is read: the section each row falls in.
 SECTIONS = {
     "": "Whole school",
@@ -233,32 +236,30 @@ class MapRow:
         """
         place, pupil = self.place, self.place.pupil
         group, intervention = place.group, place.group.intervention
-        form = (
-            format_html(' <span class="small text-body-secondary">{}</span>', pupil.form.name)
-            if pupil.form_id
-            else ""
-        )
+        form = ""
+        if pupil.form_id:
+            form = f' <span class="small text-body-secondary">{e(pupil.form.name)}</span>'
         dates = _day(place.joined_on) + (f" to {_day(place.left_on)}" if place.left_on else "")
-        html = format_html(
-            "<td>{}, {}{}</td><td>{}</td><td>{}</td><td>{} "
-            '<span class="small text-body-secondary">({}; {} × {} min a week)</span></td>'
-            '<td>{}</td><td>{}</td><td class="num text-end">{} / {}</td>'
-            '<td class="num text-end">{}</td>',
-            pupil.last_name, pupil.first_name, form,
-            pupil.year_group, pupil.get_sen_stage_display(), intervention.name, group.name,
-            intervention.sessions_per_week, intervention.minutes_per_session, self.areas, dates,
-            place.sessions_attended, place.sessions_planned, _places(self.hours, "0.1"),
-        )  # fmt: skip
-        if self.cost is None:
-            return html
-        over = self.over_element_2
-        return html + format_html(
-            '<td class="num text-end">£{}</td><td class="num text-end{}">£{}{}</td>',
-            _places(self.cost, "0.01"),
-            " over fw-bold text-danger" if over else "",
-            _places(self.pupil_total, "0.01"),
-            mark_safe(' <span class="badge text-bg-danger">over element 2</span>') if over else "",
+        html = (
+            f"<td>{e(pupil.last_name)}, {e(pupil.first_name)}{form}"
+            f"</td><td>{pupil.year_group}</td><td>{STAGE_LABELS.get(pupil.sen_stage, '')}</td>"
+            f'<td>{e(intervention.name)} <span class="small text-body-secondary">'
+            f"({e(group.name)}; {intervention.sessions_per_week} × "
+            f"{intervention.minutes_per_session} min a week)</span></td>"
+            f'<td>{e(self.areas)}</td><td>{dates}</td><td class="num text-end">'
+            f"{place.sessions_attended} / {place.sessions_planned}</td>"
+            f'<td class="num text-end">{_places(self.hours, "0.1")}</td>'
         )
+        if self.cost is not None:
+            over = self.over_element_2
+            html += (
+                f'<td class="num text-end">£{_places(self.cost, "0.01")}</td>'
+                f'<td class="num text-end{" over fw-bold text-danger" if over else ""}">'
+                f"£{_places(self.pupil_total, '0.01')}"
+                f"{OVER_BADGE if over else ''}"
+                "</td>"
+            )
+        return mark_safe(html)  # noqa: S308  # nosec B308, B703: every text value escaped above
 
 
 def _day(day):

@@ -25,13 +25,27 @@ from pupils.register.exports import record_download
 from sendhub.pdf import pdf_response, render_pdf
 
 MAP_TEMPLATE = "provision/map.html"
+# What the school map and its exports show of each place: a large school's map has a row
+# per place, and loading only these columns saves about a quarter of its Python time.
+SCHOOL_MAP_FIELDS = [
+    "group_id", "pupil_id", "joined_on", "left_on",
+    "pupil__upn", "pupil__first_name", "pupil__last_name", "pupil__year_group",
+    "pupil__sen_stage", "pupil__form__name",
+    "group__name", "group__intervention__name", "group__intervention__areas",
+    "group__intervention__layer", "group__intervention__sessions_per_week",
+    "group__intervention__minutes_per_session",
+]  # fmt: skip
 
 
 def _school_map(request):
     """The filtered, costed whole-school map the page and its exports share."""
     school = request.user.school
     period = Period.from_key(request.GET.get("period"))
-    places = GroupMember.objects.visible_to(request.user).for_map(*period.first_last)
+    places = (
+        GroupMember.objects.visible_to(request.user)
+        .for_map(*period.first_last)
+        .only(*SCHOOL_MAP_FIELDS)
+    )
     filters = ProvisionMapFilter(request.GET, queryset=places, school=school)
     costs = school_costs(school, period)
     by = request.GET.get("by") if request.GET.get("by") in SECTIONS else ""

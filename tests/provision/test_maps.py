@@ -194,3 +194,12 @@ def test_a_place_in_a_group_that_ended_before_the_year_is_not_on_its_map(world):
     assert member.left_on is None  # nobody recorded a leaving day when the group ended
     assert not GroupMember.objects.during(date(2025, 9, 1), date(2026, 8, 31)).exists()
     assert GroupMember.objects.during(date(2024, 9, 1), date(2025, 8, 31)).get() == member
+
+
+def test_names_on_the_map_are_escaped(senco_client, world):
+    world.taught.last_name = "<b>O'Neil</b>"
+    world.taught.save()
+    costed_group(world, [world.taught], name="<i>Reading</i>")
+    page = senco_client.get(reverse("provision:map")).text
+    assert "&lt;b&gt;O&#x27;Neil&lt;/b&gt;" in page and "<b>O'Neil" not in page
+    assert "&lt;i&gt;Reading&lt;/i&gt;" in page and "<i>Reading" not in page

@@ -289,7 +289,7 @@ class MapSection:
         return len({row.place.pupil_id for row in self.rows})
 
 
-def provision_map(places, *, by="", school, costs=None):
+def provision_map(places, *, by="", school, costs=None, title=SECTIONS[""]):
     """Lay out a map's places (GroupMemberQuerySet.for_map) in sections, costed if given."""
     sections, areas = {}, {}
     for place in places:
@@ -301,7 +301,7 @@ def provision_map(places, *, by="", school, costs=None):
             row.cost = costs.place_costs.get(place.pk, Decimal("0.00"))
             row.pupil_total = costs.pupil_totals.get(place.pupil_id, Decimal("0.00"))
             row.over_element_2 = costs.is_over_element_2(place.pupil_id)
-        for key in _section_keys(place, by, school):
+        for key in _section_keys(place, by, school) if by else [title]:
             sections.setdefault(key, MapSection(key)).rows.append(row)
     return sorted(sections.values(), key=lambda section: section.name)
 

@@ -104,7 +104,7 @@ def _class_map(request, pk):
         .filter(pupil__teaching_groups=teaching_group)
         .for_map(*period.first_last)
     )
-    sections = provision_map(places, school=teaching_group.school)
+    sections = provision_map(places, school=teaching_group.school, title=teaching_group.name)
     return {
         "school": teaching_group.school,
         "teaching_group": teaching_group,
@@ -145,7 +145,9 @@ def _pupil_map(request, pk, *, costed):
     period = Period.from_key(request.GET.get("period"))
     places = GroupMember.objects.visible_to(request.user).filter(pupil=pupil)
     costs = school_costs(pupil.school, period) if costed else None
-    sections = provision_map(places.for_map(*period.first_last), school=pupil.school, costs=costs)
+    sections = provision_map(
+        places.for_map(*period.first_last), school=pupil.school, costs=costs, title=pupil.full_name
+    )
     total = costs.pupil_totals.get(pupil.pk, 0) if costed else None
     return {
         "pupil": pupil,

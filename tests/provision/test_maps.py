@@ -203,3 +203,11 @@ def test_names_on_the_map_are_escaped(senco_client, world):
     page = senco_client.get(reverse("provision:map")).text
     assert "&lt;b&gt;O&#x27;Neil&lt;/b&gt;" in page and "<b>O'Neil" not in page
     assert "&lt;i&gt;Reading&lt;/i&gt;" in page and "<i>Reading" not in page
+
+
+def test_a_pupils_and_a_class_map_are_headed_with_their_name(senco_client, world):
+    costed_group(world, [world.taught])
+    pupil_map = senco_client.get(reverse("provision:map_pupil_costed", args=[world.taught.pk]))
+    assert [s.name for s in pupil_map.context["sections"]] == [world.taught.full_name]
+    class_map = senco_client.get(reverse("provision:map_class", args=[world.group.pk]))
+    assert [s.name for s in class_map.context["sections"]] == [world.group.name]

@@ -23,8 +23,19 @@ from demo import people as demo_people
 from demo import plans as demo_plans
 from demo import provision as demo_provision
 from demo import pupils as demo_pupils
+from demo.provision_year import ROOMS, TIMES, in_term
 from demo.pupils import make_upn
-from provision.models import GroupMember, Intervention, ProvisionGroup, Session
+from provision.models import (
+    GroupMember,
+    GroupSlot,
+    Intervention,
+    ProvisionGroup,
+    Session,
+    SessionAttendance,
+    StaffRole,
+    week_start,
+)
+from pupils import codes
 from pupils.codes import SenStage
 from pupils.models import Pupil, PupilNeed, RegisterEntry
 from reviews.models import AnnualReview, EHCPlan, SupportPlan
@@ -34,6 +45,7 @@ from sendhub.roles import Role
 # Rows per INSERT: a few thousand keeps each statement well under the parameter limit.
 BATCH = 1000
 BIG_SCHOOL_URN = "137421"
+RUNNING_GROUPS = 200
 NEEDS = ["SPLD", "SEMH", "ASD", "SLCN", "MLD", "HI", "VI", "PD", "OTH"]
 
 
@@ -55,6 +67,7 @@ def build(*, per_year=720, schools=100, pupils_per_school=725, seed=2026, log=pr
             ("plans", demo_plans.seed_demo_plans),
             ("concerns", demo_identification.seed_identification),
             ("provision", demo_provision.seed_demo_provision),
+            ("provision groups to 200 running", big_school_groups),
             ("EHC plan reviews", demo_annual_reviews.seed_demo_annual_reviews),
         ]:
             mark = time.monotonic()
@@ -77,6 +90,105 @@ def build(*, per_year=720, schools=100, pupils_per_school=725, seed=2026, log=pr
     for name, seconds in timings.items():
         log(f"  {name:<32} {seconds:6.1f} s")
     return people, timings
+
+
+def big_school_groups(rng, people, *, running=RUNNING_GROUPS, today=None):
+    """
+    Top the big school up to `running` groups running today, in bulk and without history:
+    each group's pupils share a year group and a primary need in the intervention's areas,
+    meet on its timetable, and have sessions logged (about one in ten missed) up to today.
+    """
+    today = today or date.today()
+    school = people.school
+    need = running - ProvisionGroup.objects.filter(school=school).running_on(today).count()
+    if need <= 0:
+        return
+    catalogue = list(Intervention.objects.for_school(school).order_by("pk"))
+    fits = {}  # (area, year group) -> pupils with that primary need
+    for pupil in (
+        Pupil.objects.filter(school=school).on_register().prefetch_related("needs").order_by("pk")
+    ):
+        ranked = sorted(pupil.needs.all(), key=lambda n: n.rank)
+        if ranked:
+            key = (codes.NEED_AREAS[ranked[0].code], pupil.year_group)
+            fits.setdefault(key, []).append(pupil)
+    years = sorted({year for _, year in fits})
+    places = {}
+    tas, teachers = people.tas, people.teachers
+    groups, staff, chosen_for = [], [], []
+    for n in range(need * 3):  # some tries find no pupils; stop once there are enough
+        if len(groups) == need:
+            break
+        intervention = catalogue[n % len(catalogue)]
+        year = years[(n // len(catalogue)) % len(years)]
+        size = max(1, min(intervention.group_size, 6))
+        pool = [
+            p
+            for area in intervention.areas
+            for p in fits.get((area, year), [])
+            if places.get(p.pk, 0) < 3
+        ]
+        if not pool:
+            continue
+        chosen = rng.sample(pool, min(size, len(pool)))
+        for p in chosen:
+            places[p.pk] = places.get(p.pk, 0) + 1
+        weeks = max(intervention.typical_weeks, 8)
+        start = week_start(today) - timedelta(weeks=rng.randint(2, weeks - 2))
+        groups.append(
+            ProvisionGroup(
+                school=school,
+                intervention=intervention,
+                name=f"{intervention.name} ({'Reception' if year == 0 else f'Year {year}'}, "
+                f"{len(groups) + 1})",
+                start_on=start,
+                end_on=start + timedelta(weeks=weeks, days=-3),
+                planned_sessions=intervention.sessions_per_week * weeks,
+            )
+        )
+        adults = teachers if intervention.staff_role == StaffRole.TEACHER else tas
+        staff.append(adults[len(groups) % len(adults)])
+        chosen_for.append(chosen)
+    groups = ProvisionGroup.objects.bulk_create(groups, batch_size=BATCH)
+    ProvisionGroup.staff.through.objects.bulk_create(
+        ProvisionGroup.staff.through(provisiongroup_id=g.pk, user_id=s.pk)
+        for g, s in zip(groups, staff, strict=True)
+    )
+    slots, members, sessions, present = [], [], [], []
+    for group, adult, chosen in zip(groups, staff, chosen_for, strict=True):
+        days = sorted(rng.sample(range(5), min(group.intervention.sessions_per_week, 5)))
+        at = rng.choice(TIMES)
+        room = rng.choice(ROOMS)
+        slots += [GroupSlot(group=group, weekday=d, starts_at=at, location=room) for d in days]
+        members += [GroupMember(group=group, pupil=p, joined_on=group.start_on) for p in chosen]
+        day = group.start_on
+        while day < today:
+            if day.weekday() in days and in_term(day):
+                missed = rng.random() < 0.1
+                sessions.append(
+                    Session(
+                        group=group,
+                        date=day,
+                        status="missed" if missed else "delivered",
+                        missed_reason="staff_absence" if missed else "",
+                        logged_by=adult,
+                        token=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    )
+                )
+                if not missed:
+                    present.append((sessions[-1], chosen))
+            day += timedelta(days=1)
+    GroupSlot.objects.bulk_create(slots, batch_size=BATCH)
+    GroupMember.objects.bulk_create(members, batch_size=BATCH)
+    Session.objects.bulk_create(sessions, batch_size=BATCH)
+    SessionAttendance.objects.bulk_create(
+        (
+            SessionAttendance(session=session, pupil=p, present=rng.random() > 0.07)
+            for session, chosen in present
+            for p in chosen
+        ),
+        batch_size=BATCH,
+    )
 
 
 def ensure_termly_report():

@@ -7,6 +7,7 @@ from provision.models import (
     GroupMember,
     GroupSlot,
     Intervention,
+    MeasureKind,
     MissedReason,
     NotionalBudget,
     ProvisionGroup,
@@ -14,6 +15,7 @@ from provision.models import (
     Strategy,
 )
 from pupils.codes import BroadArea
+from pupils.models import AssessmentInstrument
 from pupils.register.forms import DateInput
 from pupils.relationships.forms import StaffMultipleChoiceField, staff_at
 from sendhub.forms import use_school_layers
@@ -59,6 +61,7 @@ class InterventionForm(forms.ModelForm):
             "staff_role",
             "measure_kind",
             "measure_name",
+            "instrument",
             "entry_criteria",
             "exit_criteria",
             "evidence_base",
@@ -75,6 +78,7 @@ class InterventionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.school = school
         use_school_layers(self, school)
+        self.fields["instrument"].queryset = AssessmentInstrument.objects.filter(school=school)
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -165,6 +169,7 @@ class MemberAddForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("entry_score") is not None and not cleaned.get("entry_on"):
             self.add_error("entry_on", "Enter the date of the entry test.")
+        _check_test_scores(self, self.instance.group.intervention, ["entry"])
         return cleaned
 
 
@@ -192,13 +197,41 @@ class MemberScoresForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("entry_score", "exit_score"):
             self.fields[name].widget.attrs["inputmode"] = "decimal"
+        member = self.instance
+        # No double entry: a missing entry score starts as the pupil's latest result on the test.
+        self.latest_result = member.latest_result() if member.entry_score is None else None
+        if self.latest_result:
+            self.initial |= {
+                "entry_score": member.score_in(self.latest_result),
+                "entry_on": self.latest_result.taken_on,
+            }
 
     def clean(self):
         cleaned = super().clean()
         for score, on in (("entry_score", "entry_on"), ("exit_score", "exit_on")):
             if cleaned.get(score) is not None and not cleaned.get(on):
                 self.add_error(on, "Enter the date of the test.")
+        _check_test_scores(self, self.instance.group.intervention, ["entry", "exit"])
         return cleaned
+
+
+def _check_test_scores(form, intervention, sides):
+    """Scores that go into a pupil's assessment results must be results a test can give."""
+    if not intervention.uses_assessments:
+        return
+    standardised = intervention.measure_kind == MeasureKind.STANDARDISED
+    for side in sides:
+        score, on = form.cleaned_data.get(f"{side}_score"), form.cleaned_data.get(f"{side}_on")
+        if on and on > date.today():
+            form.add_error(f"{side}_on", "A test date cannot be in the future.")
+        if score is None:
+            continue
+        if score != score.to_integral_value():
+            form.add_error(f"{side}_score", f"{intervention.instrument.name} gives whole numbers.")
+        elif standardised and not 40 <= score <= 160:
+            form.add_error(
+                f"{side}_score", "A standardised score is between 40 and 160 (mean 100)."
+            )
 
 
 class SessionLogForm(forms.Form):

@@ -2,7 +2,7 @@
 Provision maps (Code of Practice 6.76): who receives what, for how long, and at what cost.
 
 Counting happens in SQL (ProvisionGroupQuerySet.with_costing, GroupMemberQuerySet.
-with_delivery); this module feeds those counts to provision/costing.py, which owns the
+with_delivery) but for the adults running each group; this module feeds those counts to provision/costing.py, which owns the
 money arithmetic and its rounding, and lays the rows out by the section a map is read in.
 docs/provision-costs.md explains the rules.
 """
@@ -10,11 +10,14 @@ docs/provision-costs.md explains the rules.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape as e
+
+from django.utils.safestring import mark_safe
 
 from provision import costing
 from provision.models import CostSettings, GroupMember, NotionalBudget, ProvisionGroup, StaffRole
-from pupils.codes import BroadArea
+from pupils.codes import BroadArea, SenStage
 
 FINANCIAL, ACADEMIC = "fy", "ay"
 
@@ -105,12 +108,13 @@ def school_costs(school, period):
     """
     settings = CostSettings.for_school(school)
     rates = settings.hourly_costs
-    groups = (
+    groups = list(
         ProvisionGroup.objects.filter(school=school)
         .running_between(period.first, period.last)
         .with_costing(period.first, period.last)
         .select_related("intervention")
     )
+    adults_of = _adults(school, [group.pk for group in groups])
     attended = defaultdict(dict)
     places = (
         GroupMember.objects.filter(group__school=school)
@@ -127,8 +131,7 @@ def school_costs(school, period):
     costs = SchoolCosts(period=period, settings=settings)
     for group in groups:
         hours = Decimal(group.delivered_in_period * group.intervention.minutes_per_session) / 60
-        adults = [rates[StaffRole.TEACHER]] * group.teacher_adults
-        adults += [rates[StaffRole.TEACHING_ASSISTANT]] * group.ta_adults
+        adults = [rates[role] for role in adults_of.get(group.pk, [])]
         if not adults:
             # No member of staff named: cost one adult of the kind who usually delivers it.
             adults = [rates[group.intervention.staff_role]]
@@ -146,6 +149,39 @@ def school_costs(school, period):
         costs.budget = budget.amount if budget else None
     return costs
 
+
+def _adults(school, group_ids):
+    """
+    {group id: [StaffRole of each adult who runs it]}: costed at the teacher rate when
+    their current role at the school is a teaching one, else at the TA rate when they are a
+    TA there (two queries; a correlated count per group plans badly on PostgreSQL).
+    """
+    from provision.models.costs import TA_RATE_ROLES, TEACHER_RATE_ROLES
+    from sendhub.models import Membership
+
+    pairs = list(
+        ProvisionGroup.staff.through.objects.filter(provisiongroup_id__in=group_ids).values_list(
+            "provisiongroup_id", "user_id"
+        )
+    )
+    roles = defaultdict(set)
+    for user_id, role in (
+        Membership.objects.current()
+        .filter(school=school, user_id__in={user_id for _, user_id in pairs})
+        .values_list("user_id", "role")
+    ):
+        roles[user_id].add(role)
+    adults = defaultdict(list)
+    for group_id, user_id in pairs:
+        if roles[user_id] & set(TEACHER_RATE_ROLES):
+            adults[group_id].append(StaffRole.TEACHER)
+        elif roles[user_id] & set(TA_RATE_ROLES):
+            adults[group_id].append(StaffRole.TEACHING_ASSISTANT)
+    return adults
+
+
+STAGE_LABELS = dict(SenStage.choices)
+OVER_BADGE = ' <span class="badge text-bg-danger">over element 2</span>'
 
 # The ways a map is read: the section each row falls in.
 SECTIONS = {
@@ -179,14 +215,60 @@ class MapRow:
     cost: Decimal | None = None
     pupil_total: Decimal | None = None
     over_element_2: bool = False
+    areas: str = ""  # the intervention's areas of need, worked out once per intervention
 
     @property
     def hours(self):
-        return Decimal(self.place.minutes_attended) / 60
+        minutes = self.place.group.intervention.minutes_per_session
+        return Decimal(self.place.sessions_attended * minutes) / 60
 
     @property
     def planned_hours(self):
-        return Decimal(self.place.minutes_planned) / 60
+        minutes = self.place.group.intervention.minutes_per_session
+        return Decimal(self.place.sessions_planned * minutes) / 60
+
+    @property
+    def cells(self):
+        """
+        The row's table cells as escaped HTML (templates/provision/includes/map_table.html).
+        Built here rather than in the template: a school map has a row per place, and at
+        a large school's 800 places the template's lookups were most of the page's time.
+        """
+        place, pupil = self.place, self.place.pupil
+        group, intervention = place.group, place.group.intervention
+        form = ""
+        if pupil.form_id:
+            form = f' <span class="small text-body-secondary">{e(pupil.form.name)}</span>'
+        dates = _day(place.joined_on) + (f" to {_day(place.left_on)}" if place.left_on else "")
+        html = (
+            f"<td>{e(pupil.last_name)}, {e(pupil.first_name)}{form}"
+            f"</td><td>{pupil.year_group}</td><td>{STAGE_LABELS.get(pupil.sen_stage, '')}</td>"
+            f'<td>{e(intervention.name)} <span class="small text-body-secondary">'
+            f"({e(group.name)}; {intervention.sessions_per_week} × "
+            f"{intervention.minutes_per_session} min a week)</span></td>"
+            f'<td>{e(self.areas)}</td><td>{dates}</td><td class="num text-end">'
+            f"{place.sessions_attended} / {place.sessions_planned}</td>"
+            f'<td class="num text-end">{_places(self.hours, "0.1")}</td>'
+        )
+        if self.cost is not None:
+            over = self.over_element_2
+            html += (
+                f'<td class="num text-end">£{_places(self.cost, "0.01")}</td>'
+                f'<td class="num text-end{" over fw-bold text-danger" if over else ""}">'
+                f"£{_places(self.pupil_total, '0.01')}"
+                f"{OVER_BADGE if over else ''}"
+                "</td>"
+            )
+        return mark_safe(html)  # noqa: S308  # nosec B308, B703: every text value escaped above
+
+
+def _day(day):
+    return f"{day.day} {day:%b %Y}"
+
+
+def _places(value, places):
+    """A number to fixed places, rounded half up, as the floatformat filter shows it."""
+    return str(Decimal(value).quantize(Decimal(places), rounding=ROUND_HALF_UP))
 
 
 @dataclass
@@ -207,16 +289,19 @@ class MapSection:
         return len({row.place.pupil_id for row in self.rows})
 
 
-def provision_map(places, *, by="", school, costs=None):
+def provision_map(places, *, by="", school, costs=None, title=SECTIONS[""]):
     """Lay out a map's places (GroupMemberQuerySet.for_map) in sections, costed if given."""
-    sections = {}
+    sections, areas = {}, {}
     for place in places:
-        row = MapRow(place)
+        intervention = place.group.intervention
+        if intervention.pk not in areas:
+            areas[intervention.pk] = ", ".join(intervention.area_labels)
+        row = MapRow(place, areas=areas[intervention.pk])
         if costs is not None:
             row.cost = costs.place_costs.get(place.pk, Decimal("0.00"))
             row.pupil_total = costs.pupil_totals.get(place.pupil_id, Decimal("0.00"))
             row.over_element_2 = costs.is_over_element_2(place.pupil_id)
-        for key in _section_keys(place, by, school):
+        for key in _section_keys(place, by, school) if by else [title]:
             sections.setdefault(key, MapSection(key)).rows.append(row)
     return sorted(sections.values(), key=lambda section: section.name)
 

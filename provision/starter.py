@@ -134,6 +134,86 @@ STARTER_INTERVENTIONS = [
         "Frequent difficulty calming or getting ready to learn.",
         "Uses a chosen strategy with little prompting; fewer incidents logged.", "20.00",
     ),
+    (
+        "Spelling group (multisensory)", [CL], Layer.TARGETED, Delivery.WITHDRAWAL, 4, 3, 20,
+        10, TA,
+        "Structured, cumulative spelling teaching that links sounds, letter patterns and "
+        "movement, with regular review of words already taught.",
+        STANDARD, "Standardised spelling score",
+        "Spelling standardised score below 85.",
+        "Spelling standardised score of 85 or more, or a gain of at least 7 points.", "35.00",
+    ),
+    (
+        "Reading fluency (repeated reading)", [CL], Layer.TARGETED, Delivery.WITHDRAWAL, 3, 3,
+        20, 8, TA,
+        "Rereading a short passage several times with feedback until it is read smoothly, "
+        "then moving to a harder one.",
+        AGE, "Reading age (reading fluency test)",
+        "Decodes accurately but reads slowly; reading age 12 to 30 months behind.",
+        "Reading age gain of at least 1.4 months for each month in the programme.", "25.00",
+    ),
+    (
+        "Vocabulary group", [CI, CL], Layer.TARGETED, Delivery.WITHDRAWAL, 4, 2, 30, 10, TA,
+        "Explicit teaching of subject words the class will meet, with their meaning, sound "
+        "and use, checked before and after each topic.",
+        CHECKLIST, "Topic words known (before and after check)",
+        "Limited vocabulary holding back understanding in lessons.",
+        "Knows most of the topic words and uses them in class.", "15.00",
+    ),
+    (
+        "Attention and listening group", [CI], Layer.TARGETED, Delivery.WITHDRAWAL, 4, 2, 20,
+        10, TA,
+        "Short games that practise listening, waiting, following instructions and keeping "
+        "attention, with the skills named so they transfer to class.",
+        RATING, "Attention and listening rating (1 to 5)",
+        "Misses spoken instructions or loses attention quickly in class.",
+        "Follows a two-part spoken instruction in class most of the time (rating 4).", "20.00",
+    ),
+    (
+        "Sensory circuits", [SP, SEMH], Layer.TARGETED, Delivery.WITHDRAWAL, 6, 5, 15, 12, TA,
+        "A short daily sequence of alerting, organising and calming movement activities "
+        "before lessons, so pupils start the day ready to learn.",
+        RATING, "Ready-to-learn rating at the start of the first lesson",
+        "Arrives unsettled, over- or under-alert; occupational therapy advice where known.",
+        "Settles to the first lesson without extra help on most days.", "80.00",
+    ),
+    (
+        "Nurture group", [SEMH], Layer.TARGETED_PLUS, Delivery.WITHDRAWAL, 8, 5, 60, 24,
+        TEACHER,
+        "A small, predictable class within the school with a teacher and a teaching "
+        "assistant, building trust, routines and social and emotional skills, with a "
+        "planned return to the main class.",
+        RATING, "Social and emotional development profile",
+        "Social and emotional needs that prevent learning in the main class.",
+        "Profile within the expected range and full time back in the main class.", "150.00",
+    ),
+    (
+        "Anxiety management group", [SEMH], Layer.TARGETED, Delivery.WITHDRAWAL, 6, 1, 45, 8,
+        SPECIALIST,
+        "Recognising anxious thoughts and body signals and practising coping steps, led by "
+        "the school counsellor or a trained mental health lead.",
+        RATING, "Anxiety rating (pupil self-report)",
+        "Worry or anxiety stopping the pupil joining in, attending or completing work.",
+        "Self-rated anxiety down and the pupil uses a coping plan in school.", "20.00",
+    ),
+    (
+        "Mentoring (key adult)", [SEMH], Layer.TARGETED, Delivery.WITHDRAWAL, 1, 1, 30, 12,
+        TEACHER,
+        "A regular meeting with one trusted adult to set and review small goals about "
+        "learning, behaviour or friendships.",
+        RATING, "School engagement rating (pupil and tutor)",
+        "Disengaged from learning, frequent behaviour points or low attendance.",
+        "Goals met and engagement rating improved for half a term.", "0.00",
+    ),
+    (
+        "Study skills and organisation group", [CL, SEMH], Layer.TARGETED,
+        Delivery.WITHDRAWAL, 6, 1, 50, 8, TEACHER,
+        "Planning work, using a planner, breaking tasks down and revising, practised on "
+        "the pupils' own homework and coursework.",
+        CHECKLIST, "Organisation checklist (tutor)",
+        "Often missing homework or equipment; struggles to plan longer tasks.",
+        "Most checklist items met for four weeks running.", "10.00",
+    ),
 ]  # fmt: skip
 
 FIELDS = [

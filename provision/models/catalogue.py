@@ -40,6 +40,11 @@ class MeasureKind(models.TextChoices):
     CHECKLIST = "checklist", "Checklist"
 
 
+AREA_LABELS = dict(BroadArea.choices)
+# Measures a test gives, which a pupil's assessment result records.
+TESTED_KINDS = (MeasureKind.STANDARDISED, MeasureKind.AGE_EQUIVALENT)
+
+
 class InterventionQuerySet(models.QuerySet):
     def for_school(self, school):
         return self.filter(school=school)
@@ -49,8 +54,10 @@ class InterventionQuerySet(models.QuerySet):
 
     def for_catalogue(self):
         """The catalogue page: every intervention with how many groups run it."""
-        return self.annotate(group_count=Count("groups", distinct=True)).order_by(
-            "-is_active", "name", "pk"
+        return (
+            self.annotate(group_count=Count("groups", distinct=True))
+            .select_related("instrument")
+            .order_by("-is_active", "name", "pk")
         )
 
 
@@ -98,6 +105,19 @@ class Intervention(models.Model):
         max_length=120,
         blank=True,
         help_text="The test or scale, e.g. a reading test.",
+    )
+    instrument = models.ForeignKey(
+        "pupils.AssessmentInstrument",
+        verbose_name="assessment used",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interventions",
+        help_text=(
+            "For a standardised score or an age-equivalent: the test in pupils' assessments. "
+            "Entry scores start from a pupil's latest result on it, and entry and exit "
+            "scores are added to their assessment results."
+        ),
     )
     entry_criteria = models.TextField()
     exit_criteria = models.TextField()
@@ -153,10 +173,25 @@ class Intervention(models.Model):
         unknown = set(self.areas or []) - set(BroadArea.values)
         if not isinstance(self.areas, list) or unknown:
             raise ValidationError({"areas": "Choose areas of need from the list."})
+        if self.instrument_id is None:
+            return
+        if self.measure_kind not in TESTED_KINDS:
+            raise ValidationError(
+                {"instrument": "Only a standardised score or an age-equivalent comes from a test."}
+            )
+        if self.measure_kind == MeasureKind.STANDARDISED and not self.instrument.standardised:
+            raise ValidationError(
+                {"instrument": f"{self.instrument.name} does not give standardised scores."}
+            )
+
+    @property
+    def uses_assessments(self):
+        """Entry and exit scores are results on one of the pupils' assessment instruments."""
+        return self.instrument_id is not None and self.measure_kind in TESTED_KINDS
 
     @property
     def area_labels(self):
-        return [BroadArea(code).label for code in self.areas if code in BroadArea.values]
+        return [AREA_LABELS[code] for code in self.areas if code in AREA_LABELS]
 
     @property
     def planned_sessions(self):

@@ -14,8 +14,14 @@ from simple_history.models import HistoricalRecords
 
 from provision import impact
 from provision.models.catalogue import MeasureKind
-from pupils.models import Pupil, PupilRecordQuerySet
+from pupils.models import AssessmentResult, Pupil, PupilRecordQuerySet
 from sendhub.roles import Role
+
+# Which field of a pupil's assessment result holds a score on each tested measure.
+_RESULT_FIELD = {
+    MeasureKind.STANDARDISED: "standardised_score",
+    MeasureKind.AGE_EQUIVALENT: "age_equivalent_months",
+}
 
 # Roles that may run a group themselves (be one of its staff).
 RUNNING_ROLES = (Role.SENCO, Role.SENIOR_LEADER, Role.TEACHER, Role.TEACHING_ASSISTANT)
@@ -91,31 +97,16 @@ class ProvisionGroupQuerySet(models.QuerySet):
     def with_costing(self, first, last):
         """
         Annotate what costing a group between two dates needs, counted in SQL: sessions
-        delivered, the adults who run it by the rate they are costed at, and whether its
-        resources fall in these dates (they count once, in the year the group starts).
+        delivered, and whether its resources fall in these dates (they count once, in the
+        year the group starts). The adults who run it are counted by provision/maps.py.
         """
-        from provision.models.costs import TA_RATE_ROLES, TEACHER_RATE_ROLES
         from provision.models.sessions import Session
-        from sendhub.models import Membership
 
         delivered = Session.objects.filter(
             group_id=OuterRef("pk"), status=Session.Status.DELIVERED, date__range=(first, last)
         )
-
-        def holds(roles):
-            return Exists(
-                Membership.objects.current().filter(
-                    user_id=OuterRef("user_id"),
-                    school_id=OuterRef(OuterRef("school_id")),
-                    role__in=roles,
-                )
-            )
-
-        staff = ProvisionGroup.staff.through.objects.filter(provisiongroup_id=OuterRef("pk"))
         return self.annotate(
             delivered_in_period=_count(delivered),
-            teacher_adults=_count(staff.filter(holds(TEACHER_RATE_ROLES))),
-            ta_adults=_count(staff.filter(holds(TA_RATE_ROLES) & ~holds(TEACHER_RATE_ROLES))),
             starts_in_period=Q(start_on__range=(first, last)),
         )
 
@@ -323,14 +314,19 @@ class GroupMemberQuerySet(PupilRecordQuerySet):
         return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=day), joined_on__lte=day)
 
     def during(self, first, last):
-        """Places held on at least one day between two dates."""
-        return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=first), joined_on__lte=last)
+        """Places held on at least one day between two dates, in a group still running then
+        (a place in a group that has ended is over, whether or not a leaving day was kept)."""
+        return self.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=first),
+            Q(group__end_on__isnull=True) | Q(group__end_on__gte=first),
+            joined_on__lte=last,
+        )
 
     def with_delivery(self, first, last):
         """
         Annotate each place's sessions between two dates, while the pupil was a member:
-        sessions_planned (the group's logged sessions, delivered or missed),
-        sessions_attended (delivered ones the pupil was at) and the same in minutes.
+        sessions_planned (the group's logged sessions, delivered or missed) and
+        sessions_attended (delivered ones the pupil was at).
         """
         from provision.models.sessions import Session, SessionAttendance
 
@@ -350,13 +346,9 @@ class GroupMemberQuerySet(PupilRecordQuerySet):
             session__date__range=(first, last),
             present=True,
         ).filter(session__date__lte=last_day)
-        minutes = models.F("group__intervention__minutes_per_session")
         return self.annotate(
             sessions_planned=_count(logged),
             sessions_attended=_count(attended),
-        ).annotate(
-            minutes_planned=models.F("sessions_planned") * minutes,
-            minutes_attended=models.F("sessions_attended") * minutes,
         )
 
     def for_map(self, first, last):
@@ -373,9 +365,14 @@ class GroupMemberQuerySet(PupilRecordQuerySet):
         Each pupil's provision between two dates, planned against delivered, in sessions and
         minutes, summed over their places in SQL: one row per pupil (for EHCP section F).
         """
+        minutes = models.F("group__intervention__minutes_per_session")
         return (
             self.during(first, last)
             .with_delivery(first, last)
+            .annotate(
+                minutes_planned=models.F("sessions_planned") * minutes,
+                minutes_attended=models.F("sessions_attended") * minutes,
+            )
             .order_by()
             .values("pupil_id")
             .annotate(
@@ -423,6 +420,21 @@ class GroupMember(models.Model):
     reached_exit = models.BooleanField(
         "met the exit criteria", default=False, help_text="The intervention's exit criteria."
     )
+    # The pupil's assessment results these scores are, when the measure is a test they take.
+    entry_result = models.ForeignKey(
+        "pupils.AssessmentResult",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    exit_result = models.ForeignKey(
+        "pupils.AssessmentResult",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
     objects = GroupMemberQuerySet.as_manager()
@@ -458,6 +470,83 @@ class GroupMember(models.Model):
 
     def is_current_on(self, day):
         return self.joined_on <= day and (self.left_on is None or self.left_on >= day)
+
+    def latest_result(self):
+        """
+        The pupil's latest result on the intervention's test from the term before they joined
+        (13 weeks) to two weeks after (an entry test is often done in the first sessions).
+        """
+        intervention = self.group.intervention
+        if not intervention.uses_assessments:
+            return None
+        field = _RESULT_FIELD[intervention.measure_kind]
+        return (
+            AssessmentResult.objects.filter(
+                pupil_id=self.pupil_id,
+                instrument_id=intervention.instrument_id,
+                taken_on__gte=self.joined_on - timedelta(weeks=13),
+                taken_on__lte=self.joined_on + timedelta(days=14),
+                **{f"{field}__isnull": False},
+            )
+            .order_by("-taken_on", "-pk")
+            .first()
+        )
+
+    def score_in(self, result):
+        """A pupil's assessment result as a score on this intervention's measure."""
+        return getattr(result, _RESULT_FIELD[self.group.intervention.measure_kind])
+
+    def use_latest_result(self):
+        """Take a missing entry score from the pupil's latest result on the test."""
+        if self.entry_score is None and (result := self.latest_result()):
+            self.entry_score = self.score_in(result)
+            self.entry_on = result.taken_on
+            self.entry_result = result
+
+    def record_results(self, *, by):
+        """
+        Keep the entry and exit scores in the pupil's assessment results, so nobody types a
+        score twice: a score that is one of their results links to it; a new score adds a
+        result (marked as recorded from this group), and a corrected one changes the result
+        this group added (its history keeps the old value). Call after saving.
+        """
+        intervention = self.group.intervention
+        if not intervention.uses_assessments:
+            return
+        field = _RESULT_FIELD[intervention.measure_kind]
+        for side in ("entry", "exit"):
+            score, on = getattr(self, f"{side}_score"), getattr(self, f"{side}_on")
+            linked = getattr(self, f"{side}_result")
+            source = f"{side.capitalize()} score in {self.group.name}"
+            if score is None or on is None:
+                setattr(self, f"{side}_result", None)
+                continue
+            value = round(score)
+            if linked and getattr(linked, field) == value and linked.taken_on == on:
+                continue
+            same = AssessmentResult.objects.filter(
+                pupil_id=self.pupil_id,
+                instrument_id=intervention.instrument_id,
+                taken_on=on,
+                **{field: value},
+            ).first()
+            if same is None and linked is not None and linked.source == source:
+                same = linked
+                setattr(same, field, value)
+                same.taken_on = on
+                same.save()
+            elif same is None:
+                same = AssessmentResult.objects.create(
+                    pupil_id=self.pupil_id,
+                    instrument_id=intervention.instrument_id,
+                    taken_on=on,
+                    assessor=by.get_full_name() or by.email,
+                    source=source,
+                    recorded_by=by,
+                    **{field: value},
+                )
+            setattr(self, f"{side}_result", same)
+        self.save(update_fields=["entry_result", "exit_result"])
 
     @property
     def has_left(self):

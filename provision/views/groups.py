@@ -109,7 +109,11 @@ def member_add(request, pk):
     form = MemberAddForm(request.POST, group=group, pupils=Pupil.objects.writable_by(request.user))
     if not form.is_valid():
         return _group_page(request, _visible_group(request, pk), member_form=form, status=400)
-    member = form.save()
+    with transaction.atomic():
+        member = form.save(commit=False)
+        member.use_latest_result()
+        member.save()
+        member.record_results(by=request.user)
     messages.success(request, f"{member.pupil.full_name} joined {group.name}.")
     return redirect(group)
 
@@ -151,7 +155,8 @@ def member_scores(request, pk):
     data = request.POST if request.method == "POST" else None
     form = MemberScoresForm(data, instance=member)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save().record_results(by=request.user)
         messages.success(request, f"Scores saved for {member.pupil.full_name}.")
         return redirect(member.group)
     return render(

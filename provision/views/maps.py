@@ -25,13 +25,27 @@ from pupils.register.exports import record_download
 from sendhub.pdf import pdf_response, render_pdf
 
 MAP_TEMPLATE = "provision/map.html"
+# What the school map and its exports show of each place: a large school's map has a row
+# per place, and loading only these columns saves about a quarter of its Python time.
+SCHOOL_MAP_FIELDS = [
+    "group_id", "pupil_id", "joined_on", "left_on",
+    "pupil__upn", "pupil__first_name", "pupil__last_name", "pupil__year_group",
+    "pupil__sen_stage", "pupil__form__name",
+    "group__name", "group__intervention__name", "group__intervention__areas",
+    "group__intervention__layer", "group__intervention__sessions_per_week",
+    "group__intervention__minutes_per_session",
+]  # fmt: skip
 
 
 def _school_map(request):
     """The filtered, costed whole-school map the page and its exports share."""
     school = request.user.school
     period = Period.from_key(request.GET.get("period"))
-    places = GroupMember.objects.visible_to(request.user).for_map(*period.first_last)
+    places = (
+        GroupMember.objects.visible_to(request.user)
+        .for_map(*period.first_last)
+        .only(*SCHOOL_MAP_FIELDS)
+    )
     filters = ProvisionMapFilter(request.GET, queryset=places, school=school)
     costs = school_costs(school, period)
     by = request.GET.get("by") if request.GET.get("by") in SECTIONS else ""
@@ -90,7 +104,7 @@ def _class_map(request, pk):
         .filter(pupil__teaching_groups=teaching_group)
         .for_map(*period.first_last)
     )
-    sections = provision_map(places, school=teaching_group.school)
+    sections = provision_map(places, school=teaching_group.school, title=teaching_group.name)
     return {
         "school": teaching_group.school,
         "teaching_group": teaching_group,
@@ -131,7 +145,9 @@ def _pupil_map(request, pk, *, costed):
     period = Period.from_key(request.GET.get("period"))
     places = GroupMember.objects.visible_to(request.user).filter(pupil=pupil)
     costs = school_costs(pupil.school, period) if costed else None
-    sections = provision_map(places.for_map(*period.first_last), school=pupil.school, costs=costs)
+    sections = provision_map(
+        places.for_map(*period.first_last), school=pupil.school, costs=costs, title=pupil.full_name
+    )
     total = costs.pupil_totals.get(pupil.pk, 0) if costed else None
     return {
         "pupil": pupil,

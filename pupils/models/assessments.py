@@ -106,6 +106,12 @@ class AssessmentResult(models.Model):
         blank=True,
         validators=[MaxValueValidator(100, "A percentile is between 0 and 100.")],
     )
+    source = models.CharField(
+        "recorded from",
+        max_length=200,
+        blank=True,
+        help_text="Where the result was entered, when not on the assessments page.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

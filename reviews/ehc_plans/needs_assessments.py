@@ -290,7 +290,7 @@ def request_pack(record, today):
         period = Period.holding(record.sent_on)
         costs = school_costs(pupil.school, period)
         places = GroupMember.objects.filter(pupil=pupil).for_map(*period.first_last)
-        sections = provision_map(places, school=pupil.school, costs=costs)
+        sections = provision_map(places, school=pupil.school, costs=costs, title=pupil.full_name)
         context |= {
             "period": period,
             "sections": sections,

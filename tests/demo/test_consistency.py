@@ -189,12 +189,22 @@ def test_percentiles_and_age_equivalents_follow_from_the_standardised_score(seed
         assert result.age_equivalent_months < age  # all below average here
         top = RAW_SCORE_MAX[result.instrument.name]
         assert 0 < result.raw_score <= top, result
-    # Within one test, a higher standardised score never comes with a lower raw score.
+    # Within one test taken when a concern was looked into, a higher standardised score
+    # never comes with a lower raw score.
     by_test = {}
-    for result in results:
+    for result in results.filter(source=""):
         by_test.setdefault((result.instrument_id, result.pupil.year_group), []).append(result)
     for rows in by_test.values():
         rows.sort(key=lambda r: (r.standardised_score, r.raw_score))
+        assert [r.raw_score for r in rows] == sorted(r.raw_score for r in rows)
+    # A pupil's results on one test over time (entry and exit tests of a reading or
+    # spelling group): a higher age-equivalent never comes with a lower raw score.
+    by_pupil = {}
+    for result in results:
+        by_pupil.setdefault((result.instrument_id, result.pupil_id), []).append(result)
+    assert any(len(rows) > 1 for rows in by_pupil.values())
+    for rows in by_pupil.values():
+        rows.sort(key=lambda r: (r.age_equivalent_months, r.raw_score))
         assert [r.raw_score for r in rows] == sorted(r.raw_score for r in rows)
 
 

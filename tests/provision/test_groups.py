@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from provision.models import GroupMember, Intervention, MeasureKind, ProvisionGroup
 from provision.starter import STARTER_INTERVENTIONS, add_starter_catalogue
+from pupils.models import AssessmentInstrument
 from sendhub.roles import Role
 from tests.factories import MembershipFactory, PupilFactory
 from tests.provision.provision_data import (
@@ -184,6 +185,11 @@ def test_catalogue_query_count_does_not_grow(senco_client, world):
     senco_client.get(url)
     small = count_queries(senco_client, url)
     add_starter_catalogue(world.school)
+    for n, kind in enumerate(["standardised", "age_equivalent"]):
+        test = AssessmentInstrument.objects.create(
+            school=world.school, name=f"Test {n}", kind="screening"
+        )
+        Intervention.objects.filter(school=world.school, measure_kind=kind).update(instrument=test)
     assert count_queries(senco_client, url) == small
 
 

@@ -156,6 +156,11 @@ def _grow(world, groups):
         (Role.TEACHER, "provision:map_class", ["class"]),
         (Role.TEACHER, "provision:map_pupil", ["pupil"]),
         (Role.SENCO, "provision:map_pupil_costed", ["pupil"]),
+        (Role.SENCO, "provision:map", ["?by=form&period=fy"]),
+        (Role.SENCO, "provision:map", ["?by=area&layer=targeted"]),
+        (Role.SENCO, "provision:map_pdf", ["?by=year"]),
+        (Role.TEACHER, "provision:map_class_pdf", ["class"]),
+        (Role.SENCO, "provision:map_pupil_pdf", ["pupil"]),
     ],
 )
 def test_map_queries_do_not_grow_with_the_school(
@@ -163,8 +168,9 @@ def test_map_queries_do_not_grow_with_the_school(
 ):
     client = login(world.user(role))
     costed_group(world, [world.taught])
-    args = [world.group.pk if arg == "class" else world.taught.pk for arg in args]
-    url = reverse(url_name, args=args)
+    query = "".join(arg for arg in args if arg.startswith("?"))
+    args = [world.group.pk if arg == "class" else world.taught.pk for arg in args if arg[0] != "?"]
+    url = reverse(url_name, args=args) + query
     client.get(url)  # settle the session
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -175,3 +181,33 @@ def test_map_queries_do_not_grow_with_the_school(
     costed_group(world, [world.taught], name="Second")
     with django_assert_num_queries(len(small)):
         client.get(url)
+
+
+def test_a_place_in_a_group_that_ended_before_the_year_is_not_on_its_map(world):
+    from provision.models import GroupMember
+    from tests.provision.provision_data import run_group
+
+    group = run_group(
+        world.school, [], [world.taught], start_on=date(2025, 5, 5), end_on=date(2025, 7, 15)
+    )
+    member = group.members.get()
+    assert member.left_on is None  # nobody recorded a leaving day when the group ended
+    assert not GroupMember.objects.during(date(2025, 9, 1), date(2026, 8, 31)).exists()
+    assert GroupMember.objects.during(date(2024, 9, 1), date(2025, 8, 31)).get() == member
+
+
+def test_names_on_the_map_are_escaped(senco_client, world):
+    world.taught.last_name = "<b>O'Neil</b>"
+    world.taught.save()
+    costed_group(world, [world.taught], name="<i>Reading</i>")
+    page = senco_client.get(reverse("provision:map")).text
+    assert "&lt;b&gt;O&#x27;Neil&lt;/b&gt;" in page and "<b>O'Neil" not in page
+    assert "&lt;i&gt;Reading&lt;/i&gt;" in page and "<i>Reading" not in page
+
+
+def test_a_pupils_and_a_class_map_are_headed_with_their_name(senco_client, world):
+    costed_group(world, [world.taught])
+    pupil_map = senco_client.get(reverse("provision:map_pupil_costed", args=[world.taught.pk]))
+    assert [s.name for s in pupil_map.context["sections"]] == [world.taught.full_name]
+    class_map = senco_client.get(reverse("provision:map_class", args=[world.group.pk]))
+    assert [s.name for s in class_map.context["sections"]] == [world.group.name]

@@ -1,0 +1,181 @@
+"""Entry and exit scores on a test the pupils take are their assessment results: typed once."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from provision.forms import InterventionForm
+from provision.models import MeasureKind
+from pupils.models import AssessmentInstrument, AssessmentResult
+from sendhub.roles import Role
+from tests.provision.provision_data import GroupMemberFactory, InterventionFactory, run_group
+
+pytestmark = pytest.mark.django_db
+
+JOINED = date(2025, 9, 8)
+
+
+def instrument(world, name="Reading test", standardised=True):
+    return AssessmentInstrument.objects.create(
+        school=world.school, name=name, kind="screening", standardised=standardised
+    )
+
+
+def result(world, test, taken_on, **scores):
+    return AssessmentResult.objects.create(
+        pupil=world.taught,
+        instrument=test,
+        taken_on=taken_on,
+        assessor="SENCO",
+        recorded_by=world.user(Role.SENCO),
+        **scores,
+    )
+
+
+def group_using(world, test, kind=MeasureKind.STANDARDISED, pupils=True):
+    intervention = InterventionFactory(school=world.school, measure_kind=kind, instrument=test)
+    return run_group(
+        world.school,
+        [world.user(Role.TEACHING_ASSISTANT)],
+        [],
+        intervention=intervention,
+        name="Comprehension (A)",
+        start_on=JOINED,
+    )
+
+
+@pytest.fixture
+def ta_client(client, world):
+    client.force_login(world.user(Role.TEACHING_ASSISTANT))
+    return client
+
+
+def test_entry_score_starts_from_the_latest_result_and_the_exit_score_joins_the_history(
+    ta_client, world
+):
+    test = instrument(world)
+    result(world, test, date(2025, 3, 1), standardised_score=76)
+    latest = result(world, test, date(2025, 9, 1), standardised_score=80)
+    result(world, test, date(2026, 3, 1), standardised_score=95)  # long after joining
+    member = GroupMemberFactory(group=group_using(world, test), pupil=world.taught)
+    url = reverse("provision:member_scores", args=[member.pk])
+
+    page = ta_client.get(url)
+    assert page.context["form"]["entry_score"].value() == 80
+    assert "the result from 1 Sep 2025" in page.text
+
+    data = {"entry_score": "80", "entry_on": "2025-09-01", "exit_score": "91"}
+    assert ta_client.post(url, data | {"exit_on": "2025-12-10"}).status_code == 302
+    member.refresh_from_db()
+    assert member.entry_result == latest  # the same result, not a copy of it
+    exit_result = member.exit_result
+    assert (exit_result.standardised_score, exit_result.taken_on) == (91, date(2025, 12, 10))
+    assert exit_result.source == "Exit score in Comprehension (A)"
+    assert exit_result.recorded_by == world.user(Role.TEACHING_ASSISTANT)
+    assert AssessmentResult.objects.filter(pupil=world.taught).count() == 4
+    ta_client.force_login(world.user(Role.SENCO))
+    history = ta_client.get(reverse("pupils:assessments", args=[world.taught.pk])).text
+    assert "Exit score in Comprehension (A)" in history and "10 Dec 2025" in history
+
+
+def test_a_corrected_exit_score_changes_the_result_the_group_added(ta_client, world):
+    test = instrument(world)
+    member = GroupMemberFactory(group=group_using(world, test), pupil=world.taught)
+    url = reverse("provision:member_scores", args=[member.pk])
+    data = {"entry_score": "78", "entry_on": "2025-09-10", "exit_on": "2025-12-10"}
+    ta_client.post(url, data | {"exit_score": "81"})
+    ta_client.post(url, data | {"exit_score": "91"})  # a slip of the finger, put right
+    member.refresh_from_db()
+    assert AssessmentResult.objects.filter(pupil=world.taught).count() == 2
+    assert member.exit_result.standardised_score == 91
+    assert [h.standardised_score for h in member.exit_result.history.order_by("history_id")] == [
+        81,
+        91,
+    ]
+    assert member.impact["change"] == 13
+
+
+def test_a_pupil_added_without_an_entry_score_takes_their_latest_reading_age(ta_client, world):
+    test = instrument(world, "Reading age test")
+    latest = result(world, test, JOINED - timedelta(days=5), age_equivalent_months=88)
+    group = group_using(world, test, kind=MeasureKind.AGE_EQUIVALENT)
+    world.group.support_staff.add(world.user(Role.TEACHING_ASSISTANT))
+    response = ta_client.post(
+        reverse("provision:member_add", args=[group.pk]),
+        {"pupil": world.taught.pk, "joined_on": JOINED.isoformat()},
+    )
+    assert response.status_code == 302
+    member = group.members.get()
+    assert (member.entry_score, member.entry_on, member.entry_result) == (
+        Decimal("88"),
+        latest.taken_on,
+        latest,
+    )
+    assert AssessmentResult.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("scores", "field"),
+    [
+        ({"exit_score": "170", "exit_on": "2025-12-10"}, "exit_score"),
+        ({"exit_score": "90.5", "exit_on": "2025-12-10"}, "exit_score"),
+        (
+            {"exit_score": "90", "exit_on": (date.today() + timedelta(days=3)).isoformat()},
+            "exit_on",
+        ),
+    ],
+)
+def test_scores_that_a_test_cannot_give_are_refused(ta_client, world, scores, field):
+    member = GroupMemberFactory(group=group_using(world, instrument(world)), pupil=world.taught)
+    data = {"entry_score": "80", "entry_on": "2025-09-10"} | scores
+    response = ta_client.post(reverse("provision:member_scores", args=[member.pk]), data)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not AssessmentResult.objects.exists()
+
+
+def test_scores_on_a_measure_without_a_test_stay_in_the_group(ta_client, world):
+    group = group_using(world, None, kind=MeasureKind.RATING)
+    member = GroupMemberFactory(group=group, pupil=world.taught, entry_score=2, entry_on=JOINED)
+    data = {"entry_score": "2", "entry_on": JOINED.isoformat(), "exit_score": "4"}
+    response = ta_client.post(
+        reverse("provision:member_scores", args=[member.pk]), data | {"exit_on": "2025-12-10"}
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.exit_score == 4 and member.exit_result is None
+    assert not AssessmentResult.objects.exists()
+
+
+def test_catalogue_takes_only_a_test_that_gives_the_measure(world):
+    rating_scale = instrument(world, "Rating scale", standardised=False)
+    fields = {
+        "name": "Comprehension",
+        "areas": ["CL"],
+        "layer": "targeted",
+        "delivery": "withdrawal",
+        "group_size": 6,
+        "sessions_per_week": 2,
+        "minutes_per_session": 30,
+        "typical_weeks": 10,
+        "staff_role": "teacher",
+        "entry_criteria": "Comprehension below 85",
+        "exit_criteria": "Comprehension 90 or more",
+        "resource_cost": "0",
+        "instrument": rating_scale.pk,
+    }
+    standardised = InterventionForm(fields | {"measure_kind": "standardised"}, school=world.school)
+    assert "instrument" in standardised.errors
+    rating = InterventionForm(fields | {"measure_kind": "rating"}, school=world.school)
+    assert "instrument" in rating.errors
+    reading_age = InterventionForm(fields | {"measure_kind": "age_equivalent"}, school=world.school)
+    assert reading_age.is_valid(), reading_age.errors
+    other = AssessmentInstrument.objects.create(
+        school=world.other_school, name="Elsewhere", kind="screening"
+    )
+    elsewhere = InterventionForm(
+        fields | {"measure_kind": "standardised", "instrument": other.pk}, school=world.school
+    )
+    assert "instrument" in elsewhere.errors

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('provision', '0004_session_delivered_index'),
-        ('pupils', '0019_assessment_result_source'),
+        ('pupils', '0021_assessment_result_source'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pupils', '0018_import_batch_sheet'),
+        ('pupils', '0020_import_batch_keeps_no_file'),
     ]
 
     operations = [

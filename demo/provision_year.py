@@ -57,8 +57,9 @@ def in_term(day):
     return is_school_day(day) and not (summer and day.month in (7, 8, 9))
 
 
-def seed_provision_year(people, *, today, taken=()):
-    """About 36 more groups at the main school; returns {"provision_groups": n, "sessions": n}."""
+def seed_provision_year(people, *, today, taken=(), per_intervention=GROUPS_PER_INTERVENTION):
+    """Up to `per_intervention` groups of each intervention in people.school's catalogue (about
+    36 at the main school); returns {"provision_groups": n, "sessions": n}."""
     rng = random.Random(f"provision-{people.school.urn}")  # noqa: S311  # nosec B311
     school = people.school
     catalogue = list(Intervention.objects.for_school(school).order_by("name"))
@@ -77,7 +78,7 @@ def seed_provision_year(people, *, today, taken=()):
     groups = sessions = 0
     for n, intervention in enumerate(catalogue):
         fits = [p for area in intervention.areas for p in needs.get(area, [])]
-        for k in range(GROUPS_PER_INTERVENTION):
+        for k in range(per_intervention):
             weeks_ago = STARTS[(n + k * 4) % len(STARTS)]
             start = week_start(today) - timedelta(weeks=weeks_ago)
             while not in_term(start):

@@ -1,4 +1,5 @@
-"""The trust roll-up's queries on the benchmark trust: EXPLAIN ANALYZE execution time of each.
+"""The trust roll-up's queries on the benchmark trust: EXPLAIN ANALYZE execution time of each
+(TIMING OFF: per-node timing of every row adds more than a cheap aggregate itself costs).
 
 `python -m bench.rollup_explain` against an already-built benchmark database
 (DATABASE_URL), or called by `python -m bench` after the pages are timed.
@@ -23,7 +24,7 @@ def explain_rollup():
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
             sql = query["sql"]
-            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT TEXT) {sql}")
+            cursor.execute(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT TEXT) {sql}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
             ms = float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1))
             table = re.search(r'FROM "(\w+)"', sql).group(1)

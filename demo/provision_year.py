@@ -131,8 +131,9 @@ def years_for(intervention):
     return YEARS.get(intervention.name, (7, 8, 9, 10, 11))
 
 
-def seed_provision_year(people, *, today, busy=None, names=()):
-    """About 36 more groups at the main school; returns {"provision_groups": n, "sessions": n}."""
+def seed_provision_year(people, *, today, busy=None, names=(), per_intervention=2):
+    """About 36 more groups at the main school (per_intervention=1: one group of each entry,
+    for the trust's smaller schools); returns {"provision_groups": n, "sessions": n}."""
     rng = random.Random(f"provision-{people.school.urn}")  # noqa: S311  # nosec B311
     school = people.school
     fits = pupils_by_need_and_year(school, today)
@@ -143,7 +144,7 @@ def seed_provision_year(people, *, today, busy=None, names=()):
     catalogue = Intervention.objects.for_school(school).select_related("instrument")
     for n, intervention in enumerate(catalogue.order_by("name")):
         # Every entry once; every other entry a second time, in another year group.
-        for k in range(2 if n % 2 == 0 else 1):
+        for k in range(per_intervention if n % 2 == 0 else 1):
             start = week_start(today) - timedelta(weeks=STARTS[(n + k * 4) % len(STARTS)])
             when = {"start": start, "today": today, "busy": busy}
             years = [y for y in years_for(intervention) if fitting(intervention, fits, y, **when)]

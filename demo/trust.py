@@ -3,7 +3,8 @@
 Each has a different profile: a secondary whose register is rising this year, a
 secondary with a high share of EHC plans, and a small one-form-entry primary. Only what
 the roll-up reads is seeded: the roll, the register with its needs, EHC plans and their
-annual reviews, and termly progress data (no support plans or provision yet). Invented names: not real schools.
+annual reviews, termly progress and attendance data, support plans with their reviews, and a
+year of provision run by a few staff of each school's own. Invented names: not real schools.
 """
 
 import random
@@ -12,12 +13,16 @@ from datetime import timedelta
 from django.utils import timezone
 
 from demo.annual_reviews import seed_reviews
+from demo.people import BOYS_NAMES, DEMO_DOMAIN, GIRLS_NAMES, LAST_NAMES, DemoPeople
+from demo.plans import seed_plans
 from demo.progress import seed_school_progress
+from demo.provision_year import seed_provision_year
 from demo.pupils import K_NEEDS, _needs, build_groups, build_register, build_roll
+from provision.starter import add_starter_catalogue
 from pupils.codes import SenStage
 from pupils.models import RegisterEntry
 from pupils.register.services import record_register_change
-from sendhub.models import School
+from sendhub.models import Membership, School, User
 from sendhub.roles import Role
 
 # (urn, name, phase, local authority, estab, years, per year, SEN support, EHC plan, rising)
@@ -50,8 +55,38 @@ def seed_demo_trust(seed, people, *, today=None):
         _identified_this_term(rng, school, roll, rising, senco=senco, today=today)
         seed_reviews(rng, school, senco=senco, today=today)
         seed_school_progress(rng, school, senco, today=today)
+        _plans_and_provision(rng, school, people, today=today)
         pupils += len(roll)
+    # The demo's primary school has a register and progress data, but no plans or groups.
+    _plans_and_provision(rng, people.second_school, people, today=today)
     return {"trust_schools": len(SCHOOLS), "trust_pupils": pupils}
+
+
+def _plans_and_provision(rng, school, people, *, today):
+    """Support plans for the school's SEN support pupils, and a year of provision: one group
+    of each intervention that fits its register (the main school runs three)."""
+    seed_plans(rng, school, senco=people.named[Role.SENCO], today=today)
+    add_starter_catalogue(school)
+    seed_provision_year(_staff(rng, school, people), today=today, per_intervention=1)
+
+
+def _staff(rng, school, people):
+    """Two teachers and three teaching assistants of the school's own to run its groups."""
+    users, memberships = [], []
+    for n, role in enumerate([Role.TEACHER] * 2 + [Role.TEACHING_ASSISTANT] * 3, 1):
+        first = rng.choice(rng.choice([GIRLS_NAMES, BOYS_NAMES]))
+        user = User.objects.create(
+            email=f"staff{n}.{school.urn}@{DEMO_DOMAIN}", first_name=first,
+            last_name=rng.choice(LAST_NAMES), password=people.password_hash,
+        )  # fmt: skip
+        users.append(user)
+        memberships.append(Membership(user=user, role=role, school=school))
+    Membership.objects.bulk_create(memberships)
+    return DemoPeople(
+        trust=people.trust, school=school, second_school=None,
+        password_hash=people.password_hash, named=people.named,
+        teachers=users[:2], tas=users[2:],
+    )  # fmt: skip
 
 
 def _identified_this_term(rng, school, roll, count, *, senco, today):

@@ -497,6 +497,14 @@ class Pupil(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            # Each school's roll by SEN stage, counted from the index alone (the trust
+            # roll-up over every school of a trust, reports/trust/rollup.py).
+            models.Index(
+                fields=["school", "sen_stage", "joined_on", "left_on"],
+                name="pupil_school_stage_roll",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["school", "upn"], name="pupil_unique_upn_per_school"),
             models.CheckConstraint(

@@ -118,16 +118,26 @@ def test_each_family_of_figures_per_school(world):
     rows = {row["school"]: row for row in school_rows([world.school, world.other_school])}
     ours = rows[world.school]
     assert ours["roll"] == 2 + 7 + 6 + 5  # the world's two pupils, then ours
-    assert ours["sen_support"] == {"n": 7, "percent": 35.0}
-    assert ours["ehcp"] == {"n": 6, "percent": 30.0}
+    assert ours["sen_support"] == {
+        "n": 7,
+        "percent": 35.0,
+        "text": '7 <span class="text-body-secondary text-nowrap">(35.0%)</span>',
+    }
+    assert ours["ehcp"]["n"] == 6 and ours["ehcp"]["percent"] == 30.0
     needs = {need["area"].value: need["n"] for need in ours["needs"]}
     assert needs == {"CI": 6, "CL": 7, "SEMH": 0, "SP": 0, "OTH": 0}
     assert ours["plans_overdue"]["n"] is None  # 1 of 1: fewer than 5
+    assert "fewer than 5" in ours["plans_overdue"]["text"]
     assert ours["ehcps_in_force"]["n"] == 6 and ours["reviews_overdue"]["n"] == 5
     assert ours["groups_running"] == 1 and ours["pupils_in_provision"]["n"] is None
     assert ours["hours"] > 0 and ours["cost"] > 0
     theirs = rows[world.other_school]
-    assert theirs["sen_support"] == {"n": None, "why": "small", "percent": None}  # three
+    assert theirs["sen_support"] == {
+        "n": None,
+        "why": "small",
+        "percent": None,
+        "text": '<span class="text-nowrap">fewer than 5</span>',
+    }  # three
 
 
 @pytest.mark.django_db

@@ -3,7 +3,6 @@ from django import forms
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from sendhub.forms import SCHOOL_ROLE_CHOICES
 from sendhub.models import Membership
@@ -92,12 +91,14 @@ PLAIN_INPUT_TEMPLATES = {
 
 def _input_attrs(attrs):
     """attrs.html in Python: True writes the bare name, False leaves it out."""
-    return mark_safe(  # noqa: S308 - every part comes from format_html, which escapes
-        "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
             for name, value in attrs.items()
             if value is not False
-        )
+        ),
     )
 
 

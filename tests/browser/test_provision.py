@@ -3,6 +3,7 @@
 import pytest
 
 from provision.models import Session
+from provision.starter import STARTER_INTERVENTIONS
 from sendhub.roles import Role
 from tests.browser.conftest import PHONE, check_accessibility, screenshot, sign_in
 from tests.factories import PupilFactory
@@ -81,7 +82,8 @@ def test_senco_starts_the_catalogue_from_the_provision_menu(page, world):
     sign_in(page, world.user(Role.SENCO))
     page.get_by_role("button", name="Provision").click()
     page.get_by_role("link", name="Intervention catalogue").click()
-    page.get_by_role("button", name="Add the 12 starter interventions").click()
+    starters = len(STARTER_INTERVENTIONS)
+    page.get_by_role("button", name=f"Add the {starters} starter interventions").click()
     page.get_by_role("heading", name="Precision teaching").wait_for()
     screenshot(page, "provision-catalogue")
     check_accessibility(page)

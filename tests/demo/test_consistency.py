@@ -21,19 +21,29 @@ from demo.people import BOYS_NAMES, GIRLS_NAMES
 from provision.models import Strategy
 from pupils import codes
 from pupils.codes import BroadArea
+from pupils.mis_import.preview import build_preview
+from pupils.mis_import.reading import Sheet
 from pupils.models import (
     AssessmentResult,
     Concern,
     ConcernView,
+    ImportBatch,
     ObservationNote,
+    OnePageProfile,
     ParentMeeting,
     PassportVersion,
     Pupil,
+    Referral,
+    RegisterEntry,
+    RoundRobinRequest,
+    SpecialistService,
+    Task,
 )
 from reviews.models import PlanAgreement, PlanReview, ReviewView, SupportPlan
 from sendhub.models import School
 
 # Seeding the whole demo takes half a minute: CI runs this module (CI=true), `make test` skips it.
+# Every test that needs the seeded demo lives here, so the suite seeds it once.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TODAY = date(2026, 12, 10)
@@ -345,3 +355,56 @@ def test_the_demo_school_has_a_published_anonymised_autumn_report(seeded):
     # Every stored count is 0, 5 or more: small ones are kept only as "not shown".
     counts = [int(n) for n in re.findall(r"'n': (\d+)", text)]
     assert counts and not [n for n in counts if 1 <= n <= 4]
+
+
+# 6. Identification and the MIS import: every state a SENCO meets, and an export that re-imports.
+
+
+def test_seed_demo_has_identification_in_every_state(seeded):
+    statuses = set(Concern.objects.values_list("status", flat=True))
+    assert statuses == set(Concern.Status.values)
+    decisions = set(Concern.objects.exclude(decision="").values_list("decision", flat=True))
+    assert decisions == set(Concern.Decision.values)
+    assert Concern.objects.filter(raised_by__email="teacher@demo.sendhub.test").count() == 2
+    from_parent = Concern.objects.filter(raised_by__email="parent@demo.sendhub.test")
+    assert sorted(from_parent.values_list("status", "raised_by_parent")) == [
+        ("in_progress", True),
+        ("new", True),
+    ]
+    # One monitored concern has come back on its date; one is still in the future.
+    monitored = Concern.objects.filter(decision="monitor")
+    assert [c.is_due_to_look_again for c in monitored.order_by("look_again_on")] == [True, False]
+    assert RegisterEntry.objects.filter(source="concern", stage="sen_support").count() == 1
+    assert Task.objects.filter(title__startswith="Draft a support plan").count() == 2
+    assert RoundRobinRequest.objects.filter(
+        teacher__email="teacher@demo.sendhub.test", response__isnull=True
+    ).exists()
+    assert AssessmentResult.objects.count() >= 12
+    assert SpecialistService.objects.count() == 5
+    assert Referral.objects.filter(seen_on__isnull=True).exists()
+    assert Referral.objects.filter(report_received_on__isnull=False).exists()
+    # Nothing at this school is dated before the pupil joined it: register history,
+    # passports (the pupil's views), one-page profiles and meetings with parents.
+    assert RegisterEntry.objects.exists()
+    assert not RegisterEntry.objects.filter(effective_on__lt=F("pupil__joined_on")).exists()
+    assert PassportVersion.objects.exists()
+    assert not PassportVersion.objects.filter(
+        captured_on__lt=F("passport__pupil__joined_on")
+    ).exists()
+    assert not OnePageProfile.objects.filter(updated_on__lt=F("pupil__joined_on")).exists()
+    assert not ParentMeeting.objects.filter(held_on__lt=F("pupil__joined_on")).exists()
+
+
+def test_demo_exports_carry_classes_and_parent_contacts_and_reimport_cleanly(seeded):
+    applied, waiting = ImportBatch.objects.order_by("status", "pk")
+    assert applied.is_applied and not waiting.is_applied
+    counts = applied.result["counts"]
+    assert (counts["class_joins"], counts["class_leaves"], counts["parents_linked"]) == (0, 0, 0)
+    assert counts["changed"] == 0
+    sheet = Sheet.from_json(waiting.sheet)
+    preview = build_preview(
+        sheet, school=waiting.school, pupils=Pupil.objects.all(), mapping=waiting.columns
+    )
+    new_links = [c.email for p in preview.new for c in p.contacts]
+    assert new_links == ["new.parent@example.test"]
+    assert all(p.class_names == ["7 En1", "7 Ma1", "7 Sc1"] for p in preview.new)

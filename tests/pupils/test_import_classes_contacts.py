@@ -5,8 +5,6 @@ Parents see only their own children (docs/access.md), so an import links a paren
 only through an email it can check, never links staff, and never removes a link.
 """
 
-import io
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +12,7 @@ from django.urls import reverse
 
 from pupils.mis_import.cells import CellError, parse_class_list, parse_relationship, split_name
 from pupils.mis_import.preview import build_preview
-from pupils.mis_import.reading import Sheet, read_sheet, suggest_mapping
+from pupils.mis_import.reading import read_sheet, suggest_mapping
 from pupils.models import ImportBatch, ParentLink, Pupil, TeachingGroup
 from sendhub.models import Membership, User
 from sendhub.roles import Role
@@ -434,22 +432,3 @@ def test_preview_runs_a_fixed_number_of_queries_with_classes_and_contacts(
     with django_assert_num_queries(len(baseline)):
         response = senco_client.get(url)
     assert "Parent links not in the file" in response.content.decode()
-
-
-@pytest.mark.slow
-def test_demo_exports_carry_classes_and_parent_contacts_and_reimport_cleanly():
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=io.StringIO())
-    applied, waiting = ImportBatch.objects.order_by("status", "pk")
-    assert applied.is_applied and not waiting.is_applied
-    counts = applied.result["counts"]
-    assert (counts["class_joins"], counts["class_leaves"], counts["parents_linked"]) == (0, 0, 0)
-    assert counts["changed"] == 0
-    sheet = Sheet.from_json(waiting.sheet)
-    preview = build_preview(
-        sheet, school=waiting.school, pupils=Pupil.objects.all(), mapping=waiting.columns
-    )
-    new_links = [c.email for p in preview.new for c in p.contacts]
-    assert new_links == ["new.parent@example.test"]
-    assert all(p.class_names == ["7 En1", "7 Ma1", "7 Sc1"] for p in preview.new)

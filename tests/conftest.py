@@ -98,6 +98,9 @@ def _fast_and_isolated(settings, tmp_path):
     # (tests/sendhub/test_two_factor.py, tests/browser/test_two_factor.py).
     settings.SENDHUB_DEMO_SKIP_2FA = True
     settings.MEDIA_ROOT = tmp_path / "media"
+    # WhiteNoise looks a static file up when it is asked for, instead of listing STATIC_ROOT
+    # each time a test client loads the middleware (once per test).
+    settings.WHITENOISE_AUTOREFRESH = True
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -212,6 +215,29 @@ def shared_world(request, module_world, db):
     if {"live_server", "transactional_db"} & set(request.fixturenames):
         pytest.fail("a transactional test flushes the database: give it its own `world`")
     return module_world.fresh()
+
+
+def table_row_counts(app_labels, *, skip=()):
+    """{table: rows} for every table of these apps (history and many-to-many tables included)
+    but the models labelled in skip, counted in one query: tests compare two of these to show
+    that a refused request wrote nothing."""
+    from django.apps import apps
+
+    tables = sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.app_label in app_labels
+            and model._meta.managed
+            and not model._meta.proxy
+            and model._meta.label not in skip
+        }
+    )
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(f"SELECT %s, COUNT(*) FROM {quote(table)}" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, tables)
+        return dict(cursor.fetchall())
 
 
 def get_counting_queries(client, url, params=None, *, warm=False, **headers):

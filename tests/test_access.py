@@ -7,14 +7,15 @@ For object URLs, every role that may open the page gets 404 for an object out
 of its scope.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
-from django.apps import apps
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_encode
 
 from sendhub.roles import Role
+from tests.conftest import table_row_counts
 from tests.factories import MembershipFactory, TeachingGroupFactory
 from tests.provision import provision_data as provision
 from tests.pupils.concern_data import (
@@ -697,6 +698,90 @@ def world(shared_world):
     return shared_world
 
 
+class _MadeKwargs:
+    """The objects one kwargs function made for one role and scope, kept in a savepoint of
+    the module's transaction until a test needs another function's (which cannot share the
+    database with them: two plans for one pupil's cycle, say)."""
+
+    def __init__(self):
+        self.key = self.kwargs = self.savepoint = None
+
+    def get(self, key, make):
+        if key != self.key:
+            self.close()
+            self.savepoint = transaction.atomic()
+            self.savepoint.__enter__()
+            try:
+                self.kwargs = make()
+            except BaseException:
+                self.close()
+                raise
+            self.key = key
+        return self.kwargs
+
+    def close(self):
+        if self.savepoint is not None:
+            transaction.set_rollback(True)
+            self.savepoint.__exit__(None, None, None)
+        self.key = self.kwargs = self.savepoint = None
+
+
+@pytest.fixture(scope="module")
+def _made_kwargs(module_world, django_db_blocker):
+    made = _MadeKwargs()
+    yield made
+    with django_db_blocker.unblock():
+        made.close()
+
+
+@pytest.fixture(scope="module")
+def _module_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_kept_for_the_module(settings, _module_media):
+    """Files a kwargs function saves (a referral's report, a photo) outlive one test, like
+    the rows that name them (the `url` fixture)."""
+    settings.MEDIA_ROOT = _module_media
+
+
+@pytest.fixture
+def url(request, module_world, _made_kwargs, django_db_blocker):
+    """The URL a walk test asks for: the test's `name`, for its `role` (the SENCO where the
+    test has none), in scope or, for test_out_of_scope_pupil_is_not_found, out of it.
+
+    Requested before `world`, so it runs before the test's savepoint opens. The objects a
+    kwargs function makes (a plan, a review...) stay for the tests after it that use the same
+    function, role and scope (the walk runs in that order: walk_order); a test's own writes
+    to them are still rolled back with its savepoint."""
+    params = request.node.callspec.params
+    name, role = params["name"], params.get("role", Role.SENCO)
+    in_scope = request.function.__name__ != "test_out_of_scope_pupil_is_not_found"
+    access = ACCESS[name]
+    if access.kwargs is None:
+        return reverse(name)
+    # A copy of the world: kwargs functions note what they made on it (reading_group), and a
+    # note must not outlive the savepoint that holds the row.
+    world = replace(module_world)
+    with django_db_blocker.unblock():
+        kwargs = _made_kwargs.get(
+            (access.kwargs, role, in_scope), lambda: access.kwargs(world, role, in_scope)
+        )
+    return reverse(name, kwargs=kwargs)
+
+
+def walk_order(pairs):
+    """(name, role) pairs by role, then by the function that makes the URL's objects, so
+    consecutive tests share those objects (the `url` fixture)."""
+
+    def maker(name):
+        kwargs = ACCESS[name].kwargs
+        return getattr(kwargs, "__qualname__", "") if kwargs else ""
+
+    return sorted(pairs, key=lambda pair: (pair[1], maker(pair[0]), pair[0]))
+
+
 def named_urls(patterns=None, namespace=""):
     patterns = get_resolver().url_patterns if patterns is None else patterns
     for entry in patterns:
@@ -732,10 +817,11 @@ def assert_security_headers(response, *, signed_in):
         assert "no-store" in response["Cache-Control"]
 
 
-@pytest.mark.parametrize("name", sorted(ACCESS))
-def test_anonymous_is_sent_to_login(client, world, name):
+@pytest.mark.parametrize(
+    "name", [name for name, _ in walk_order((name, Role.SENCO) for name in ACCESS)]
+)
+def test_anonymous_is_sent_to_login(url, client, world, name):
     access = ACCESS[name]
-    url = _url(name, access, world, Role.SENCO)
     response = getattr(client, access.method)(url)
     assert response.status_code == access.anonymous
     assert_security_headers(response, signed_in=False)
@@ -743,19 +829,20 @@ def test_anonymous_is_sent_to_login(client, world, name):
         assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("role", ALL_ROLES)
-@pytest.mark.parametrize("name", sorted(ACCESS))
-def test_role_gets_expected_status(client, world, name, role):
+@pytest.mark.parametrize(
+    ("name", "role"), walk_order((name, role) for name in ACCESS for role in ALL_ROLES)
+)
+def test_role_gets_expected_status(url, client, world, name, role):
     access = ACCESS[name]
     client.force_login(world.user(role))
-    response = getattr(client, access.method)(_url(name, access, world, role), access.data)
+    response = getattr(client, access.method)(url, access.data)
     assert response.status_code == access.expected[role], (name, role)
     assert_security_headers(response, signed_in=True)
 
 
 @pytest.mark.parametrize(
     ("name", "role"),
-    sorted(
+    walk_order(
         (name, role)
         for name, access in ACCESS.items()
         if access.kwargs in SCOPED_KWARGS
@@ -763,12 +850,11 @@ def test_role_gets_expected_status(client, world, name, role):
         if access.expected[role] in (200, 302)  # pages, and POSTs that succeed in scope
     ),
 )
-def test_out_of_scope_pupil_is_not_found(client, world, name, role):
+def test_out_of_scope_pupil_is_not_found(url, client, world, name, role):
     """Every role that may use a URL gets 404 for an object out of its scope, for reads and
     for writes alike: a POST with the same data that works in scope changes nothing."""
     access = ACCESS[name]
     client.force_login(world.user(role))
-    url = _url(name, access, world, role, in_scope=False)
     before = _row_counts()
     response = getattr(client, access.method)(url, access.data)
     assert response.status_code == 404, (name, role)
@@ -777,12 +863,7 @@ def test_out_of_scope_pupil_is_not_found(client, world, name, role):
 
 def _row_counts():
     """Rows in every table of ours (history tables included), to show a refusal wrote nothing."""
-    ours = {"sendhub", "pupils", "provision", "reviews", "reports"}
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models()
-        if model._meta.app_label in ours
-    }
+    return table_row_counts({"sendhub", "pupils", "provision", "reviews", "reports"})
 
 
 def test_other_school_pupil_is_not_found_for_teacher_who_teaches_them_elsewhere(client, world):

@@ -31,13 +31,18 @@ def parse_args():
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database: build only if it has no data"
     )
+    parser.add_argument(
+        "--template",
+        help="copy this already migrated PostgreSQL database instead of migrating an empty one "
+        "(CI passes the test suite's template)",
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8190")))
     parser.add_argument("--output", help="JSON results path (default bench/results/...)")
     parser.add_argument("--only", help="comma-separated page names to time")
     return parser.parse_args()
 
 
-def database(url, *, smoke, reuse):
+def database(url, *, smoke, reuse, template=None):
     """Create the benchmark database (dropping an old one unless --reuse); return its URL."""
     import psycopg2
     from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
@@ -53,7 +58,8 @@ def database(url, *, smoke, reuse):
         fresh = not (exists and reuse)
         if fresh:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
+            copy = f' TEMPLATE "{template}"' if template else ""
+            cursor.execute(f'CREATE DATABASE "{name}"{copy}')
     admin.close()
     return f"{base}/{name}", fresh
 
@@ -67,7 +73,10 @@ def main():
     args = parse_args()
     sizes = SMOKE if args.smoke else FULL
     url, fresh = database(
-        os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL), smoke=args.smoke, reuse=args.reuse
+        os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
+        smoke=args.smoke,
+        reuse=args.reuse,
+        template=args.template,
     )
     media = tempfile.mkdtemp(prefix="sendhub-bench-media-")
     env = {

@@ -167,3 +167,11 @@ def remove_copy(target):
         return
     with _pg_admin(db) as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    # `python -m tests.db_template`: build (or find) the template for DATABASE_URL and print
+    # its name (.ci/run starts the benchmark's smoke run from it instead of migrating again).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendhub.settings")
+    django.setup()
+    print(ensure_template() or "")

@@ -106,12 +106,39 @@ def strict_page(browser, live_server):
     context.close()
 
 
-def sign_in(page, user, password=PASSWORD):
+def sign_in_with_form(page, user, password=PASSWORD):
+    """Sign in as a person does: the sign-in page, email, password, the button."""
     page.open("/accounts/login/")
     page.fill("#id_username", user.email)
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("button[type=submit]")
+    assert "/accounts/login/" not in page.url, f"sign-in failed for {user.email}"
+
+
+def sign_in(page, user, password=None):
+    """Open the home page signed in as user: with a password, through the sign-in form;
+    without, with a session made the way the test client's force_login makes one (the same
+    signal handlers run), which saves the form's two requests where signing in is not what
+    the test is about. Tests of signing in itself use sign_in_with_form."""
+    if password is not None:
+        sign_in_with_form(page, user, password)
+        return
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": page.base_url,
+            }
+        ]
+    )
+    page.open("/")
     assert "/accounts/login/" not in page.url, f"sign-in failed for {user.email}"
 
 

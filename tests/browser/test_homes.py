@@ -9,7 +9,13 @@ from pupils.models import Concern
 from pupils.register.services import record_register_change
 from reviews.models import SupportPlan
 from sendhub.roles import Role
-from tests.browser.conftest import PHONE, check_accessibility, screenshot, sign_in
+from tests.browser.conftest import (
+    PHONE,
+    check_accessibility,
+    screenshot,
+    sign_in,
+    sign_in_with_form,
+)
 from tests.factories import PupilFactory
 from tests.pupils.concern_data import raise_concern
 from tests.reviews.ehc_plan_data import issue_plan
@@ -52,7 +58,7 @@ def populated(world):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_signs_in_to_its_home(page, populated, role):
-    sign_in(page, populated.user(role))
+    sign_in_with_form(page, populated.user(role))
     assert page.url.rstrip("/") == page.base_url.rstrip("/")
     heading = page.locator("h1").first.inner_text()
     assert HOME_HEADINGS[role] in heading

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sendhub.accounts.two_factor import new_recovery_codes
 from sendhub.models import AccountEvent
 from sendhub.roles import Role
-from tests.browser.conftest import PHONE, check_accessibility, screenshot, sign_in
+from tests.browser.conftest import PHONE, check_accessibility, screenshot, sign_in_with_form
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def sign_out(page):
 def test_senco_sets_up_signs_in_with_a_code_and_a_recovery_code_once(page, world):
     senco = world.user(Role.SENCO)
     page.resize(PHONE)
-    sign_in(page, senco)
+    sign_in_with_form(page, senco)
     assert "/accounts/two-factor/set-up/" in page.url
     assert page.locator("svg.qr-code").is_visible()
     screenshot(page, "two-factor-1-set-up-phone")
@@ -67,7 +67,7 @@ def test_senco_sets_up_signs_in_with_a_code_and_a_recovery_code_once(page, world
     check_accessibility(page)
 
     sign_out(page)
-    sign_in(page, senco)
+    sign_in_with_form(page, senco)
     assert "/accounts/two-factor/?next=" in page.url
     screenshot(page, "two-factor-3-enter-code")
     check_accessibility(page)
@@ -75,13 +75,13 @@ def test_senco_sets_up_signs_in_with_a_code_and_a_recovery_code_once(page, world
     assert page.locator("h1").first.inner_text().startswith("SEND dashboard")
 
     sign_out(page)
-    sign_in(page, senco)
+    sign_in_with_form(page, senco)
     enter_code(page, codes[0])
     assert "You signed in with a recovery code" in page.locator(".alert").first.inner_text()
     screenshot(page, "two-factor-4-recovery-code-used")
 
     sign_out(page)
-    sign_in(page, senco)
+    sign_in_with_form(page, senco)
     enter_code(page, codes[0])
     assert "That code is not right" in page.locator(".invalid-feedback").first.inner_text()
     screenshot(page, "two-factor-5-recovery-code-used-up")
@@ -94,7 +94,7 @@ def test_head_resets_a_colleagues_lost_phone_with_a_reason(page, world):
     head_app = TOTPDevice.objects.create(user=head, name="Authenticator app", confirmed=True)
     new_recovery_codes(head, record=False)
 
-    sign_in(page, head)
+    sign_in_with_form(page, head)
     enter_code(page, next_code(head_app, steps_ahead=0))
     page.open(f"/school/people/{senco.pk}/")
     with page.expect_navigation():
@@ -126,7 +126,7 @@ def test_a_trust_lead_resets_another_trust_leads_lost_phone(page, world):
     lead_app = TOTPDevice.objects.create(user=lead, name="Authenticator app", confirmed=True)
     new_recovery_codes(lead, record=False)
 
-    sign_in(page, lead)
+    sign_in_with_form(page, lead)
     enter_code(page, next_code(lead_app, steps_ahead=0))
     page.open(f"/trust/people/{colleague.pk}/two-factor/reset/")
     assert "Reset Tom" in page.locator("h1").inner_text()

@@ -2,6 +2,7 @@
 
 import os
 from dataclasses import dataclass, replace
+from datetime import date
 
 import pytest
 from django.db import connection, transaction
@@ -80,6 +81,46 @@ def django_db_keepdb(request):
 
 def pytest_configure(config):
     _hypothesis_profiles()
+
+
+def restore_migration_data():
+    """Put back the rows the migrations seed (the starter strategy library, the national
+    figures shipped with SENDhub) when they are missing."""
+    import importlib
+
+    from sendhub.models import NationalComparison
+    from tests.reviews.plan_data import restore_starter_strategies
+
+    restore_starter_strategies()
+    if not NationalComparison.objects.filter(school__isnull=True).exists():
+        migration = importlib.import_module("sendhub.migrations.0007_national_comparisons")
+        NationalComparison.objects.bulk_create(
+            NationalComparison(
+                year_label="2024/25",
+                census_date=date(2025, 1, 16),
+                source=migration.SOURCE,
+                **figures,
+            )  # fmt: skip
+            for figures in migration.FIGURES_2024_25
+        )
+
+
+def _after_a_flush(sender, **kwargs):
+    restore_migration_data()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migration_data_survives_flushes(django_db_setup, django_db_blocker):
+    """A live-server or transactional test empties every table when it ends; Django's flush
+    then sends post_migrate, and this puts the migrations' rows back, so a test that runs
+    after it on the same worker (pytest-xdist may hand it any test) still finds them."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    sendhub = apps.get_app_config("sendhub")
+    post_migrate.connect(_after_a_flush, sender=sendhub, dispatch_uid="tests-migration-data")
+    yield
+    post_migrate.disconnect(sender=sendhub, dispatch_uid="tests-migration-data")
 
 
 def pytest_collection_modifyitems(config, items):

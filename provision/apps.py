@@ -5,10 +5,12 @@ class ProvisionConfig(AppConfig):
     name = "provision"
 
     def ready(self):
-        from provision import models
+        from provision import models, services
         from pupils import history
+        from pupils.signals import pupils_left
 
         grant_permissions()
+        pupils_left.connect(services.end_places_of_leavers, dispatch_uid="provision-leavers")
 
         # Provision a pupil receives is part of their record (docs/access.md).
         history.register(models.GroupMember, "pupil", name_field="group")

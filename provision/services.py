@@ -1,9 +1,9 @@
 """Provision workflows that change several rows at once."""
 
 from django.db import IntegrityError, transaction
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from provision.models import Session, SessionAttendance
+from provision.models import GroupMember, Session, SessionAttendance
 
 
 class AlreadyLogged(Exception):
@@ -59,3 +59,28 @@ def log_session(*, group, date, status, by, token, missed_reason="", note="", ab
             default_user=by,
         )
     return session, True
+
+
+def end_places_of_leavers(sender, *, pupils, user=None, reason="", **kwargs):
+    """Pupils who leave the school leave their intervention groups on the same day
+    (pupils.signals.pupils_left, sent inside the import's transaction). A place that was to
+    end later ends on the leaving day; scores stay with the place, and history records it."""
+    left_on = {pupil.pk: pupil.left_on for pupil in pupils if pupil.left_on}
+    places = [
+        place
+        for place in GroupMember.objects.filter(pupil_id__in=left_on).only(
+            "pk", "pupil_id", "joined_on", "left_on"
+        )
+        if place.left_on is None or place.left_on > left_on[place.pupil_id]
+    ]
+    for place in places:
+        place.left_on = max(left_on[place.pupil_id], place.joined_on)
+    if places:
+        bulk_update_with_history(
+            places,
+            GroupMember,
+            ["left_on"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason or "Left the school",
+        )

@@ -20,6 +20,7 @@ from pupils.mis_import.cells import split_name
 from pupils.mis_import.reading import KEEP_WHEN_BLANK, PUPIL_FIELDS
 from pupils.mis_import.rows import chunks
 from pupils.models import ParentLink, Pupil, RegisterEntry, TeachingGroup
+from pupils.signals import pupils_left
 from sendhub.models import Membership, User
 from sendhub.roles import Role
 
@@ -122,6 +123,8 @@ def apply_preview(preview, *, user=None, source="", today=None):
             default_user=user,
             default_change_reason=reason,
         )
+    if preview.leaving:
+        pupils_left.send(sender=Pupil, pupils=list(preview.leaving), user=user, reason=reason)
 
     _sync_form_membership(preview)
     _sync_class_membership(preview)

@@ -14,6 +14,7 @@ from pupils.models import (
     Pupil,
     RegisterEntry,
     SupportAssignment,
+    Task,
     TeachingGroup,
 )
 from pupils.register.services import record_register_change
@@ -248,12 +249,14 @@ def build_register(rng, school, pupils, *, senco, today, k_share=0.14, e_share=0
             needs=needs, notes=notes, today=today,
         )  # fmt: skip
 
+    informed = []  # saved together at the end: nothing below reads them
+
     def told(pupil, entry, when):
         if rng.random() < 0.9:
-            ParentInformed.objects.create(
+            informed.append(ParentInformed(
                 pupil=pupil, entry=entry, informed_on=min(when + timedelta(days=rng.randrange(0, 10)), today),
                 method=rng.choice(ParentInformed.Method.values[:4]), informed_by=senco,
-            )  # fmt: skip
+            ))  # fmt: skip
 
     for pupil in k_pupils:
         start = pupil.joined_on + timedelta(
@@ -302,6 +305,10 @@ def build_register(rng, school, pupils, *, senco, today, k_share=0.14, e_share=0
     for pupil in leavers_with_sen:
         change(pupil, SenStage.SEN_SUPPORT, _needs(rng, K_NEEDS), pupil.joined_on,
                "On SEN support at transfer.")  # fmt: skip
+
+    bulk_create_with_history(informed, ParentInformed, batch_size=500)
+    for pupil in {row.pupil: None for row in informed}:  # as ParentInformed.save() does
+        Task.objects.close(kind=Task.Kind.TELL_PARENTS, pupil=pupil)
 
     # One recorded mistake, corrected, so the timeline shows how corrections read.
     if k_pupils:

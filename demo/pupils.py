@@ -312,7 +312,15 @@ def build_register(rng, school, pupils, *, senco, today, k_share=0.14, e_share=0
 
     register.save()
     bulk_create_with_history(informed, ParentInformed, batch_size=500)
-    for pupil in {row.pupil: None for row in informed}:  # as ParentInformed.save() does
+    # As ParentInformed.save() does: close any open task to tell these pupils' parents.
+    told_pupils = {row.pupil_id for row in informed}
+    for pupil in sorted(
+        set(
+            Task.objects.open()
+            .filter(kind=Task.Kind.TELL_PARENTS, pupil__in=told_pupils)
+            .values_list("pupil", flat=True)
+        )
+    ):
         Task.objects.close(kind=Task.Kind.TELL_PARENTS, pupil=pupil)
 
     # One recorded mistake, corrected, so the timeline shows how corrections read.

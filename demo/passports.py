@@ -2,13 +2,21 @@
 
 from datetime import date, timedelta
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from demo import schooldays
 from demo.voice import about, name_of
 from pupils import codes
 from pupils.codes import BroadArea, NeedType
-from pupils.models import OnePageProfile, ParentMeeting, Passport, Pupil, PupilVoiceMethod
+from pupils.models import (
+    OnePageProfile,
+    ParentMeeting,
+    Passport,
+    PassportVersion,
+    Pupil,
+    PupilVoiceMethod,
+)
 from sendhub.roles import Role
 
 # Phrases by broad area of need, in a pupil's own voice.
@@ -149,6 +157,8 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
     year_start, _ = codes.school_year_bounds(today)
     passports = meetings = 0
     rows = []
+    versions = []  # (pupil, [PassportVersion, ...]) in the order Passport.save_version made them
+    profiles = []
     for index, pupil in enumerate(pupils):
         is_named = pupil == named_child
         if index % 8 == 7 and not is_named:
@@ -158,27 +168,34 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
         method = VOICE_ROTATION[index % len(VOICE_ROTATION)]
         stale = index % 5 == 0 and not is_named
         first_day = today - timedelta(days=stale_days + rng.randrange(20, 200) if stale else 300)
-        versions = 1 if stale else 1 + index % 3
-        for number in range(versions):
+        count, saved = (1 if stale else 1 + index % 3), []
+        for number in range(count):
             captured = first_day + timedelta(days=number * 90) if number else first_day
-            if not stale and number == versions - 1:
+            if not stale and number == count - 1:
                 captured = today - timedelta(days=rng.randrange(5, stale_days - 10))
             # Views are gathered at this school, so never before the pupil joined it.
             captured = max(min(captured, today), pupil.joined_on)
             content = _content(rng, pupil, words, captured, method)
             if number:
                 content["recent_achievements"] = rng.choice(ACHIEVEMENTS)
-            Passport.save_version(pupil=pupil, by=staff[index % len(staff)], **content)
+            saved.append(
+                PassportVersion(
+                    number=number + 1, photo="", recorded_by=staff[index % len(staff)], **content
+                )
+            )
+        versions.append((pupil, saved))
         passports += 1
         if index % 2 == 0 or is_named:
-            OnePageProfile.objects.create(
-                pupil=pupil,
-                admired_for="Kind, funny and never gives up.",
-                important_to_me=rng.choice(ENJOY),
-                how_to_support_me=words["others_support_me_by"],
-                voice_method=method,
-                updated_on=max(today - timedelta(days=rng.randrange(10, 200)), pupil.joined_on),
-                updated_by=staff[0],
+            profiles.append(
+                OnePageProfile(
+                    pupil=pupil,
+                    admired_for="Kind, funny and never gives up.",
+                    important_to_me=rng.choice(ENJOY),
+                    how_to_support_me=words["others_support_me_by"],
+                    voice_method=method,
+                    updated_on=max(today - timedelta(days=rng.randrange(10, 200)), pupil.joined_on),
+                    updated_by=staff[0],
+                )
             )
         # Meetings this school year: some pupils behind one a term (CoP 6.65).
         held = 3 if is_named else rng.choice([0, 1, 2, 3, 3, 4])
@@ -190,10 +207,53 @@ def seed_passports(rng, school, *, staff, today=None, named_child=None):
         if is_named or index % 3 == 0:
             when = _school_day(today + timedelta(days=7 + rng.randrange(30)))
             rows.append(_meeting(pupil, when, ParentMeeting.Purpose.REVIEW, staff[0], today=today))
+    _save_passports(versions)
+    bulk_create_with_history(profiles, OnePageProfile, batch_size=500)
     # One INSERT per 500 meetings (with their history rows), not one per meeting.
     bulk_create_with_history(rows, ParentMeeting, batch_size=500)
     meetings += len(rows)
     return {"passports": passports, "meetings": meetings}
+
+
+def _save_passports(versions):
+    """
+    What Passport.save_version does for each version in turn, in a few INSERTs: the passports
+    (history "+" with no version yet), their versions (history "+"), and for each version the
+    passport pointing at it, confirmed that day by whoever recorded it (history "~", in the
+    order the versions were saved). The pupils have no passport yet.
+    """
+    passports = bulk_create_with_history(
+        [Passport(pupil=pupil) for pupil, _ in versions], Passport, batch_size=500
+    )
+    for passport, (_, saved) in zip(passports, versions, strict=True):
+        for version in saved:
+            version.passport = passport
+    made = bulk_create_with_history(
+        [version for _, saved in versions for version in saved], PassportVersion, batch_size=500
+    )
+    made = iter(made)
+    states = []
+    for passport, (_, saved) in zip(passports, versions, strict=True):
+        for _ in saved:
+            version = next(made)
+            passport.current = version
+            passport.last_confirmed_on = version.captured_on
+            passport.last_confirmed_by = version.recorded_by
+            states.append(
+                Passport(
+                    pk=passport.pk,
+                    pupil_id=passport.pupil_id,
+                    current=version,
+                    last_confirmed_on=version.captured_on,
+                    last_confirmed_by=version.recorded_by,
+                )
+            )
+    Passport.history.bulk_history_create(
+        states, batch_size=500, update=True, default_date=timezone.now(), default_change_reason=None
+    )
+    Passport.objects.bulk_update(
+        passports, ["current", "last_confirmed_on", "last_confirmed_by"], batch_size=500
+    )
 
 
 _school_day = schooldays.on_or_after

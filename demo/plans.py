@@ -476,13 +476,14 @@ def _save(rows, dates):
 
 
 def _save_progress(rows):
+    # plan_id, not plan.pk: _save set plan_id, which drops the cached plan (a query each).
     targets = {(t.plan_id, t.order): t for t in PlanTarget.objects.filter(
-        plan_id__in={r.review.plan.pk for r in rows["progress"]})}  # fmt: skip
+        plan_id__in={r.review.plan_id for r in rows["progress"]})}  # fmt: skip
     reviews = {r.plan_id: r for r in PlanReview.objects.filter(
-        plan_id__in={r.review.plan.pk for r in rows["progress"]})}  # fmt: skip
+        plan_id__in={r.review.plan_id for r in rows["progress"]})}  # fmt: skip
     for row in rows["progress"]:
-        row.target_id = targets[(row.target.plan.pk, row.target.order)].pk
-        row.review_id = reviews[row.review.plan.pk].pk
+        row.target_id = targets[(row.target.plan_id, row.target.order)].pk
+        row.review_id = reviews[row.review.plan_id].pk
     bulk_create_with_history(rows["progress"], TargetProgress, batch_size=500)
 
 

@@ -6,18 +6,21 @@ from simple_history.utils import bulk_create_with_history
 from stdnum.gb import upn as stdnum_upn
 
 from demo.people import BOYS_NAMES, DEMO_DOMAIN, FIRST_NAMES, GIRLS_NAMES, LAST_NAMES
+from pupils import codes
 from pupils.codes import NeedType, SenStage
 from pupils.models import (
     MedicalCondition,
     ParentInformed,
     ParentLink,
     Pupil,
+    PupilNeed,
     RegisterEntry,
     SupportAssignment,
+    Task,
     TeachingGroup,
 )
 from pupils.register.services import record_register_change
-from reviews.ehc_plans.services import record_plan_issued
+from reviews.models import EHCPlan
 from sendhub.models import Membership, User
 from sendhub.roles import Role
 
@@ -231,29 +234,33 @@ def build_register(rng, school, pupils, *, senco, today, k_share=0.14, e_share=0
     monitoring = rest[: len(on_roll) // 50]
     leavers_with_sen = [p for p in pupils if p.left_on is not None][:4]
 
-    def change(pupil, stage, needs, when, reason, **extra):
+    register = _Register(pupils)
+
+    def change(pupil, stage, needs, when, reason):
         # The school's register starts when the pupil joins it: earlier SEN history
         # (a previous school's) is told in the reason, not dated before joined_on.
         when = min(max(when, pupil.joined_on), today)
-        return record_register_change(
+        return register.change(
             pupil=pupil, stage=stage, needs=needs, effective_on=when, reason=reason,
-            decided_by=senco, recorded_by=senco, **extra,
+            decided_by=senco, recorded_by=senco,
         )  # fmt: skip
 
     def plan_issued(pupil, needs, when, notes):
         # Only the EHC plan record puts a pupil on E (Children and Families Act 2014 s37).
         when = min(max(when, pupil.joined_on), today)
-        return record_plan_issued(
+        return register.plan_issued(
             pupil=pupil, issued_on=when, local_authority=school.local_authority, by=senco,
-            needs=needs, notes=notes, today=today,
+            needs=needs, notes=notes,
         )  # fmt: skip
+
+    informed = []  # saved together at the end: nothing below reads them
 
     def told(pupil, entry, when):
         if rng.random() < 0.9:
-            ParentInformed.objects.create(
+            informed.append(ParentInformed(
                 pupil=pupil, entry=entry, informed_on=min(when + timedelta(days=rng.randrange(0, 10)), today),
                 method=rng.choice(ParentInformed.Method.values[:4]), informed_by=senco,
-            )  # fmt: skip
+            ))  # fmt: skip
 
     for pupil in k_pupils:
         start = pupil.joined_on + timedelta(
@@ -303,15 +310,102 @@ def build_register(rng, school, pupils, *, senco, today, k_share=0.14, e_share=0
         change(pupil, SenStage.SEN_SUPPORT, _needs(rng, K_NEEDS), pupil.joined_on,
                "On SEN support at transfer.")  # fmt: skip
 
+    register.save()
+    bulk_create_with_history(informed, ParentInformed, batch_size=500)
+    # As ParentInformed.save() does: close any open task to tell these pupils' parents.
+    told_pupils = {row.pupil_id for row in informed}
+    for pupil in sorted(
+        set(
+            Task.objects.open()
+            .filter(kind=Task.Kind.TELL_PARENTS, pupil__in=told_pupils)
+            .values_list("pupil", flat=True)
+        )
+    ):
+        Task.objects.close(kind=Task.Kind.TELL_PARENTS, pupil=pupil)
+
     # One recorded mistake, corrected, so the timeline shows how corrections read.
     if k_pupils:
         pupil = k_pupils[0]
         wrong = pupil.register_entries.in_force().order_by("-effective_on", "-pk").first()
         fixed = [NeedType.SLCN] if wrong.needs != [NeedType.SLCN] else [NeedType.ASD]
-        change(pupil, wrong.stage, fixed, wrong.effective_on,
-               "Correction: primary need was entered wrongly; SALT report confirms it.",
-               corrects=wrong)  # fmt: skip
+        record_register_change(
+            pupil=pupil, stage=wrong.stage, needs=fixed, effective_on=wrong.effective_on,
+            reason="Correction: primary need was entered wrongly; SALT report confirms it.",
+            decided_by=senco, recorded_by=senco, corrects=wrong,
+        )  # fmt: skip
     return k_pupils, e_pupils
+
+
+class _Register:
+    """
+    A new register's changes, written in a few INSERTs by save() instead of one
+    record_register_change() (or record_plan_issued()) each: the same entries, the pupil's
+    stage, 'since' and ranked needs as refresh_register_state() leaves them, one pupil history
+    row per change with its reason, and EHC plans with their history. The seed's changes are
+    valid by construction, so the services' checks are not repeated; the pupils have no
+    register entries before.
+    """
+
+    def __init__(self, pupils):
+        if RegisterEntry.objects.filter(pupil__in=[p.pk for p in pupils]).exists():
+            raise ValueError("The demo register is built for pupils with no register entries.")
+        self.entries, self.states, self.plans, self.of = [], [], [], {}
+
+    def change(self, *, pupil, stage, needs, effective_on, reason, decided_by, recorded_by,
+               source=RegisterEntry.Source.MANUAL):  # fmt: skip
+        entry = RegisterEntry(
+            pupil=pupil, stage=stage, needs=list(dict.fromkeys(needs)), effective_on=effective_on,
+            reason=reason, decided_by=decided_by, recorded_by=recorded_by, source=source,
+        )  # fmt: skip
+        self.entries.append(entry)
+        # In force on the day, oldest first (a stable sort keeps the order they were made).
+        entries = sorted(self.of.setdefault(pupil.pk, []) + [entry], key=lambda e: e.effective_on)
+        self.of[pupil.pk] = entries
+        since = None
+        if entries[-1].stage in codes.REGISTER_STAGES:
+            for earlier in reversed(entries):
+                if earlier.stage not in codes.REGISTER_STAGES:
+                    break
+                since = earlier.effective_on
+        pupil.sen_stage, pupil.sen_since = entries[-1].stage, since
+        pupil._change_reason = reason
+        state = Pupil(**{f.attname: getattr(pupil, f.attname) for f in Pupil._meta.concrete_fields})
+        state._change_reason = reason
+        self.states.append(state)
+        return entry
+
+    def plan_issued(self, *, pupil, issued_on, local_authority, by, needs, notes):
+        """As record_plan_issued(): an E entry from the EHC plan record, and the plan."""
+        entry = self.change(
+            pupil=pupil, stage=SenStage.EHCP, needs=[c for c in needs if c != NeedType.NSA],
+            effective_on=issued_on,
+            reason=f"EHC plan issued by {local_authority} on {issued_on:%d/%m/%Y} "
+            "(Children and Families Act 2014 s37).",
+            decided_by=None, recorded_by=by, source=RegisterEntry.Source.EHC_PLAN,
+        )  # fmt: skip
+        plan = EHCPlan(
+            pupil=pupil, local_authority=local_authority.strip(), issued_on=issued_on,
+            notes=notes, recorded_by=by, issue_entry=entry,
+        )  # fmt: skip
+        plan._change_reason = "EHC plan issued"
+        self.plans.append(plan)
+        return plan
+
+    def save(self):
+        RegisterEntry.objects.bulk_create(self.entries, batch_size=500)
+        Pupil.history.bulk_history_create(self.states, batch_size=500, update=True)
+        changed = {state.pk: state for state in self.states}  # each pupil's last state
+        Pupil.objects.bulk_update(changed.values(), ["sen_stage", "sen_since"], batch_size=500)
+        PupilNeed.objects.filter(pupil__in=list(changed)).delete()
+        PupilNeed.objects.bulk_create(
+            (
+                PupilNeed(pupil_id=pk, code=code, rank=rank)
+                for pk, entries in self.of.items()
+                for rank, code in enumerate(entries[-1].needs, 1)
+            ),
+            batch_size=500,
+        )
+        bulk_create_with_history(self.plans, EHCPlan, batch_size=500)
 
 
 def build_parents(rng, school, pupils, *, password_hash, named_child=None):

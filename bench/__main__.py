@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sendhub_bench"
 
 FULL = {"per_year": 720, "schools": 100, "pupils_per_school": 725, "connections": 4,
-        "warmup": 4, "rounds": 3, "requests": 24, "pdf_repeats": 3, "import_rows": 2500}  # fmt: skip
+        "warmup": 8, "rounds": 3, "requests": 48, "pdf_repeats": 3, "import_rows": 2500}  # fmt: skip
 SMOKE = {"per_year": 175, "schools": 4, "pupils_per_school": 30, "connections": 2,
          "warmup": 1, "rounds": 1, "requests": 2, "pdf_repeats": 1, "import_rows": 50}  # fmt: skip
 

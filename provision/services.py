@@ -68,9 +68,7 @@ def end_places_of_leavers(sender, *, pupils, user=None, reason="", **kwargs):
     left_on = {pupil.pk: pupil.left_on for pupil in pupils if pupil.left_on}
     places = [
         place
-        for place in GroupMember.objects.filter(pupil_id__in=left_on).only(
-            "pk", "pupil_id", "joined_on", "left_on"
-        )
+        for place in GroupMember.objects.filter(pupil_id__in=left_on)
         if place.left_on is None or place.left_on > left_on[place.pupil_id]
     ]
     for place in places:

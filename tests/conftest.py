@@ -123,12 +123,43 @@ def _migration_data_survives_flushes(django_db_setup, django_db_blocker):
     post_migrate.disconnect(sender=sendhub, dispatch_uid="tests-migration-data")
 
 
+def _xdist_workers(config):
+    return int(getattr(config, "workerinput", {}).get("workercount", 1))
+
+
+def spread_slow_tests(items, *, workers):
+    """The same tests, with the slow ones (half a minute to a minute each) at the start of
+    each worker's share, a module at a time, so that no worker ends the run alone on a
+    minute-long test while the others stand idle, and no module's shared setup (the seeded
+    demo) is split between workers.
+
+    pytest-xdist's worksteal scheduler first hands each of n workers a contiguous slice of
+    the list: len // n tests to the first, then len(rest) // (n - 1), and so on; idle workers
+    later steal from the end of busy workers' slices."""
+    slow_modules, quick = {}, []
+    for item in items:
+        if item.get_closest_marker("slow"):
+            slow_modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+        else:
+            quick.append(item)
+    shares = [[] for _ in range(workers)]
+    for index, module_items in enumerate(slow_modules.values()):
+        shares[index % workers].extend(module_items)
+    ordered, remaining = [], len(items)
+    for worker, share in enumerate(shares):
+        size = remaining // (workers - worker)
+        take = max(size - len(share), 0)
+        ordered += share + quick[:take]
+        quick = quick[take:]
+        remaining -= size
+    ordered += quick
+    assert sorted(map(id, ordered)) == sorted(map(id, items)), "a test was lost or doubled"
+    return ordered
+
+
 def pytest_collection_modifyitems(config, items):
     if run_slow_tests():
-        # The slow tests (half a minute to a minute each) go first, so that pytest-xdist's
-        # workers share out the quick ones around them instead of one worker ending the run
-        # with a minute-long test while the others stand idle.
-        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+        items[:] = spread_slow_tests(items, workers=_xdist_workers(config))
         return
     skip = pytest.mark.skip(reason="slow: runs in CI (CI=true) or with SENDHUB_SLOW_TESTS=1")
     for item in items:

@@ -7,10 +7,10 @@ For object URLs, every role that may open the page gets 404 for an object out
 of its scope.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_encode
 
@@ -761,12 +761,15 @@ def url(request, module_world, _made_kwargs, django_db_blocker):
     access = ACCESS[name]
     if access.kwargs is None:
         return reverse(name)
-    # A copy of the world: kwargs functions note what they made on it (reading_group), and a
-    # note must not outlive the savepoint that holds the row.
-    world = replace(module_world)
     with django_db_blocker.unblock():
+        # The module's transaction and at most the kept savepoint: the test's own savepoint
+        # (pytest-django's `db`) must open after this, or the kept objects would go with it.
+        assert len(connection.atomic_blocks) <= 2, "url must be set up before the test's db"
+        # Fresh rows, not the module's instances: kwargs functions note what they made on the
+        # world (reading_group) or refresh a pupil, and nothing may outlive its savepoint.
         kwargs = _made_kwargs.get(
-            (access.kwargs, role, in_scope), lambda: access.kwargs(world, role, in_scope)
+            (access.kwargs, role, in_scope),
+            lambda: access.kwargs(module_world.fresh(), role, in_scope),
         )
     return reverse(name, kwargs=kwargs)
 

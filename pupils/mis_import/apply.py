@@ -91,7 +91,7 @@ def apply_preview(preview, *, user=None, source="", today=None):
     for planned in preview.new:
         planned.pupil = new_by_upn[planned.upn]
 
-    updated, update_fields = [], set()
+    updated, update_fields, leavers = [], set(), list(preview.leaving)
     for planned in preview.changed:
         pupil = planned.pupil
         before = {k: getattr(pupil, k) for k in PUPIL_FIELDS}
@@ -109,6 +109,8 @@ def apply_preview(preview, *, user=None, source="", today=None):
         if changed:
             update_fields |= changed
             updated.append(pupil)
+        if before.get("left_on") is None and pupil.left_on is not None:
+            leavers.append(pupil)  # the file's leaving date
     leaving_on = today - timedelta(days=1)
     for pupil in preview.leaving:
         pupil.left_on = max(leaving_on, pupil.joined_on)
@@ -123,8 +125,8 @@ def apply_preview(preview, *, user=None, source="", today=None):
             default_user=user,
             default_change_reason=reason,
         )
-    if preview.leaving:
-        pupils_left.send(sender=Pupil, pupils=list(preview.leaving), user=user, reason=reason)
+    if leavers:
+        pupils_left.send(sender=Pupil, pupils=leavers, user=user, reason=reason)
 
     _sync_form_membership(preview)
     _sync_class_membership(preview)

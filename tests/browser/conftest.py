@@ -165,6 +165,15 @@ def check_accessibility(page, *, exclude=(), full_results=False):
     With full_results the returned result also lists the rules that passed or were unsure."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
+    # Colours are checked at rest: the pointer off every control (a full-page screenshot can
+    # leave it over a button as the page grows), and hover or collapse transitions finished,
+    # so axe never reads a colour halfway through a fade.
+    page.mouse.move(0, 0)
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+            .map(a => a.finished.catch(() => null)))"""
+    )
     options = {
         "runOnly": {
             "type": "tag",

@@ -88,10 +88,16 @@ def restore_migration_data():
     figures shipped with SENDhub) when they are missing."""
     import importlib
 
+    from provision.models import Strategy
     from sendhub.models import NationalComparison
-    from tests.reviews.plan_data import restore_starter_strategies
 
-    restore_starter_strategies()
+    if not Strategy.objects.filter(school__isnull=True).exists():
+        migration = importlib.import_module("reviews.migrations.0002_starter_strategies")
+        Strategy.objects.bulk_create(
+            Strategy(broad_area=area, layer=layer, title=title, text=text)
+            for area, rows in migration.STARTER.items()
+            for layer, title, text in rows
+        )
     if not NationalComparison.objects.filter(school__isnull=True).exists():
         migration = importlib.import_module("sendhub.migrations.0007_national_comparisons")
         NationalComparison.objects.bulk_create(

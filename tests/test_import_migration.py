@@ -11,21 +11,12 @@ from django.db.migrations.executor import MigrationExecutor
 from tests.factories import SchoolFactory, UserFactory, valid_upn
 from tests.pupils.import_files import csv_bytes, sims_row
 from tests.reports.progress_data import progress_csv, row
-from tests.reviews.plan_data import restore_starter_strategies
 
 BEFORE = [("pupils", "0018_import_batch_sheet"), ("reports", "0004_progress_import_sheet")]
 READ = [
     ("pupils", "0019_import_batch_sheet_from_content"),
     ("reports", "0005_progress_import_sheet_from_content"),
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _starter_set_after_flush(django_db_setup, django_db_blocker):
-    """Put the starter library back once the transactional test's flush has removed it."""
-    yield
-    with django_db_blocker.unblock():
-        restore_starter_strategies()
 
 
 def migrate(targets):

@@ -21,7 +21,6 @@ from django.utils import timezone
 from provision.models import Strategy
 from reviews.models import PlanStrategy
 from tests.factories import valid_upn
-from tests.reviews.plan_data import restore_starter_strategies
 
 # The layout before the move: the last migration of each app the move touches.
 OLD_LAYOUT = [
@@ -40,14 +39,6 @@ STRATEGY_TABLES = [
     "reviews_planstrategy",
     "reviews_historicalplanstrategy",
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _starter_set_after_flush(django_db_setup, django_db_blocker):
-    """Put the starter library back once the transactional test's flush has removed it."""
-    yield
-    with django_db_blocker.unblock():
-        restore_starter_strategies()
 
 
 def row_counts():
@@ -195,7 +186,6 @@ def add_old_layout_data(apps):
 )
 @pytest.mark.django_db(transaction=True)
 def test_old_layout_with_data_upgrades_without_losing_a_row():
-    restore_starter_strategies()  # a live-server test earlier in the session may have flushed it
     call_command("seed_demo", verbosity=0)
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()

@@ -6,7 +6,7 @@ from reviews import services
 from reviews.models import PlanAgreement, PlanStrategy, PlanTarget, SupportPlan
 from sendhub.roles import Role
 from tests.browser.conftest import DESKTOP, PHONE, check_accessibility, screenshot, sign_in
-from tests.reviews.plan_data import make_plan, restore_starter_strategies
+from tests.reviews.plan_data import make_plan
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,6 @@ def fits_the_phone(page):
 
 
 def test_a_parent_disagrees_on_a_phone_and_the_senco_goes_ahead_with_a_reason(page, world):
-    restore_starter_strategies()  # an earlier live-server test flushed the migration's rows
     senco, parent = world.user(Role.SENCO), world.user(Role.PARENT)
     plan = make_plan(world.taught, senco, targets=0)
     for order, (outcome, criteria) in enumerate(

@@ -9,7 +9,6 @@ from pupils.register.services import record_register_change
 from reviews.models import ReviewView, SupportPlan
 from sendhub.roles import Role
 from tests.browser.conftest import PHONE, check_accessibility, screenshot, sign_in
-from tests.reviews.plan_data import restore_starter_strategies
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +24,6 @@ def sign_out(page):
 
 
 def test_one_full_plan_cycle(page, world):
-    restore_starter_strategies()  # an earlier live-server test flushed the migration's rows
     senco = world.user(Role.SENCO)
     pupil = world.taught
     record_register_change(

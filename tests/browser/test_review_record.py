@@ -7,13 +7,12 @@ from reviews import services
 from reviews.models import ReviewView
 from sendhub.roles import Role
 from tests.browser.conftest import PHONE, check_accessibility, screenshot, sign_in
-from tests.reviews.plan_data import restore_starter_strategies, reviewed_plan
+from tests.reviews.plan_data import reviewed_plan
 
 pytestmark = pytest.mark.browser
 
 
 def test_review_record_reads_on_the_plan_page_and_the_portal(page, world):
-    restore_starter_strategies()  # an earlier live-server test flushed the migration's rows
     senco = world.user(Role.SENCO)
     plan = reviewed_plan(world.taught, senco, targets=4, summary="Reading is more fluent.")
     ReviewView.objects.create(plan=plan, party="pupil", text="I like the reading group.",

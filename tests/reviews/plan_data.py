@@ -1,6 +1,5 @@
 """Support plans for the `world` pupils, shared by the access walk and the plan tests."""
 
-import importlib
 from datetime import date, timedelta
 
 from provision.models import Strategy
@@ -35,7 +34,6 @@ def make_plan(pupil, by, *, status=SupportPlan.Status.DRAFT, targets=3, cycle=1,
             baseline="Once in 5",
             owner="Class teacher",
         )
-    restore_starter_strategies()
     strategy = Strategy.objects.filter(school__isnull=True).first()
     PlanStrategy.objects.create(plan=plan, order=1, text=strategy.text, strategy=strategy)
     return plan
@@ -93,14 +91,3 @@ def reviewed_plan_kwargs(world, role, in_scope):
     else:
         pupil = world.untaught  # same school, not theirs
     return {"pk": plans[pupil.pk].pk}
-
-
-def restore_starter_strategies():
-    """Put back the starter library, which a live-server (flushing) test may have removed."""
-    if not Strategy.objects.filter(school__isnull=True).exists():
-        migration = importlib.import_module("reviews.migrations.0002_starter_strategies")
-        Strategy.objects.bulk_create(
-            Strategy(broad_area=area, layer=layer, title=title, text=text)
-            for area, rows in migration.STARTER.items()
-            for layer, title, text in rows
-        )

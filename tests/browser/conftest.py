@@ -62,12 +62,14 @@ class BrowserPage:
         self.page = page
         self.base_url = base_url
         self.console_errors = []
-        page.on(
-            "console",
-            lambda message: (
-                self.console_errors.append(message.text) if message.type == "error" else None
-            ),
-        )
+        page.on("console", self._note_console_message)
+
+    def _note_console_message(self, message):
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def stop_listening(self):
+        self.page.remove_listener("console", self._note_console_message)
 
     def __getattr__(self, name):
         return getattr(self.page, name)
@@ -90,12 +92,39 @@ def _new_page(browser, live_server, *, bypass_csp, viewport):
     return context, BrowserPage(context.new_page(), live_server.url)
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A desktop-sized page. CSP is bypassed only so that axe-core can be injected."""
+@pytest.fixture(scope="module")
+def _module_tab(browser, live_server):
+    """One context and tab for a module's tests, handed from test to test by `page`.
+
+    A new context and tab cost about 0.7 s before the first page shows (a renderer process,
+    and axe-core compiled again for it); the tests of a module share them instead, and each
+    test still starts signed out, at desktop size, on a blank tab, with its own console."""
     context, browser_page = _new_page(browser, live_server, bypass_csp=True, viewport=DESKTOP)
-    yield browser_page
+    browser_page.stop_listening()
+    shared = {"context": context, "tab": browser_page.page}
+    yield shared
     context.close()
+
+
+@pytest.fixture
+def page(_module_tab, live_server):
+    """A desktop-sized page, signed out, with no cookies. CSP is bypassed only so that
+    axe-core can be injected."""
+    context = _module_tab["context"]
+    if _module_tab["tab"].is_closed():
+        _module_tab["tab"] = context.new_page()
+    tab = _module_tab["tab"]
+    browser_page = BrowserPage(tab, live_server.url)
+    yield browser_page
+    browser_page.stop_listening()
+    context.clear_cookies()
+    try:
+        # Nothing left loading for the next test, which starts at desktop size.
+        tab.goto("about:blank")
+        tab.set_viewport_size(DESKTOP)
+    except Exception:
+        tab.close()  # a tab in a bad state is replaced by the next test
+    context.clear_cookies()
 
 
 @pytest.fixture

@@ -117,13 +117,13 @@ def page(_module_tab, live_server):
     browser_page = BrowserPage(tab, live_server.url)
     yield browser_page
     browser_page.stop_listening()
-    context.clear_cookies()
     try:
         # Nothing left loading for the next test, which starts at desktop size.
         tab.goto("about:blank")
         tab.set_viewport_size(DESKTOP)
     except Exception:
         tab.close()  # a tab in a bad state is replaced by the next test
+    # After the blank page, so no answer still on its way can set a cookie again.
     context.clear_cookies()
 
 

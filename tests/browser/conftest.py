@@ -82,13 +82,18 @@ class BrowserPage:
         self.page.set_viewport_size(size)
 
 
-def _new_page(browser, live_server, *, bypass_csp, viewport):
+def _new_context(browser, *, bypass_csp, viewport):
     context = browser.new_context(viewport=viewport, bypass_csp=bypass_csp, locale="en-GB")
     context.set_default_timeout(15000)
     if bypass_csp:
         # axe-core is in every page of the context from the start: registering it once is
         # much cheaper than sending its source with each check (check_accessibility).
         context.add_init_script(path=str(AXE))
+    return context
+
+
+def _new_page(browser, live_server, *, bypass_csp, viewport):
+    context = _new_context(browser, bypass_csp=bypass_csp, viewport=viewport)
     return context, BrowserPage(context.new_page(), live_server.url)
 
 
@@ -99,10 +104,8 @@ def _module_tab(browser, live_server):
     A new context and tab cost about 0.7 s before the first page shows (a renderer process,
     and axe-core compiled again for it); the tests of a module share them instead, and each
     test still starts signed out, at desktop size, on a blank tab, with its own console."""
-    context, browser_page = _new_page(browser, live_server, bypass_csp=True, viewport=DESKTOP)
-    browser_page.stop_listening()
-    shared = {"context": context, "tab": browser_page.page}
-    yield shared
+    context = _new_context(browser, bypass_csp=True, viewport=DESKTOP)
+    yield {"context": context, "tab": context.new_page()}
     context.close()
 
 

@@ -7,10 +7,11 @@ For object URLs, every role that may open the page gets 404 for an object out
 of its scope.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_encode
 
@@ -698,91 +699,56 @@ def world(shared_world):
     return shared_world
 
 
-class _MadeKwargs:
-    """The objects one kwargs function made for one role and scope, kept in a savepoint of
-    the module's transaction until a test needs another function's (which cannot share the
-    database with them: two plans for one pupil's cycle, say)."""
-
-    def __init__(self):
-        self.key = self.kwargs = self.savepoint = None
-
-    def get(self, key, make):
-        if key != self.key:
-            self.close()
-            self.savepoint = transaction.atomic()
-            self.savepoint.__enter__()
-            try:
-                self.kwargs = make()
-            except BaseException:
-                self.close()
-                raise
-            self.key = key
-        return self.kwargs
-
-    def close(self):
-        if self.savepoint is not None:
-            transaction.set_rollback(True)
-            self.savepoint.__exit__(None, None, None)
-        self.key = self.kwargs = self.savepoint = None
+def walk_groups(pairs):
+    """(role, maker, names): the (name, role) pairs grouped by role and by the function that
+    makes their URL's objects (None for a URL without any), so that one test makes those
+    objects once and walks every URL that uses them."""
+    groups = {}
+    for name, role in pairs:
+        groups.setdefault((role, ACCESS[name].kwargs), []).append(name)
+    return sorted(
+        ((role, maker, sorted(names)) for (role, maker), names in groups.items()),
+        key=lambda group: (group[0], _maker_name(group[1]), group[2]),
+    )
 
 
-@pytest.fixture(scope="module")
-def _made_kwargs(module_world, django_db_blocker):
-    made = _MadeKwargs()
-    yield made
-    with django_db_blocker.unblock():
-        made.close()
+def _maker_name(maker):
+    return maker.__qualname__.replace(".<locals>.", ".") if maker else "none"
 
 
-@pytest.fixture(scope="module")
-def _module_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
+def _ids(groups):
+    """A readable id per group; makers that share a name (lambdas, closures) are told apart
+    by the first URL they serve."""
+    ids = [f"{role.name.lower()}-{_maker_name(maker)}" for role, maker, _ in groups]
+    return [
+        f"{id_}-{names[0]}" if ids.count(id_) > 1 else id_
+        for id_, (_, _, names) in zip(ids, groups, strict=True)
+    ]
 
 
-@pytest.fixture(autouse=True)
-def _media_kept_for_the_module(settings, _module_media):
-    """Files a kwargs function saves (a referral's report, a photo) outlive one test, like
-    the rows that name them (the `url` fixture)."""
-    settings.MEDIA_ROOT = _module_media
+def urls_for(world, role, names, *, in_scope=True):
+    """{name: URL} for a group of walk_groups: its objects are made once, for all of them."""
+    maker = ACCESS[names[0]].kwargs
+    kwargs = maker(world, role, in_scope) if maker else {}
+    return {name: reverse(name, kwargs=kwargs) for name in names}
 
 
-@pytest.fixture
-def url(request, module_world, _made_kwargs, django_db_blocker):
-    """The URL a walk test asks for: the test's `name`, for its `role` (the SENCO where the
-    test has none), in scope or, for test_out_of_scope_pupil_is_not_found, out of it.
-
-    Requested before `world`, so it runs before the test's savepoint opens. The objects a
-    kwargs function makes (a plan, a review...) stay for the tests after it that use the same
-    function, role and scope (the walk runs in that order: walk_order); a test's own writes
-    to them are still rolled back with its savepoint."""
-    params = request.node.callspec.params
-    name, role = params["name"], params.get("role", Role.SENCO)
-    in_scope = request.function.__name__ != "test_out_of_scope_pupil_is_not_found"
-    access = ACCESS[name]
-    if access.kwargs is None:
-        return reverse(name)
-    with django_db_blocker.unblock():
-        # The module's transaction and at most the kept savepoint: the test's own savepoint
-        # (pytest-django's `db`) must open after this, or the kept objects would go with it.
-        assert len(connection.atomic_blocks) <= 2, "url must be set up before the test's db"
-        # Fresh rows, not the module's instances: kwargs functions note what they made on the
-        # world (reading_group) or refresh a pupil, and nothing may outlive its savepoint.
-        kwargs = _made_kwargs.get(
-            (access.kwargs, role, in_scope),
-            lambda: access.kwargs(module_world.fresh(), role, in_scope),
-        )
-    return reverse(name, kwargs=kwargs)
-
-
-def walk_order(pairs):
-    """(name, role) pairs by role, then by the function that makes the URL's objects, so
-    consecutive tests share those objects (the `url` fixture)."""
-
-    def maker(name):
-        kwargs = ACCESS[name].kwargs
-        return getattr(kwargs, "__qualname__", "") if kwargs else ""
-
-    return sorted(pairs, key=lambda pair: (pair[1], maker(pair[0]), pair[0]))
+def walk(client, names, check):
+    """check(name) for each URL in turn, collecting what went wrong so one failing URL does
+    not hide the next. Each check runs in a savepoint that is rolled back, and the client's
+    cookies are put back after it, so every URL meets the same database and the same
+    signed-in session, as if it were a test of its own."""
+    problems = []
+    for name in names:
+        cookies = copy.deepcopy(client.cookies)
+        try:
+            with transaction.atomic():
+                check(name)
+                transaction.set_rollback(True)
+        except Exception as exc:  # reported below, with every other URL's
+            problems.append(f"{name}: {type(exc).__name__}: {exc}")
+        client.cookies = cookies
+    assert problems == [], "\n".join(problems)
 
 
 def named_urls(patterns=None, namespace=""):
@@ -799,6 +765,12 @@ def test_every_url_is_listed():
     """A new URL must say who may reach it."""
     missing = sorted(set(named_urls()) - set(ACCESS) - PUBLIC)
     assert missing == []
+
+
+def test_the_walk_groups_hold_every_pair_once():
+    pairs = [(name, role) for name in ACCESS for role in ALL_ROLES]
+    walked = [(name, role) for role, _, names in walk_groups(pairs) for name in names]
+    assert sorted(walked) == sorted(pairs)
 
 
 def _url(name, access, world, role, in_scope=True):
@@ -820,48 +792,67 @@ def assert_security_headers(response, *, signed_in):
         assert "no-store" in response["Cache-Control"]
 
 
-@pytest.mark.parametrize(
-    "name", [name for name, _ in walk_order((name, Role.SENCO) for name in ACCESS)]
-)
-def test_anonymous_is_sent_to_login(url, client, world, name):
-    access = ACCESS[name]
-    response = getattr(client, access.method)(url)
-    assert response.status_code == access.anonymous
-    assert_security_headers(response, signed_in=False)
-    if access.anonymous == 302:
-        assert response["Location"].startswith(reverse("login"))
+ANONYMOUS = walk_groups((name, Role.SENCO) for name in ACCESS)
 
 
-@pytest.mark.parametrize(
-    ("name", "role"), walk_order((name, role) for name in ACCESS for role in ALL_ROLES)
-)
-def test_role_gets_expected_status(url, client, world, name, role):
-    access = ACCESS[name]
+@pytest.mark.parametrize(("role", "maker", "names"), ANONYMOUS, ids=_ids(ANONYMOUS))
+def test_anonymous_is_sent_to_login(client, world, role, maker, names):
+    urls = urls_for(world, role, names)
+
+    def check(name):
+        access = ACCESS[name]
+        response = getattr(client, access.method)(urls[name])
+        assert response.status_code == access.anonymous, response.status_code
+        assert_security_headers(response, signed_in=False)
+        if access.anonymous == 302:
+            assert response["Location"].startswith(reverse("login")), response["Location"]
+
+    walk(client, names, check)
+
+
+SIGNED_IN = walk_groups((name, role) for name in ACCESS for role in ALL_ROLES)
+
+
+@pytest.mark.parametrize(("role", "maker", "names"), SIGNED_IN, ids=_ids(SIGNED_IN))
+def test_role_gets_expected_status(client, world, role, maker, names):
+    urls = urls_for(world, role, names)
     client.force_login(world.user(role))
-    response = getattr(client, access.method)(url, access.data)
-    assert response.status_code == access.expected[role], (name, role)
-    assert_security_headers(response, signed_in=True)
+
+    def check(name):
+        access = ACCESS[name]
+        response = getattr(client, access.method)(urls[name], access.data)
+        assert response.status_code == access.expected[role], (
+            f"{response.status_code}, expected {access.expected[role]}"
+        )
+        assert_security_headers(response, signed_in=True)
+
+    walk(client, names, check)
 
 
-@pytest.mark.parametrize(
-    ("name", "role"),
-    walk_order(
-        (name, role)
-        for name, access in ACCESS.items()
-        if access.kwargs in SCOPED_KWARGS
-        for role in ALL_ROLES
-        if access.expected[role] in (200, 302)  # pages, and POSTs that succeed in scope
-    ),
+OUT_OF_SCOPE = walk_groups(
+    (name, role)
+    for name, access in ACCESS.items()
+    if access.kwargs in SCOPED_KWARGS
+    for role in ALL_ROLES
+    if access.expected[role] in (200, 302)  # pages, and POSTs that succeed in scope
 )
-def test_out_of_scope_pupil_is_not_found(url, client, world, name, role):
+
+
+@pytest.mark.parametrize(("role", "maker", "names"), OUT_OF_SCOPE, ids=_ids(OUT_OF_SCOPE))
+def test_out_of_scope_pupil_is_not_found(client, world, role, maker, names):
     """Every role that may use a URL gets 404 for an object out of its scope, for reads and
     for writes alike: a POST with the same data that works in scope changes nothing."""
-    access = ACCESS[name]
+    urls = urls_for(world, role, names, in_scope=False)
     client.force_login(world.user(role))
-    before = _row_counts()
-    response = getattr(client, access.method)(url, access.data)
-    assert response.status_code == 404, (name, role)
-    assert _row_counts() == before, (name, role)
+
+    def check(name):
+        access = ACCESS[name]
+        before = _row_counts()
+        response = getattr(client, access.method)(urls[name], access.data)
+        assert response.status_code == 404, response.status_code
+        assert _row_counts() == before, "a refused request changed rows"
+
+    walk(client, names, check)
 
 
 def _row_counts():

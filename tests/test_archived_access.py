@@ -18,7 +18,7 @@ from django.urls import Resolver404, resolve, reverse
 from pupils.models import Pupil
 from sendhub.roles import Role
 from tests.provision import provision_data as provision
-from tests.test_access import ACCESS, _row_counts
+from tests.test_access import ACCESS, _row_counts, walk
 
 # URLs naming no pupil: school settings, people, sign-in, catalogues and school-wide
 # documents. A leaver's records cannot be reached through them, so they are not walked.
@@ -136,22 +136,54 @@ def test_the_lists_name_urls_of_the_matrix():
     assert NO_PUPIL & set(IN_THE_FORM) == set()
 
 
-@pytest.mark.parametrize("name", sorted(set(ACCESS) - NO_PUPIL))
-def test_a_leavers_records_cannot_be_changed_through_any_url(client, world, name):
-    access = ACCESS[name]
-    role = _acting_role(access)
-    kwargs = access.kwargs(world, role, True) if access.kwargs else {}
-    url, data = reverse(name, kwargs=kwargs), access.data
-    build, refused = IN_THE_FORM.get(name, (None, 404))
-    if build is not None:
-        url, data = build(world)
+def _groups(names, role_of):
+    """(role, names): the URLs grouped by the role that uses them and the function that makes
+    their objects, so one test makes the objects once and walks each URL in a savepoint
+    (tests/test_access.py: walk). A URL whose pupil comes in the form is a group of its own."""
+    groups = {}
+    for name in names:
+        key = name if name in IN_THE_FORM else ACCESS[name].kwargs
+        groups.setdefault((role_of(name), key), []).append(name)
+    grouped = [(role, sorted(names)) for (role, _), names in groups.items()]
+    return sorted(grouped, key=lambda group: (group[0], group[1]))
+
+
+def _group_ids(groups):
+    return [f"{role.name.lower()}-{names[0]}-{len(names)}" for role, names in groups]
+
+
+def _leaves(world):
     Pupil.objects.filter(pk=world.taught.pk).update(left_on=date.today() - timedelta(days=1))
+
+
+CHANGES = _groups(set(ACCESS) - NO_PUPIL, lambda name: _acting_role(ACCESS[name]))
+
+
+@pytest.mark.parametrize(("role", "names"), CHANGES, ids=_group_ids(CHANGES))
+def test_a_leavers_records_cannot_be_changed_through_any_url(client, world, role, names):
+    maker = ACCESS[names[0]].kwargs
+    kwargs = maker(world, role, True) if maker else {}
     client.force_login(world.user(role))
-    before = _row_counts()
-    response = client.post(url, data)
-    if response.status_code != 405:  # 405: the URL only reads
-        assert response.status_code == refused, (name, role)
-    assert _row_counts() == before, name
+
+    def check(name):
+        access = ACCESS[name]
+        url, data = reverse(name, kwargs=kwargs), access.data
+        build, refused = IN_THE_FORM.get(name, (None, 404))
+        if build is not None:
+            url, data = build(world)
+        _leaves(world)
+        before = _row_counts()
+        response = client.post(url, data)
+        if response.status_code != 405:  # 405: the URL only reads
+            assert response.status_code == refused, response.status_code
+        assert _row_counts() == before, "rows changed"
+
+    walk(client, names, check)
+
+
+def test_the_groups_hold_every_url_once():
+    assert sorted(name for _, names in CHANGES for name in names) == sorted(set(ACCESS) - NO_PUPIL)
+    assert sorted(name for _, names in PAGES for name in names) == PUPIL_PAGES
 
 
 # Forms a leaver's pages may still show: signing out, switching role, exports, and forms
@@ -169,25 +201,32 @@ PUPIL_PAGES = sorted(
 )  # fmt: skip
 
 
-@pytest.mark.parametrize("name", PUPIL_PAGES)
-def test_a_leavers_pages_offer_no_change(client, world, name):
+PAGES = _groups(PUPIL_PAGES, lambda name: Role.SENCO)
+
+
+@pytest.mark.parametrize(("role", "names"), PAGES, ids=_group_ids(PAGES))
+def test_a_leavers_pages_offer_no_change(client, world, role, names):
     """Still readable, with no form that changes the file and no link to a refused page."""
-    access = ACCESS[name]
-    url = reverse(name, kwargs=access.kwargs(world, Role.SENCO, True))
-    Pupil.objects.filter(pk=world.taught.pk).update(left_on=date.today() - timedelta(days=1))
+    kwargs = ACCESS[names[0]].kwargs(world, Role.SENCO, True)
+    _leaves(world)
     client.force_login(world.user(Role.SENCO))
-    response = client.get(url)
-    if response.status_code == 404:  # a page for changing the file: refused (walk above)
-        return
-    assert response.status_code == 200, name
-    if not response["Content-Type"].startswith("text/html"):
-        return
-    page = response.content.decode()
-    forms = {resolve(action).view_name for action in FORM_ACTION.findall(page)}
-    assert forms <= READ_FORMS, (name, forms - READ_FORMS)
-    for link in sorted(set(LINK.findall(page)) - {url}):
-        try:
-            resolve(link)
-        except Resolver404:
-            continue
-        assert client.get(link).status_code != 404, (name, link)
+
+    def check(name):
+        url = reverse(name, kwargs=kwargs)
+        response = client.get(url)
+        if response.status_code == 404:  # a page for changing the file: refused (walk above)
+            return
+        assert response.status_code == 200, response.status_code
+        if not response["Content-Type"].startswith("text/html"):
+            return
+        page = response.content.decode()
+        forms = {resolve(action).view_name for action in FORM_ACTION.findall(page)}
+        assert forms <= READ_FORMS, forms - READ_FORMS
+        for link in sorted(set(LINK.findall(page)) - {url}):
+            try:
+                resolve(link)
+            except Resolver404:
+                continue
+            assert client.get(link).status_code != 404, link
+
+    walk(client, names, check)

@@ -14,6 +14,7 @@ from provision.models import (
     Session,
     Strategy,
 )
+from provision.models.catalogue import TESTED_KINDS
 from pupils.codes import BroadArea
 from pupils.models import AssessmentInstrument
 from pupils.register.forms import DateInput
@@ -86,6 +87,41 @@ class InterventionForm(forms.ModelForm):
         if others.filter(name__iexact=name).exists():
             raise forms.ValidationError("Your catalogue already has an intervention of that name.")
         return name
+
+    @property
+    def changes_test(self):
+        """An existing entry whose scores would now be results on another test, or none."""
+        return self.instance.pk is not None and bool(
+            {"instrument", "measure_kind"} & set(self.changed_data)
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        test, kind = cleaned.get("instrument"), cleaned.get("measure_kind")
+        if self.changes_test and test is not None and kind in TESTED_KINDS:
+            self._check_recorded_scores(test, kind)
+        return cleaned
+
+    def _check_recorded_scores(self, test, kind):
+        """Scores already recorded in the groups become results on the new test (relink_scores
+        in provision/services.py): each must be a result that test can give."""
+        places = GroupMember.objects.filter(group__intervention=self.instance).not_archived()
+        count = sum(
+            1
+            for scores in places.values_list("entry_score", "exit_score")
+            if any(problem_with_test_score(score, kind) for score in scores if score is not None)
+        )
+        if count:
+            who = (
+                "1 pupil's place has a score"
+                if count == 1
+                else f"{count} pupils' places have scores"
+            )
+            self.add_error(
+                "instrument",
+                f"{who} that {test.name} cannot give. Correct those scores in the groups "
+                "first, or keep the measure as it was.",
+            )
 
 
 class ProvisionGroupForm(forms.ModelForm):
@@ -219,19 +255,23 @@ def _check_test_scores(form, intervention, sides):
     """Scores that go into a pupil's assessment results must be results a test can give."""
     if not intervention.uses_assessments:
         return
-    standardised = intervention.measure_kind == MeasureKind.STANDARDISED
     for side in sides:
         score, on = form.cleaned_data.get(f"{side}_score"), form.cleaned_data.get(f"{side}_on")
         if on and on > date.today():
             form.add_error(f"{side}_on", "A test date cannot be in the future.")
         if score is None:
             continue
-        if score != score.to_integral_value():
-            form.add_error(f"{side}_score", f"{intervention.instrument.name} gives whole numbers.")
-        elif standardised and not 40 <= score <= 160:
-            form.add_error(
-                f"{side}_score", "A standardised score is between 40 and 160 (mean 100)."
-            )
+        if problem := problem_with_test_score(score, intervention.measure_kind):
+            form.add_error(f"{side}_score", problem.format(test=intervention.instrument.name))
+
+
+def problem_with_test_score(score, kind):
+    """Why a test cannot give this score on this measure ("{test}" is the test's name), or ""."""
+    if score != score.to_integral_value():
+        return "{test} gives whole numbers."
+    if kind == MeasureKind.STANDARDISED and not 40 <= score <= 160:
+        return "A standardised score is between 40 and 160 (mean 100)."
+    return ""
 
 
 class SessionLogForm(forms.Form):

@@ -1,6 +1,7 @@
 """Provision workflows that change several rows at once."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from provision.models import GroupMember, Session, SessionAttendance
@@ -82,3 +83,32 @@ def end_places_of_leavers(sender, *, pupils, user=None, reason="", **kwargs):
             default_user=user,
             default_change_reason=reason or "Left the school",
         )
+
+
+@transaction.atomic
+def relink_scores(intervention, *, by):
+    """
+    After an intervention changes its test or measure, make its groups' entry and exit
+    scores results on the new test (GroupMember.record_results): a result a group added
+    moves to the new test, a score that matched a result on the old test is added to the
+    new one, and a measure no longer from a test keeps its scores in the group only.
+    Places of pupils who have left are not changed: their files are archived and read-only.
+    Returns how many places were relinked.
+    """
+    members = (
+        GroupMember.objects.filter(group__intervention=intervention)
+        .not_archived()
+        .filter(
+            Q(entry_score__isnull=False)
+            | Q(exit_score__isnull=False)
+            | Q(entry_result__isnull=False)
+            | Q(exit_result__isnull=False)
+        )
+        .select_related("group__intervention", "entry_result", "exit_result")
+    )
+    relinked = 0
+    for member in members:
+        member.group.intervention = intervention
+        member.record_results(by=by)
+        relinked += 1
+    return relinked

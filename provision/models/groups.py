@@ -512,6 +512,11 @@ class GroupMember(models.Model):
         """
         intervention = self.group.intervention
         if not intervention.uses_assessments:
+            # No longer a test's scores (the catalogue entry changed): the results stay in
+            # the pupil's history, but these scores are not them any more.
+            if self.entry_result_id or self.exit_result_id:
+                self.entry_result = self.exit_result = None
+                self.save(update_fields=["entry_result", "exit_result"])
             return
         field = _RESULT_FIELD[intervention.measure_kind]
         for side in ("entry", "exit"):
@@ -522,7 +527,12 @@ class GroupMember(models.Model):
                 setattr(self, f"{side}_result", None)
                 continue
             value = round(score)
-            if linked and getattr(linked, field) == value and linked.taken_on == on:
+            if (
+                linked
+                and linked.instrument_id == intervention.instrument_id
+                and getattr(linked, field) == value
+                and linked.taken_on == on
+            ):
                 continue
             same = AssessmentResult.objects.filter(
                 pupil_id=self.pupil_id,
@@ -531,8 +541,13 @@ class GroupMember(models.Model):
                 **{field: value},
             ).first()
             if same is None and linked is not None and linked.source == source:
+                # A result this group added: corrected in place (its history keeps the old
+                # value), and moved to the entry's test if the catalogue entry changed test.
                 same = linked
+                for other in _RESULT_FIELD.values():
+                    setattr(same, other, None)
                 setattr(same, field, value)
+                same.instrument_id = intervention.instrument_id
                 same.taken_on = on
                 same.save()
             elif same is None:

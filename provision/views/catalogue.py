@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from provision.forms import InterventionForm
 from provision.models import Intervention
+from provision.services import relink_scores
 from provision.starter import STARTER_INTERVENTIONS, add_starter_catalogue
 
 
@@ -59,8 +61,12 @@ def _intervention_form(request, intervention):
     data = request.POST if request.method == "POST" else None
     form = InterventionForm(data, instance=intervention, school=school)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        with transaction.atomic():
+            saved = form.save()
+            relinked = relink_scores(saved, by=request.user) if form.changes_test else 0
         messages.success(request, f"“{saved.name}” saved in the catalogue.")
+        if relinked:
+            messages.info(request, _relinked_message(saved, relinked))
         return redirect("provision:catalogue")
     return render(
         request,
@@ -68,3 +74,10 @@ def _intervention_form(request, intervention):
         {"form": form, "intervention": intervention},
         status=400 if form.is_bound else 200,
     )
+
+
+def _relinked_message(intervention, relinked):
+    places = "1 pupil's scores" if relinked == 1 else f"{relinked} pupils' scores"
+    if intervention.uses_assessments:
+        return f"{places} in its groups are now results on {intervention.instrument.name}."
+    return f"{places} in its groups stay in the groups; they are no longer test results."

@@ -179,3 +179,119 @@ def test_catalogue_takes_only_a_test_that_gives_the_measure(world):
         fields | {"measure_kind": "standardised", "instrument": other.pk}, school=world.school
     )
     assert "instrument" in elsewhere.errors
+
+
+def edit_data(intervention, **changes):
+    """The catalogue entry's form as the page shows it, with some answers changed."""
+    form = InterventionForm(instance=intervention, school=intervention.school)
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    return data | changes
+
+
+@pytest.fixture
+def senco_client(client, world):
+    client.force_login(world.user(Role.SENCO))
+    return client
+
+
+def test_changing_the_entrys_test_makes_the_scores_results_on_the_new_test(senco_client, world):
+    old_test, new_test = instrument(world, "Reading test"), instrument(world, "Comprehension test")
+    screening = result(world, old_test, date(2025, 9, 1), standardised_score=80)
+    group = group_using(world, old_test)
+    member = GroupMemberFactory(group=group, pupil=world.taught, entry_score=80)
+    member.entry_on, member.exit_score, member.exit_on = date(2025, 9, 1), 91, date(2025, 12, 10)
+    member.save()
+    member.record_results(by=world.user(Role.TEACHING_ASSISTANT))
+    added = member.exit_result
+    assert member.entry_result == screening and added.instrument == old_test
+
+    response = senco_client.post(
+        reverse("provision:intervention_edit", args=[group.intervention.pk]),
+        edit_data(group.intervention, instrument=new_test.pk),
+        follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert "1 pupil's scores in its groups are now results on Comprehension test." in shown
+    member.refresh_from_db()
+    # The screening result was the school's own test on the old one: it stays there, and the
+    # entry score becomes a result on the new test.
+    screening.refresh_from_db()
+    assert (screening.instrument, screening.standardised_score) == (old_test, 80)
+    entry = member.entry_result
+    assert (entry.instrument, entry.standardised_score, entry.taken_on) == (
+        new_test,
+        80,
+        date(2025, 9, 1),
+    )
+    assert entry.source == "Entry score in Comprehension (A)"
+    # The exit result the group added moves to the new test, keeping its history.
+    assert member.exit_result == added
+    added.refresh_from_db()
+    assert (added.instrument, added.standardised_score) == (new_test, 91)
+    assert [h.instrument_id for h in added.history.order_by("history_id")] == [
+        old_test.pk,
+        new_test.pk,
+    ]
+    assert AssessmentResult.objects.filter(pupil=world.taught).count() == 3
+
+
+def test_a_measure_no_longer_from_a_test_keeps_its_scores_in_the_groups(senco_client, world):
+    test = instrument(world)
+    group = group_using(world, test)
+    member = GroupMemberFactory(
+        group=group, pupil=world.taught, entry_score=80, entry_on=date(2025, 9, 1)
+    )
+    member.record_results(by=world.user(Role.SENCO))
+    assert member.entry_result is not None
+
+    response = senco_client.post(
+        reverse("provision:intervention_edit", args=[group.intervention.pk]),
+        edit_data(group.intervention, measure_kind="rating", instrument=""),
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.entry_score, member.entry_result) == (80, None)
+    assert AssessmentResult.objects.filter(pupil=world.taught).count() == 1  # kept in history
+
+
+def test_a_test_that_cannot_give_the_recorded_scores_is_refused_and_nothing_changes(
+    senco_client, world
+):
+    group = group_using(world, None, kind=MeasureKind.RATING)
+    GroupMemberFactory(group=group, pupil=world.taught, entry_score=2, entry_on=JOINED)
+    GroupMemberFactory(
+        group=group, pupil=world.untaught, entry_score=Decimal("2.5"), entry_on=JOINED
+    )
+    test = instrument(world)
+
+    response = senco_client.post(
+        reverse("provision:intervention_edit", args=[group.intervention.pk]),
+        edit_data(group.intervention, measure_kind="standardised", instrument=test.pk),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["instrument"] == [
+        "2 pupils' places have scores that Reading test cannot give. Correct those scores in "
+        "the groups first, or keep the measure as it was."
+    ]
+    group.intervention.refresh_from_db()
+    assert (group.intervention.measure_kind, group.intervention.instrument) == ("rating", None)
+    assert not AssessmentResult.objects.exists()
+
+
+def test_a_leavers_scores_stay_as_they_were_when_the_test_changes(senco_client, world):
+    old_test, new_test = instrument(world, "Reading test"), instrument(world, "Comprehension test")
+    group = group_using(world, old_test)
+    member = GroupMemberFactory(
+        group=group, pupil=world.taught, entry_score=80, entry_on=date(2025, 9, 1)
+    )
+    member.record_results(by=world.user(Role.SENCO))
+    world.taught.left_on = date.today() - timedelta(days=1)
+    world.taught.save()
+
+    senco_client.post(
+        reverse("provision:intervention_edit", args=[group.intervention.pk]),
+        edit_data(group.intervention, instrument=new_test.pk),
+    )
+    member.refresh_from_db()
+    assert member.entry_result.instrument == old_test  # an archived file is read-only

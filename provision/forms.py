@@ -265,12 +265,18 @@ def _check_test_scores(form, intervention, sides):
             form.add_error(f"{side}_score", problem.format(test=intervention.instrument.name))
 
 
+# An age-equivalent beyond 20 years is a typing slip (reading ages stop well before).
+MAX_AGE_EQUIVALENT_MONTHS = 240
+
+
 def problem_with_test_score(score, kind):
     """Why a test cannot give this score on this measure ("{test}" is the test's name), or ""."""
     if score != score.to_integral_value():
         return "{test} gives whole numbers."
     if kind == MeasureKind.STANDARDISED and not 40 <= score <= 160:
         return "A standardised score is between 40 and 160 (mean 100)."
+    if kind == MeasureKind.AGE_EQUIVALENT and not 0 <= score <= MAX_AGE_EQUIVALENT_MONTHS:
+        return "An age-equivalent is in months, from 0 to 240 (20 years)."
     return ""
 
 

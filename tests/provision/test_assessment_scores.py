@@ -136,6 +136,24 @@ def test_scores_that_a_test_cannot_give_are_refused(ta_client, world, scores, fi
     assert not AssessmentResult.objects.exists()
 
 
+@pytest.mark.parametrize("score", ["-3", "241", "40000"])
+def test_an_age_equivalent_a_test_cannot_give_is_refused_and_nothing_is_saved(
+    ta_client, world, score
+):
+    test = instrument(world, "Reading age test", standardised=False)
+    group = group_using(world, test, kind=MeasureKind.AGE_EQUIVALENT)
+    member = GroupMemberFactory(group=group, pupil=world.taught)
+    data = {"entry_score": score, "entry_on": "2025-09-10"}
+    response = ta_client.post(reverse("provision:member_scores", args=[member.pk]), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["entry_score"] == [
+        "An age-equivalent is in months, from 0 to 240 (20 years)."
+    ]
+    member.refresh_from_db()
+    assert member.entry_score is None
+    assert not AssessmentResult.objects.exists()
+
+
 def test_scores_on_a_measure_without_a_test_stay_in_the_group(ta_client, world):
     group = group_using(world, None, kind=MeasureKind.RATING)
     member = GroupMemberFactory(group=group, pupil=world.taught, entry_score=2, entry_on=JOINED)

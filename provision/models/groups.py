@@ -544,6 +544,12 @@ class GroupMember(models.Model):
                 # A result this group added: corrected in place (its history keeps the old
                 # value), and moved to the entry's test if the catalogue entry changed test.
                 same = linked
+                if (
+                    same.instrument_id != intervention.instrument_id
+                    or getattr(same, field) != value
+                ):
+                    # A raw score or percentile kept with it was the old score's, on the old test.
+                    same.raw_score = same.percentile = None
                 for other in _RESULT_FIELD.values():
                     setattr(same, other, None)
                 setattr(same, field, value)

@@ -90,6 +90,7 @@ def test_a_corrected_exit_score_changes_the_result_the_group_added(ta_client, wo
     member.refresh_from_db()
     assert AssessmentResult.objects.filter(pupil=world.taught).count() == 2
     assert member.exit_result.standardised_score == 91
+    assert member.exit_result.percentile is None  # a percentile of 81 would not be 91's
     assert [h.standardised_score for h in member.exit_result.history.order_by("history_id")] == [
         81,
         91,
@@ -223,6 +224,8 @@ def test_changing_the_entrys_test_makes_the_scores_results_on_the_new_test(senco
     member.record_results(by=world.user(Role.TEACHING_ASSISTANT))
     added = member.exit_result
     assert member.entry_result == screening and added.instrument == old_test
+    added.raw_score, added.percentile = 41, 27  # the old test's, added on the pupil's page
+    added.save()
 
     response = senco_client.post(
         reverse("provision:intervention_edit", args=[group.intervention.pk]),
@@ -247,7 +250,9 @@ def test_changing_the_entrys_test_makes_the_scores_results_on_the_new_test(senco
     assert member.exit_result == added
     added.refresh_from_db()
     assert (added.instrument, added.standardised_score) == (new_test, 91)
+    assert (added.raw_score, added.percentile) == (None, None)
     assert [h.instrument_id for h in added.history.order_by("history_id")] == [
+        old_test.pk,
         old_test.pk,
         new_test.pk,
     ]

@@ -548,10 +548,11 @@ class GroupMember(models.Model):
                     same.instrument_id != intervention.instrument_id
                     or getattr(same, field) != value
                 ):
-                    # A raw score or percentile kept with it was the old score's, on the old test.
+                    # Whatever was kept with the old score (a raw score, a percentile, the
+                    # other measure) described it, on its test: none of it fits the new one.
                     same.raw_score = same.percentile = None
-                for other in _RESULT_FIELD.values():
-                    setattr(same, other, None)
+                    for other in _RESULT_FIELD.values():
+                        setattr(same, other, None)
                 setattr(same, field, value)
                 same.instrument_id = intervention.instrument_id
                 same.taken_on = on

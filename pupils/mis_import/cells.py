@@ -313,6 +313,7 @@ CLEANERS = {
 }
 # What a blank cell in an optional column means.
 OPTIONAL_BLANK = {"preferred_name": "", "joined_on": None, "left_on": None, "form": ""}
+OPTIONAL_BLANK |= {"gender": None}  # kept as it is (reading.KEEP_WHEN_BLANK)
 OPTIONAL_BLANK |= {"classes": ()}
 OPTIONAL_BLANK |= dict.fromkeys(BOOLEAN_FIELDS, False)
 OPTIONAL_BLANK |= {"attendance_percent": None, "exclusions_count": 0}

@@ -277,8 +277,9 @@ PUPIL_FIELDS = [
     "joined_on", "left_on", *BOOLEAN_FIELDS, "attendance_percent", "exclusions_count",
 ]  # fmt: skip
 # A blank cell in these columns leaves what SENDhub holds alone (a new pupil without an
-# admission date joins today; attendance is often blank for pupils new this term).
-KEEP_WHEN_BLANK = {"joined_on", "attendance_percent"}
+# admission date joins today; attendance is often blank for pupils new this term; a new
+# pupil whose sex the MIS does not state is recorded as "other or not stated").
+KEEP_WHEN_BLANK = {"joined_on", "attendance_percent", "gender"}
 
 
 def normalise_header(text):

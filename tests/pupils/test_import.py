@@ -336,6 +336,20 @@ def test_changes_are_listed_by_field_and_applied_with_history(tmp_path, school):
     assert oliver.register_entries.count() == 2  # joined, then left: both kept
 
 
+def test_a_blank_sex_keeps_ours_and_a_new_pupil_is_recorded_as_not_stated(tmp_path, school):
+    """Some MIS exports leave the cell empty; that is not a reason to refuse the row, nor
+    to overwrite what the school already holds."""
+    run(tmp_path, csv_bytes([sims_row(1, "Ahmed", "Zara")]), school)
+    rows = [sims_row(1, "Ahmed", "Zara", gender=""), sims_row(2, "Brown", "Oliver", gender="")]
+
+    code, out = run(tmp_path, csv_bytes(rows), school)
+
+    assert code == 0, out
+    assert "1 new, 0 changed, 1 unchanged" in out
+    genders = dict(Pupil.objects.filter(school=school).values_list("last_name", "gender"))
+    assert genders == {"Ahmed": "F", "Brown": Pupil.Gender.OTHER}
+
+
 def test_full_roll_archives_pupils_missing_from_it_and_never_deletes(tmp_path, school):
     run(tmp_path, small_roll(), school)
     rows = [sims_row(1, "Ahmed", "Zara"), sims_row(3, "Clarke", "Mia", year="9", form="9B",

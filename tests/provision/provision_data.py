@@ -72,10 +72,24 @@ def run_group(school, staff, pupils, **fields):
 
 
 def reading_group(world):
-    """The TA's reading group with the taught pupil (made once per world)."""
+    """The TA's reading group with the taught pupil (made once per world). Its scores are
+    reading ages on a test the school records, so they become the pupil's assessment
+    results (the URL walks and the form fuzzing go through that path)."""
     if not hasattr(world, "_reading_group"):
+        from pupils.models import AssessmentInstrument
+
+        reading_test = AssessmentInstrument.objects.create(
+            school=world.school, name="Reading age test", kind="diagnostic", standardised=False
+        )
+        intervention = InterventionFactory(
+            school=world.school, measure_kind=MeasureKind.AGE_EQUIVALENT, instrument=reading_test
+        )
         world._reading_group = run_group(
-            world.school, [world.user(Role.TEACHING_ASSISTANT)], [world.taught], name="Reading"
+            world.school,
+            [world.user(Role.TEACHING_ASSISTANT)],
+            [world.taught],
+            name="Reading",
+            intervention=intervention,
         )
     return world._reading_group
 

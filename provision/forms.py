@@ -1,6 +1,7 @@
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 
 from provision.models import (
     CostSettings,
@@ -17,6 +18,7 @@ from provision.models import (
 from provision.models.catalogue import TESTED_KINDS
 from pupils.codes import BroadArea
 from pupils.models import AssessmentInstrument
+from pupils.models.assessments import AGE_EQUIVALENT_RANGE, MAX_AGE_EQUIVALENT_MONTHS
 from pupils.register.forms import DateInput
 from pupils.relationships.forms import StaffMultipleChoiceField, staff_at
 from sendhub.forms import use_school_layers
@@ -97,30 +99,50 @@ class InterventionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        places = GroupMember.objects.filter(group__intervention=self.instance)
         test, kind = cleaned.get("instrument"), cleaned.get("measure_kind")
-        if self.changes_test and test is not None and kind in TESTED_KINDS:
-            self._check_recorded_scores(test, kind)
+        if "measure_kind" in self.changed_data and kind:
+            self._check_no_scores_yet(places)
+        elif self.changes_test and test is not None and kind in TESTED_KINDS:
+            self._check_recorded_scores(places.not_archived(), test, kind)
         return cleaned
 
-    def _check_recorded_scores(self, test, kind):
-        """Scores already recorded in the groups become results on the new test (relink_scores
-        in provision/services.py): each must be a result that test can give."""
-        places = GroupMember.objects.filter(group__intervention=self.instance).not_archived()
-        count = sum(
-            1
-            for scores in places.values_list("entry_score", "exit_score")
-            if any(problem_with_test_score(score, kind) for score in scores if score is not None)
-        )
-        if count:
+    def _check_no_scores_yet(self, places):
+        """Scores already recorded keep the measure they were taken on: a rating of 3 is not
+        a reading age of 3 months."""
+        scored = places.filter(Q(entry_score__isnull=False) | Q(exit_score__isnull=False))
+        if count := scored.count():
+            who = "1 pupil's place has" if count == 1 else f"{count} pupils' places have"
+            old = MeasureKind(self.instance.measure_kind).label.lower()
+            self.add_error(
+                "measure_kind",
+                f"{who} scores recorded as a {old}, which another measure would misread. "
+                "Add a new catalogue entry for the new measure instead.",
+            )
+
+    def _check_recorded_scores(self, places, test, kind):
+        """Dated scores already recorded in the groups become results on the new test
+        (relink_scores in provision/services.py): each must be one that test can give."""
+        problems = [
+            problem
+            for entry, entry_on, exit_score, exit_on in places.values_list(
+                "entry_score", "entry_on", "exit_score", "exit_on"
+            )
+            if (problem := problem_with_test_score(entry, kind) if entry_on else "")
+            or (problem := problem_with_test_score(exit_score, kind) if exit_on else "")
+        ]
+        if problems:
             who = (
                 "1 pupil's place has a score"
-                if count == 1
-                else f"{count} pupils' places have scores"
+                if len(problems) == 1
+                else f"{len(problems)} pupils' places have scores"
             )
             self.add_error(
                 "instrument",
-                f"{who} that {test.name} cannot give. Correct those scores in the groups "
-                "first, or keep the measure as it was.",
+                f"{who} that {test.name} cannot give ({problems[0].format(test=test.name)}) "
+                "Correct those scores in the groups first, or keep the test as it was.",
             )
 
 
@@ -259,24 +281,22 @@ def _check_test_scores(form, intervention, sides):
         score, on = form.cleaned_data.get(f"{side}_score"), form.cleaned_data.get(f"{side}_on")
         if on and on > date.today():
             form.add_error(f"{side}_on", "A test date cannot be in the future.")
-        if score is None:
-            continue
+        if score is None or score == getattr(form.instance, f"{side}_score"):
+            continue  # a score saved before is not refused again for a later edit
         if problem := problem_with_test_score(score, intervention.measure_kind):
             form.add_error(f"{side}_score", problem.format(test=intervention.instrument.name))
 
 
-# An age-equivalent beyond 20 years is a typing slip (reading ages stop well before).
-MAX_AGE_EQUIVALENT_MONTHS = 240
-
-
 def problem_with_test_score(score, kind):
     """Why a test cannot give this score on this measure ("{test}" is the test's name), or ""."""
+    if score is None:
+        return ""
     if score != score.to_integral_value():
         return "{test} gives whole numbers."
     if kind == MeasureKind.STANDARDISED and not 40 <= score <= 160:
         return "A standardised score is between 40 and 160 (mean 100)."
     if kind == MeasureKind.AGE_EQUIVALENT and not 0 <= score <= MAX_AGE_EQUIVALENT_MONTHS:
-        return "An age-equivalent is in months, from 0 to 240 (20 years)."
+        return AGE_EQUIVALENT_RANGE
     return ""
 
 

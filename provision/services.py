@@ -88,27 +88,27 @@ def end_places_of_leavers(sender, *, pupils, user=None, reason="", **kwargs):
 @transaction.atomic
 def relink_scores(intervention, *, by):
     """
-    After an intervention changes its test or measure, make its groups' entry and exit
-    scores results on the new test (GroupMember.record_results): a result a group added
-    moves to the new test, a score that matched a result on the old test is added to the
-    new one, and a measure no longer from a test keeps its scores in the group only.
-    Places of pupils who have left are not changed: their files are archived and read-only.
-    Returns how many places were relinked.
+    After an intervention changes its test, make its groups' dated entry and exit scores
+    results on the new test (GroupMember.record_results): a result a group added, and no
+    other place took as its own, moves to the new test; a score that was one of the pupil's
+    own results on the old test is added to the new one; a measure no longer from a test
+    keeps its scores in the groups only. Places of pupils who have left are not changed:
+    their files are archived and read-only. Returns how many places were relinked.
     """
+    dated = Q(entry_score__isnull=False, entry_on__isnull=False)
+    dated |= Q(exit_score__isnull=False, exit_on__isnull=False)
+    linked = Q(entry_result__isnull=False) | Q(exit_result__isnull=False)
     members = (
         GroupMember.objects.filter(group__intervention=intervention)
         .not_archived()
-        .filter(
-            Q(entry_score__isnull=False)
-            | Q(exit_score__isnull=False)
-            | Q(entry_result__isnull=False)
-            | Q(exit_result__isnull=False)
-        )
+        .filter(dated | linked)
         .select_related("group__intervention", "entry_result", "exit_result")
     )
     relinked = 0
     for member in members:
+        before = (member.entry_result_id, member.exit_result_id)
         member.group.intervention = intervention
         member.record_results(by=by)
-        relinked += 1
+        after = (member.entry_result_id, member.exit_result_id)
+        relinked += any(after) if intervention.uses_assessments else any(before)
     return relinked

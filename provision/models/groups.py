@@ -540,7 +540,7 @@ class GroupMember(models.Model):
                 taken_on=on,
                 **{field: value},
             ).first()
-            if same is None and linked is not None and linked.source == source:
+            if same is None and linked is not None and self._owns(linked, source):
                 # A result this group added: corrected in place (its history keeps the old
                 # value), and moved to the entry's test if the catalogue entry changed test.
                 same = linked
@@ -569,6 +569,14 @@ class GroupMember(models.Model):
                 )
             setattr(self, f"{side}_result", same)
         self.save(update_fields=["entry_result", "exit_result"])
+
+    def _owns(self, result, source):
+        """Whether this place may change the result: it added it, and no other place has
+        taken it as its own score since (another group's entry score, say)."""
+        if result.source != source:
+            return False
+        shared = Q(entry_result=result) | Q(exit_result=result)
+        return not GroupMember.objects.filter(shared).exclude(pk=self.pk).exists()
 
     @property
     def has_left(self):

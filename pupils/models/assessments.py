@@ -71,6 +71,11 @@ class AssessmentInstrument(models.Model):
         return self.max_age_months is None or months <= self.max_age_months
 
 
+# An age-equivalent beyond 20 years is a typing slip (reading ages stop well before).
+MAX_AGE_EQUIVALENT_MONTHS = 240
+AGE_EQUIVALENT_RANGE = "An age-equivalent is in months, from 0 to 240 (20 years)."
+
+
 class AssessmentResultQuerySet(PupilRecordQuerySet):
     def for_profile(self):
         return self.select_related("instrument", "recorded_by").order_by("-taken_on", "-pk")
@@ -99,7 +104,11 @@ class AssessmentResult(models.Model):
         help_text="Mean 100, SD 15; 85 to 115 is the average band.",
     )
     age_equivalent_months = models.PositiveSmallIntegerField(
-        "age-equivalent (months)", null=True, blank=True, help_text="For example a reading age."
+        "age-equivalent (months)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_AGE_EQUIVALENT_MONTHS, AGE_EQUIVALENT_RANGE)],
+        help_text="For example a reading age.",
     )
     percentile = models.PositiveSmallIntegerField(
         null=True,

@@ -10,6 +10,7 @@ from provision.forms import InterventionForm
 from provision.models import MeasureKind
 from pupils.models import AssessmentInstrument, AssessmentResult
 from sendhub.roles import Role
+from tests.factories import PupilFactory
 from tests.provision.provision_data import GroupMemberFactory, InterventionFactory, run_group
 
 pytestmark = pytest.mark.django_db
@@ -259,7 +260,7 @@ def test_changing_the_entrys_test_makes_the_scores_results_on_the_new_test(senco
     assert AssessmentResult.objects.filter(pupil=world.taught).count() == 3
 
 
-def test_a_measure_no_longer_from_a_test_keeps_its_scores_in_the_groups(senco_client, world):
+def test_an_entry_that_stops_naming_a_test_keeps_its_scores_in_the_groups(senco_client, world):
     test = instrument(world)
     group = group_using(world, test)
     member = GroupMemberFactory(
@@ -270,36 +271,93 @@ def test_a_measure_no_longer_from_a_test_keeps_its_scores_in_the_groups(senco_cl
 
     response = senco_client.post(
         reverse("provision:intervention_edit", args=[group.intervention.pk]),
-        edit_data(group.intervention, measure_kind="rating", instrument=""),
+        edit_data(group.intervention, instrument=""),
+        follow=True,
     )
-    assert response.status_code == 302
+    shown = [str(message) for message in response.context["messages"]]
+    assert (
+        "1 pupil's scores in its groups stay in the groups; they are no longer test results."
+        in (shown)
+    )
     member.refresh_from_db()
     assert (member.entry_score, member.entry_result) == (80, None)
     assert AssessmentResult.objects.filter(pupil=world.taught).count() == 1  # kept in history
 
 
-def test_a_test_that_cannot_give_the_recorded_scores_is_refused_and_nothing_changes(
-    senco_client, world
-):
+def test_the_measure_cannot_change_once_scores_are_recorded(senco_client, world):
+    """A rating of 3 must not become a reading age of 3 months."""
     group = group_using(world, None, kind=MeasureKind.RATING)
-    GroupMemberFactory(group=group, pupil=world.taught, entry_score=2, entry_on=JOINED)
-    GroupMemberFactory(
-        group=group, pupil=world.untaught, entry_score=Decimal("2.5"), entry_on=JOINED
-    )
-    test = instrument(world)
+    GroupMemberFactory(group=group, pupil=world.taught, entry_score=3)
+    test = instrument(world, "Reading age test", standardised=False)
 
     response = senco_client.post(
         reverse("provision:intervention_edit", args=[group.intervention.pk]),
-        edit_data(group.intervention, measure_kind="standardised", instrument=test.pk),
+        edit_data(group.intervention, measure_kind="age_equivalent", instrument=test.pk),
     )
     assert response.status_code == 400
-    assert response.context["form"].errors["instrument"] == [
-        "2 pupils' places have scores that Reading test cannot give. Correct those scores in "
-        "the groups first, or keep the measure as it was."
+    assert response.context["form"].errors["measure_kind"] == [
+        "1 pupil's place has scores recorded as a rating scale, which another measure would "
+        "misread. Add a new catalogue entry for the new measure instead."
     ]
     group.intervention.refresh_from_db()
     assert (group.intervention.measure_kind, group.intervention.instrument) == ("rating", None)
     assert not AssessmentResult.objects.exists()
+
+
+def test_a_test_that_cannot_give_the_recorded_scores_is_refused_and_nothing_changes(
+    senco_client, world
+):
+    group = group_using(world, None, kind=MeasureKind.AGE_EQUIVALENT)
+    GroupMemberFactory(
+        group=group, pupil=world.taught, entry_score=Decimal("88.5"), entry_on=JOINED
+    )
+    GroupMemberFactory(group=group, pupil=world.untaught, entry_score=300, entry_on=JOINED)
+    elsewhere = GroupMemberFactory(group=group, pupil=PupilFactory(school=world.school))
+    elsewhere.entry_score = Decimal("1.5")  # no test date: never becomes a result
+    elsewhere.save()
+    test = instrument(world, "Reading age test", standardised=False)
+
+    response = senco_client.post(
+        reverse("provision:intervention_edit", args=[group.intervention.pk]),
+        edit_data(group.intervention, instrument=test.pk),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["instrument"] == [
+        "2 pupils' places have scores that Reading age test cannot give (Reading age test "
+        "gives whole numbers.) Correct those scores in the groups first, or keep the test as "
+        "it was."
+    ]
+    group.intervention.refresh_from_db()
+    assert group.intervention.instrument is None
+    assert not AssessmentResult.objects.exists()
+
+
+def test_a_result_another_group_took_as_its_entry_score_stays_on_its_test(senco_client, world):
+    old_test, new_test = instrument(world, "Reading test"), instrument(world, "Comprehension test")
+    first = group_using(world, old_test)
+    place = GroupMemberFactory(
+        group=first, pupil=world.taught, entry_score=80, entry_on=date(2025, 9, 1)
+    )
+    place.record_results(by=world.user(Role.SENCO))
+    added = place.entry_result
+    second = group_using(world, old_test)
+    later = GroupMemberFactory(group=second, pupil=world.taught, joined_on=JOINED)
+    later.use_latest_result()
+    later.save()
+    assert later.entry_result == added  # the next group's entry score is the same result
+
+    senco_client.post(
+        reverse("provision:intervention_edit", args=[first.intervention.pk]),
+        edit_data(first.intervention, instrument=new_test.pk),
+    )
+    added.refresh_from_db()
+    assert added.instrument == old_test  # still the second group's entry score, on its test
+    place.refresh_from_db()
+    assert (place.entry_result.instrument, place.entry_result.age_equivalent_months) == (
+        new_test,
+        None,
+    )
+    assert place.entry_result.standardised_score == 80
 
 
 def test_a_leavers_scores_stay_as_they_were_when_the_test_changes(senco_client, world):
@@ -318,3 +376,15 @@ def test_a_leavers_scores_stay_as_they_were_when_the_test_changes(senco_client, 
     )
     member.refresh_from_db()
     assert member.entry_result.instrument == old_test  # an archived file is read-only
+
+
+def test_a_score_saved_before_a_limit_is_not_refused_again_when_the_exit_is_added(ta_client, world):
+    test = instrument(world, "Reading age test", standardised=False)
+    group = group_using(world, test, kind=MeasureKind.AGE_EQUIVALENT)
+    member = GroupMemberFactory(group=group, pupil=world.taught, entry_score=250, entry_on=JOINED)
+    data = {"entry_score": "250", "entry_on": JOINED.isoformat(), "exit_score": "251"}
+    response = ta_client.post(
+        reverse("provision:member_scores", args=[member.pk]), data | {"exit_on": "2025-12-10"}
+    )
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["exit_score"]  # the new score only

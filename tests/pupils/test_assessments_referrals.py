@@ -80,6 +80,7 @@ def test_profile_says_when_there_are_no_results(senco_client, world):
     [
         ("standardised_score", "400", "A standardised score is between 40 and 160"),
         ("percentile", "101", "A percentile is between 0 and 100"),
+        ("age_equivalent_months", "241", "An age-equivalent is in months, from 0 to 240"),
         ("taken_on", "tomorrow", "This date is in the future."),
     ],
 )

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.db.models import Q
@@ -208,6 +208,10 @@ GroupSlotFormSet = forms.inlineformset_factory(
 )
 
 
+# How far ahead a place can start: a group planned for next year, not a typing slip.
+JOIN_AHEAD_DAYS = 366
+
+
 class MemberAddForm(forms.ModelForm):
     """Add a pupil to a group from a date, with their entry score if it is known."""
 
@@ -222,6 +226,12 @@ class MemberAddForm(forms.ModelForm):
         current = group.members.filter(left_on__isnull=True).values("pupil_id")
         self.fields["pupil"].queryset = pupils.on_roll().exclude(pk__in=current)
         self.fields["joined_on"].initial = date.today()
+
+    def clean_joined_on(self):
+        joined = self.cleaned_data["joined_on"]
+        if joined > date.today() + timedelta(days=JOIN_AHEAD_DAYS):
+            raise forms.ValidationError("A pupil can be added up to a year ahead. Check the date.")
+        return joined
 
     def clean(self):
         cleaned = super().clean()

@@ -40,6 +40,15 @@ class StrategyForm(forms.ModelForm):
         use_school_layers(self, school)
 
 
+# What a measure's scores are, for a sentence ("scores recorded as ratings").
+RECORDED_AS = {
+    MeasureKind.STANDARDISED: "standardised scores",
+    MeasureKind.AGE_EQUIVALENT: "age-equivalents in months",
+    MeasureKind.RATING: "ratings",
+    MeasureKind.CHECKLIST: "checklist scores",
+}
+
+
 class InterventionForm(forms.ModelForm):
     """One entry of the school's catalogue (Code of Practice 6.76)."""
 
@@ -115,10 +124,10 @@ class InterventionForm(forms.ModelForm):
         scored = places.filter(Q(entry_score__isnull=False) | Q(exit_score__isnull=False))
         if count := scored.count():
             who = "1 pupil's place has" if count == 1 else f"{count} pupils' places have"
-            old = MeasureKind(self.instance.measure_kind).label.lower()
+            old = RECORDED_AS[self.instance.measure_kind]
             self.add_error(
                 "measure_kind",
-                f"{who} scores recorded as a {old}, which another measure would misread. "
+                f"{who} scores recorded as {old}, which another measure would misread. "
                 "Add a new catalogue entry for the new measure instead.",
             )
 

@@ -296,7 +296,7 @@ def test_the_measure_cannot_change_once_scores_are_recorded(senco_client, world)
     )
     assert response.status_code == 400
     assert response.context["form"].errors["measure_kind"] == [
-        "1 pupil's place has scores recorded as a rating scale, which another measure would "
+        "1 pupil's place has scores recorded as ratings, which another measure would "
         "misread. Add a new catalogue entry for the new measure instead."
     ]
     group.intervention.refresh_from_db()

@@ -217,8 +217,10 @@ GroupSlotFormSet = forms.inlineformset_factory(
 )
 
 
-# How far ahead a place can start: a group planned for next year, not a typing slip.
+# How far ahead or back a place can start: a group planned for next year, or one recorded
+# late, not a typing slip (31/12/9999 or 01/01/0001).
 JOIN_AHEAD_DAYS = 366
+JOIN_BACK_DAYS = 5 * 366
 
 
 class MemberAddForm(forms.ModelForm):
@@ -237,9 +239,15 @@ class MemberAddForm(forms.ModelForm):
         self.fields["joined_on"].initial = date.today()
 
     def clean_joined_on(self):
-        joined = self.cleaned_data["joined_on"]
-        if joined > date.today() + timedelta(days=JOIN_AHEAD_DAYS):
-            raise forms.ValidationError("A pupil can be added up to a year ahead. Check the date.")
+        joined, today = self.cleaned_data["joined_on"], date.today()
+        if (
+            not today - timedelta(days=JOIN_BACK_DAYS)
+            <= joined
+            <= today + timedelta(days=JOIN_AHEAD_DAYS)
+        ):
+            raise forms.ValidationError(
+                "A place can start up to five years back or a year ahead. Check the date."
+            )
         return joined
 
     def clean(self):

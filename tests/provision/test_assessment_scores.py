@@ -390,19 +390,21 @@ def test_a_score_saved_before_a_limit_is_not_refused_again_when_the_exit_is_adde
     assert list(response.context["form"].errors) == ["exit_score"]  # the new score only
 
 
-def test_a_joining_day_years_ahead_is_refused_before_any_result_is_looked_up(ta_client, world):
-    """31/12/9999 used to reach the search for the pupil's latest result, whose date
-    window ran past the last date there is (a server error)."""
+def test_a_joining_day_years_away_is_refused_before_any_result_is_looked_up(ta_client, world):
+    """31/12/9999 and 01/01/0001 used to reach the search for the pupil's latest result,
+    whose date window ran past the last (or first) date there is: a server error."""
     test = instrument(world, "Reading age test", standardised=False)
     group = group_using(world, test, kind=MeasureKind.AGE_EQUIVALENT)
     world.group.support_staff.add(world.user(Role.TEACHING_ASSISTANT))
-    for joined in ("9999-12-31", (date.today() + timedelta(days=400)).isoformat()):
+    far_back = (date.today() - timedelta(days=5 * 366 + 1)).isoformat()
+    far_ahead = (date.today() + timedelta(days=367)).isoformat()
+    for joined in ("9999-12-31", "0001-01-01", far_back, far_ahead):
         response = ta_client.post(
             reverse("provision:member_add", args=[group.pk]),
             {"pupil": world.taught.pk, "joined_on": joined},
         )
         assert response.status_code == 400
         assert response.context["member_form"].errors["joined_on"] == [
-            "A pupil can be added up to a year ahead. Check the date."
+            "A place can start up to five years back or a year ahead. Check the date."
         ]
     assert not group.members.exists()

@@ -8,6 +8,7 @@ of its scope.
 """
 
 import copy
+import traceback
 from dataclasses import dataclass, field
 
 import pytest
@@ -746,7 +747,8 @@ def walk(client, names, check):
                 check(name)
                 transaction.set_rollback(True)
         except Exception as exc:  # reported below, with every other URL's
-            problems.append(f"{name}: {type(exc).__name__}: {exc}")
+            where = "".join(traceback.format_exception(exc)[-4:-1])  # the innermost frames
+            problems.append(f"{name}: {type(exc).__name__}: {exc}\n{where}")
         client.cookies = cookies
     assert problems == [], "\n".join(problems)
 
@@ -768,9 +770,21 @@ def test_every_url_is_listed():
 
 
 def test_the_walk_groups_hold_every_pair_once():
-    pairs = [(name, role) for name in ACCESS for role in ALL_ROLES]
-    walked = [(name, role) for role, _, names in walk_groups(pairs) for name in names]
-    assert sorted(walked) == sorted(pairs)
+    """The three walks ask for exactly the pairs they are about, each once."""
+
+    def pairs(groups):
+        return sorted((name, role) for role, _, names in groups for name in names)
+
+    assert pairs(ANONYMOUS) == sorted((name, Role.SENCO) for name in ACCESS)
+    assert pairs(SIGNED_IN) == sorted((name, role) for name in ACCESS for role in ALL_ROLES)
+    scoped = [
+        (name, role)
+        for name, access in ACCESS.items()
+        if access.kwargs in SCOPED_KWARGS
+        for role in ALL_ROLES
+        if access.expected[role] in (200, 302)
+    ]
+    assert pairs(OUT_OF_SCOPE) == sorted(scoped) != []
 
 
 def _url(name, access, world, role, in_scope=True):

@@ -209,6 +209,24 @@ def edit_data(intervention, **changes):
     return data | changes
 
 
+def edit_entry(client, intervention, follow=False, **changes):
+    """Save the catalogue entry's form with some answers changed, as the SENCO would."""
+    return client.post(
+        reverse("provision:intervention_edit", args=[intervention.pk]),
+        edit_data(intervention, **changes),
+        follow=follow,
+    )
+
+
+def scored_place(world, group):
+    """The taught pupil's place with an entry score of 80, kept as their result."""
+    place = GroupMemberFactory(
+        group=group, pupil=world.taught, entry_score=80, entry_on=date(2025, 9, 1)
+    )
+    place.record_results(by=world.user(Role.SENCO))
+    return place
+
+
 @pytest.fixture
 def senco_client(client, world):
     client.force_login(world.user(Role.SENCO))
@@ -228,11 +246,7 @@ def test_changing_the_entrys_test_makes_the_scores_results_on_the_new_test(senco
     added.raw_score, added.percentile = 41, 27  # the old test's, added on the pupil's page
     added.save()
 
-    response = senco_client.post(
-        reverse("provision:intervention_edit", args=[group.intervention.pk]),
-        edit_data(group.intervention, instrument=new_test.pk),
-        follow=True,
-    )
+    response = edit_entry(senco_client, group.intervention, instrument=new_test.pk, follow=True)
     shown = [str(message) for message in response.context["messages"]]
     assert "1 pupil's scores in its groups are now results on Comprehension test." in shown
     member.refresh_from_db()
@@ -263,17 +277,10 @@ def test_changing_the_entrys_test_makes_the_scores_results_on_the_new_test(senco
 def test_an_entry_that_stops_naming_a_test_keeps_its_scores_in_the_groups(senco_client, world):
     test = instrument(world)
     group = group_using(world, test)
-    member = GroupMemberFactory(
-        group=group, pupil=world.taught, entry_score=80, entry_on=date(2025, 9, 1)
-    )
-    member.record_results(by=world.user(Role.SENCO))
+    member = scored_place(world, group)
     assert member.entry_result is not None
 
-    response = senco_client.post(
-        reverse("provision:intervention_edit", args=[group.intervention.pk]),
-        edit_data(group.intervention, instrument=""),
-        follow=True,
-    )
+    response = edit_entry(senco_client, group.intervention, instrument="", follow=True)
     shown = [str(message) for message in response.context["messages"]]
     assert (
         "1 pupil's scores in its groups stay in the groups; they are no longer test results."
@@ -290,9 +297,8 @@ def test_the_measure_cannot_change_once_scores_are_recorded(senco_client, world)
     GroupMemberFactory(group=group, pupil=world.taught, entry_score=3)
     test = instrument(world, "Reading age test", standardised=False)
 
-    response = senco_client.post(
-        reverse("provision:intervention_edit", args=[group.intervention.pk]),
-        edit_data(group.intervention, measure_kind="age_equivalent", instrument=test.pk),
+    response = edit_entry(
+        senco_client, group.intervention, measure_kind="age_equivalent", instrument=test.pk
     )
     assert response.status_code == 400
     assert response.context["form"].errors["measure_kind"] == [
@@ -317,10 +323,7 @@ def test_a_test_that_cannot_give_the_recorded_scores_is_refused_and_nothing_chan
     elsewhere.save()
     test = instrument(world, "Reading age test", standardised=False)
 
-    response = senco_client.post(
-        reverse("provision:intervention_edit", args=[group.intervention.pk]),
-        edit_data(group.intervention, instrument=test.pk),
-    )
+    response = edit_entry(senco_client, group.intervention, instrument=test.pk)
     assert response.status_code == 400
     assert response.context["form"].errors["instrument"] == [
         "2 pupils' places have scores that Reading age test cannot give (Reading age test "
@@ -335,10 +338,7 @@ def test_a_test_that_cannot_give_the_recorded_scores_is_refused_and_nothing_chan
 def test_a_result_another_group_took_as_its_entry_score_stays_on_its_test(senco_client, world):
     old_test, new_test = instrument(world, "Reading test"), instrument(world, "Comprehension test")
     first = group_using(world, old_test)
-    place = GroupMemberFactory(
-        group=first, pupil=world.taught, entry_score=80, entry_on=date(2025, 9, 1)
-    )
-    place.record_results(by=world.user(Role.SENCO))
+    place = scored_place(world, first)
     added = place.entry_result
     second = group_using(world, old_test)
     later = GroupMemberFactory(group=second, pupil=world.taught, joined_on=JOINED)
@@ -346,10 +346,7 @@ def test_a_result_another_group_took_as_its_entry_score_stays_on_its_test(senco_
     later.save()
     assert later.entry_result == added  # the next group's entry score is the same result
 
-    senco_client.post(
-        reverse("provision:intervention_edit", args=[first.intervention.pk]),
-        edit_data(first.intervention, instrument=new_test.pk),
-    )
+    edit_entry(senco_client, first.intervention, instrument=new_test.pk)
     added.refresh_from_db()
     assert added.instrument == old_test  # still the second group's entry score, on its test
     place.refresh_from_db()
@@ -363,17 +360,11 @@ def test_a_result_another_group_took_as_its_entry_score_stays_on_its_test(senco_
 def test_a_leavers_scores_stay_as_they_were_when_the_test_changes(senco_client, world):
     old_test, new_test = instrument(world, "Reading test"), instrument(world, "Comprehension test")
     group = group_using(world, old_test)
-    member = GroupMemberFactory(
-        group=group, pupil=world.taught, entry_score=80, entry_on=date(2025, 9, 1)
-    )
-    member.record_results(by=world.user(Role.SENCO))
+    member = scored_place(world, group)
     world.taught.left_on = date.today() - timedelta(days=1)
     world.taught.save()
 
-    senco_client.post(
-        reverse("provision:intervention_edit", args=[group.intervention.pk]),
-        edit_data(group.intervention, instrument=new_test.pk),
-    )
+    edit_entry(senco_client, group.intervention, instrument=new_test.pk)
     member.refresh_from_db()
     assert member.entry_result.instrument == old_test  # an archived file is read-only
 

@@ -1,5 +1,6 @@
 """Shared actors: one school with a person in every role, pupils in and out of their scope."""
 
+import itertools
 import os
 from dataclasses import dataclass, replace
 from datetime import date
@@ -163,7 +164,19 @@ def spread_slow_tests(items, *, workers):
     return ordered
 
 
+def shared_world_last(items):
+    """The same tests, with each module's tests that take the shared world (module_world)
+    after those that do not, modules in the same order: the world's transaction stays open
+    from its first test to the module's end, and no other test of the module may run inside it
+    (it would see the world's rows, or commit inside a transaction)."""
+    ordered = []
+    for _, module_items in itertools.groupby(items, key=lambda item: item.nodeid.split("::")[0]):
+        ordered += sorted(module_items, key=lambda item: "module_world" in item.fixturenames)
+    return ordered
+
+
 def pytest_collection_modifyitems(config, items):
+    items[:] = shared_world_last(items)
     if run_slow_tests():
         items[:] = spread_slow_tests(items, workers=_xdist_workers(config))
         return
@@ -173,20 +186,32 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_test_settings():
+    """Settings every test shares, changed once for the session rather than for each test
+    (each change sends setting_changed, and a changed STORAGES rebuilds the storages)."""
+    from django.conf import settings
+
+    with override_settings(
+        PASSWORD_HASHERS=FAST_HASHERS,
+        # Tests sign in with a password only; the two-step sign-in tests turn this off
+        # (tests/sendhub/test_two_factor.py, tests/browser/test_two_factor.py).
+        SENDHUB_DEMO_SKIP_2FA=True,
+        # WhiteNoise looks a static file up when it is asked for, instead of listing
+        # STATIC_ROOT each time a test client loads the middleware (once per test).
+        WHITENOISE_AUTOREFRESH=True,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-    # Tests sign in with a password only; the two-step sign-in tests turn this off
-    # (tests/sendhub/test_two_factor.py, tests/browser/test_two_factor.py).
-    settings.SENDHUB_DEMO_SKIP_2FA = True
+def _own_media_folder(settings, tmp_path):
+    """Each test's uploads go to a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    # WhiteNoise looks a static file up when it is asked for, instead of listing STATIC_ROOT
-    # each time a test client loads the middleware (once per test).
-    settings.WHITENOISE_AUTOREFRESH = True
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @dataclass
@@ -236,7 +261,16 @@ def make_member(role, *, school=None, trust=None, **user_fields):
 
 
 @pytest.fixture
-def world(db):
+def world(shared_world):
+    """The test's school and people: the module's shared world (module_world, below), as
+    fresh instances, with whatever the test writes rolled back after it. A test that commits
+    (a live server, transactional_db) takes `own_world` instead."""
+    return shared_world
+
+
+@pytest.fixture
+def own_world(db):
+    """A world built for this test alone, for tests whose data must be committed."""
     return build_world()
 
 
@@ -271,24 +305,40 @@ def build_world():
 def module_world(django_db_setup, django_db_blocker):
     """One world for a whole module, built once in a transaction rolled back at the module's end.
 
-    A module opts in by overriding `world` to return `shared_world` (below): each test then
-    runs in a savepoint inside that transaction (pytest-django's `db`), so whatever a test
-    writes is rolled back before the next one, and it gets fresh instances of the shared rows.
+    Each test that takes `world` runs in a savepoint inside that transaction (pytest-django's
+    `db`), so whatever a test writes is rolled back before the next one, and it gets fresh
+    instances of the shared rows. Building the world takes about 40 queries; sharing it saves
+    them for every test after a module's first. The transaction stays open until the module
+    ends, so a module's tests that do not take the world run before it is built
+    (pytest_collection_modifyitems): they never see its rows.
+
+    Closing the connection would end that transaction and lose the world, so while it is
+    open the connection ignores close() (a management command run by a test closes every
+    connection when it ends), as Django's SQLite backend does for an in-memory database.
     """
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
+        connection.close = _keep_open
         try:
             with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
                 shared = build_world()
         except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            _end_module_transaction(outer)
             raise
     yield shared
     with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+        _end_module_transaction(outer)
+
+
+def _keep_open():
+    """connection.close while a module's world is open: nothing is closed."""
+
+
+def _end_module_transaction(outer):
+    transaction.set_rollback(True)
+    outer.__exit__(None, None, None)
+    del connection.close  # the backend's own close() again
 
 
 @pytest.fixture

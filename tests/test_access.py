@@ -694,12 +694,6 @@ SCOPED_KWARGS |= {notification_kwargs}
 SCOPED_KWARGS |= {termly_version_kwargs}
 
 
-@pytest.fixture
-def world(shared_world):
-    """One world for the whole walk, each test in its own savepoint (tests/conftest.py)."""
-    return shared_world
-
-
 def walk_groups(pairs):
     """(role, maker, names): the (name, role) pairs grouped by role and by the function that
     makes their URL's objects (None for a URL without any), so that one test makes those

@@ -117,11 +117,6 @@ IN_THE_FORM = {
 }
 
 
-@pytest.fixture
-def world(shared_world):
-    return shared_world
-
-
 def _acting_role(access):
     """The SENCO, or the first role allowed to use the URL where the SENCO is not."""
     if access.expected[Role.SENCO] not in (403, 404):

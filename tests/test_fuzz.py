@@ -202,11 +202,6 @@ def post_fuzzed(client, form, data):
         transaction.set_rollback(True)
 
 
-@pytest.fixture
-def world(shared_world):
-    return shared_world
-
-
 _FORMS = {}
 
 

@@ -97,6 +97,12 @@ def _new_page(browser, live_server, *, bypass_csp, viewport):
     return context, BrowserPage(context.new_page(), live_server.url)
 
 
+@pytest.fixture
+def world(own_world):
+    """The live server reads committed rows: each browser test builds its own world."""
+    return own_world
+
+
 @pytest.fixture(scope="module")
 def _module_tab(browser, live_server):
     """One context and tab for a module's tests, handed from test to test by `page`.
@@ -176,7 +182,7 @@ def sign_in(page, user, password=None):
 
 def screenshots_wanted():
     """Screenshots are for people to read: CI keeps them (CI=true), and SENDHUB_SCREENSHOTS=1
-    asks for them locally. A plain `make test` skips them: each full-page PNG costs a fraction
+    asks for them locally. Otherwise the suite skips them: each full-page PNG costs a fraction
     of a second, and nothing in the suite reads them back."""
     ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
     return ci or os.environ.get("SENDHUB_SCREENSHOTS") == "1"

@@ -72,7 +72,7 @@ def test_every_scheduled_job_names_a_registered_task():
 
 @pytest.mark.slow
 def test_a_real_worker_sends_the_emails_and_runs_a_job_through_redis(
-    redis_broker, settings, transactional_db, world
+    redis_broker, settings, transactional_db, own_world
 ):
     """A worker (a thread here) takes the tasks off Redis: it sends the email, and makes a
     subject access export (sendhub/jobs) the page then offers for download. One worker
@@ -82,8 +82,8 @@ def test_a_real_worker_sends_the_emails_and_runs_a_job_through_redis(
     from sendhub.roles import Role
 
     job = Job.objects.create(
-        requested_by=world.user(Role.SENCO), school=world.school, kind="subject_access",
-        params={"pupil_id": world.taught.pk},
+        requested_by=own_world.user(Role.SENCO), school=own_world.school, kind="subject_access",
+        params={"pupil_id": own_world.taught.pk},
     )  # fmt: skip
     from celery.contrib.testing.worker import start_worker
 

@@ -38,12 +38,6 @@ SETUP = reverse("two_factor_setup")
 MANAGE = reverse("two_factor_manage")
 
 
-@pytest.fixture
-def world(shared_world):
-    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
-    return shared_world
-
-
 @pytest.fixture(autouse=True)
 def two_factor_on(settings):
     settings.SENDHUB_DEMO_SKIP_2FA = False

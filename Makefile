@@ -1,4 +1,5 @@
-# SENDhub: `make run` for the demo on SQLite (`make run PORT=8123` for another port), `make test` for the whole suite.
+# SENDhub: `make run` for the demo on SQLite (`make run PORT=8123` for another port),
+# `make test-all` for the whole suite (what CI runs), `make test` for the quick suite.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrations-check check-deploy clean bench bench-smoke
+.PHONY: run test test-all install lint format migrations-check check-deploy clean bench bench-smoke
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV): creating it if missing, then installing SENDhub and its tools (a few minutes the first time)"
@@ -36,9 +37,21 @@ PYTEST_XDIST ?= -n auto --dist worksteal
 # PYTHONDONTWRITEBYTECODE is emptied for the suite: where the machine sets it, every worker
 # would compile every module (and pytest rewrite every test file) again on each run, which
 # takes 10 s of collection where cached bytecode takes 4 s.
+#
+# `make test` is the quick suite, for while you work: every test but the browser scenarios
+# (tests/browser/: Chromium through the pages, with axe) and the slow ones (seeding the demo,
+# 2,500-row imports; those run here too where CI or SENDHUB_SLOW_TESTS=1 is set). `make test-all`
+# runs the whole suite, both of those included; it is the README's test command and what CI
+# runs (.ci/run). TEST_SELECT= runs the browser scenarios with `make test` too.
+TEST_SELECT ?= -m "not browser"
+
 test: $(STAMP)
+	@echo "make test: the quick suite, without the browser scenarios; make test-all runs the whole suite"
+	PYTHONDONTWRITEBYTECODE= DJANGO_CONN_MAX_AGE=$${DJANGO_CONN_MAX_AGE:-0} $(PY) -m pytest $(PYTEST_XDIST) $(TEST_SELECT) $(PYTEST_ARGS)
+
+test-all: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || echo "note: no chromium on PATH; browser tests will be skipped (apt-get install chromium)"
-	PYTHONDONTWRITEBYTECODE= DJANGO_CONN_MAX_AGE=$${DJANGO_CONN_MAX_AGE:-0} $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= DJANGO_CONN_MAX_AGE=$${DJANGO_CONN_MAX_AGE:-0} SENDHUB_SLOW_TESTS=1 $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The benchmark (bench/, README "Benchmark"): PostgreSQL at BENCH_DATABASE_URL (default
 # postgres://postgres@127.0.0.1:5432/sendhub_bench, dropped and rebuilt), gunicorn on BENCH_PORT.

@@ -42,7 +42,8 @@ from pupils.models import (
 from reviews.models import PlanAgreement, PlanReview, ReviewView, SupportPlan
 from sendhub.models import School
 
-# Seeding the whole demo takes half a minute: CI runs this module (CI=true), `make test` skips it.
+# Seeding the whole demo takes half a minute: CI and `make test-all` run this module;
+# `make test` skips it.
 # Every test that needs the seeded demo lives here, so the suite seeds it once.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

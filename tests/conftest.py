@@ -165,10 +165,9 @@ def spread_slow_tests(items, *, workers):
 
 
 def shared_world_last(items):
-    """The same tests, with each module's tests that take the shared world (module_world)
-    after those that do not, modules in the same order: the world's transaction stays open
-    from its first test to the module's end, and no other test of the module may run inside it
-    (it would see the world's rows, or commit inside a transaction)."""
+    """The same tests, with each run of a module's tests ordered so that those that take the
+    shared world (module_world) come after those that do not: the world is then built once
+    per run, as its transaction ends before any test that does not take it (ModuleWorld)."""
     ordered = []
     for _, module_items in itertools.groupby(items, key=lambda item: item.nodeid.split("::")[0]):
         ordered += sorted(module_items, key=lambda item: "module_world" in item.fixturenames)
@@ -176,10 +175,10 @@ def shared_world_last(items):
 
 
 def pytest_collection_modifyitems(config, items):
-    items[:] = shared_world_last(items)
     if run_slow_tests():
-        items[:] = spread_slow_tests(items, workers=_xdist_workers(config))
+        items[:] = shared_world_last(spread_slow_tests(items, workers=_xdist_workers(config)))
         return
+    items[:] = shared_world_last(items)
     skip = pytest.mark.skip(reason="slow: runs in CI (CI=true) or with SENDHUB_SLOW_TESTS=1")
     for item in items:
         if item.get_closest_marker("slow"):
@@ -301,52 +300,94 @@ def build_world():
     )
 
 
-@pytest.fixture(scope="module")
-def module_world(django_db_setup, django_db_blocker):
-    """One world for a whole module, built once in a transaction rolled back at the module's end.
+class ModuleWorld:
+    """A world built in a transaction of its own, which stays open while tests use the world.
 
     Each test that takes `world` runs in a savepoint inside that transaction (pytest-django's
     `db`), so whatever a test writes is rolled back before the next one, and it gets fresh
-    instances of the shared rows. Building the world takes about 40 queries; sharing it saves
-    them for every test after a module's first. The transaction stays open until the module
-    ends, so a module's tests that do not take the world run before it is built
-    (pytest_collection_modifyitems): they never see its rows.
+    instances of the shared rows. Building the world takes 56 queries; sharing it saves them
+    for every test of a module after the first.
 
-    Closing the connection would end that transaction and lose the world, so while it is
-    open the connection ignores close() (a management command run by a test closes every
+    No other test may run inside the transaction (it would see the world's rows, or commit
+    inside it), so it ends as soon as the next test to run does not take this module's world
+    (pytest_runtest_teardown, below). The run order is chosen to make that rare
+    (shared_world_last), but pytest-xdist may still hand a worker a module's tests out of
+    order; a test that finds its module's world ended builds a world of its own instead.
+
+    Closing the connection would end the transaction and lose the world, so while it is open
+    the connection ignores close() (a management command run by a test closes every
     connection when it ends), as Django's SQLite backend does for an in-memory database.
     """
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        connection.close = _keep_open
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                shared = build_world()
-        except BaseException:
-            _end_module_transaction(outer)
-            raise
-    yield shared
-    with django_db_blocker.unblock():
-        _end_module_transaction(outer)
+
+    current = None  # the open one, if any (one per process: tests run one at a time)
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        with blocker.unblock():
+            self.outer = transaction.atomic()
+            self.outer.__enter__()
+            connection.close = _keep_open
+            ModuleWorld.current = self
+            try:
+                with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                    self.world = build_world()
+            except BaseException:
+                self.end()
+                raise
+
+    @property
+    def is_open(self):
+        return ModuleWorld.current is self
+
+    def end(self):
+        if not self.is_open:
+            return
+        ModuleWorld.current = None
+        with self.blocker.unblock():
+            try:
+                transaction.set_rollback(True)
+                self.outer.__exit__(None, None, None)
+            finally:
+                del connection.close  # the backend's own close() again
 
 
 def _keep_open():
     """connection.close while a module's world is open: nothing is closed."""
 
 
-def _end_module_transaction(outer):
-    transaction.set_rollback(True)
-    outer.__exit__(None, None, None)
-    del connection.close  # the backend's own close() again
+def world_outlives(item, nextitem):
+    """Whether the world's transaction stays open after item: only for a next test of the
+    same module that takes the world."""
+    return (
+        nextitem is not None
+        and nextitem.nodeid.split("::")[0] == item.nodeid.split("::")[0]
+        and "module_world" in nextitem.fixturenames
+    )
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the test's own fixtures first: its savepoint is rolled back
+    if ModuleWorld.current is not None and not world_outlives(item, nextitem):
+        ModuleWorld.current.end()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The module's world (ModuleWorld), built before the module's first test that takes it."""
+    shared = ModuleWorld(django_db_blocker)
+    yield shared
+    shared.end()
 
 
 @pytest.fixture
 def shared_world(request, module_world, db):
     """The module's world, as fresh instances for one test."""
-    if {"live_server", "transactional_db"} & set(request.fixturenames):
+    if not module_world.is_open:
+        return build_world()  # ended for a test that ran in between: this test's own
+    if len(connection.atomic_blocks) < 2:  # no savepoint of the test's own inside it
         pytest.fail("a transactional test flushes the database: give it its own `world`")
-    return module_world.fresh()
+    return module_world.world.fresh()
 
 
 def table_row_counts(app_labels, *, skip=()):

@@ -205,6 +205,10 @@ def test_a_leavers_pages_offer_no_change(client, world, role, names):
     kwargs = ACCESS[names[0]].kwargs(world, Role.SENCO, True)
     _leaves(world)
     client.force_login(world.user(Role.SENCO))
+    # Links already found to open, from an earlier page of the group: the pages of one pupil
+    # link to each other, and every page starts from the same rows (walk), so a link that
+    # opened from one page opens from the next.
+    opened = set()
 
     def check(name):
         url = reverse(name, kwargs=kwargs)
@@ -217,11 +221,12 @@ def test_a_leavers_pages_offer_no_change(client, world, role, names):
         page = response.content.decode()
         forms = {resolve(action).view_name for action in FORM_ACTION.findall(page)}
         assert forms <= READ_FORMS, forms - READ_FORMS
-        for link in sorted(set(LINK.findall(page)) - {url}):
+        for link in sorted(set(LINK.findall(page)) - {url} - opened):
             try:
                 resolve(link)
             except Resolver404:
                 continue
             assert client.get(link).status_code != 404, link
+            opened.add(link)
 
     walk(client, names, check)

@@ -1,5 +1,6 @@
-"""The module's shared world (tests/conftest.py module_world): each test sees it as it was
-built, whatever an earlier test wrote; a test that does not take it never sees its rows."""
+"""The module's shared world (tests/conftest.py ModuleWorld): each test sees it as it was
+built, whatever an earlier test wrote; a test that does not take it never sees its rows,
+whatever order the tests run in."""
 
 from dataclasses import dataclass
 
@@ -7,7 +8,7 @@ from django.db import connections
 
 from pupils.models import Pupil, TeachingGroup
 from sendhub.models import School
-from tests.conftest import shared_world_last
+from tests.conftest import shared_world_last, world_outlives
 from tests.factories import PupilFactory
 
 
@@ -36,6 +37,14 @@ def test_each_modules_world_tests_run_after_its_other_tests():
     ]
 
 
+def test_the_worlds_transaction_ends_before_any_test_that_does_not_take_it():
+    world_test = FakeItem("tests/a.py::w1", ("world", "module_world"))
+    assert world_outlives(world_test, FakeItem("tests/a.py::w2", ("module_world",)))
+    assert not world_outlives(world_test, FakeItem("tests/a.py::plain", ("db",)))
+    assert not world_outlives(world_test, FakeItem("tests/b.py::w", ("module_world",)))
+    assert not world_outlives(world_test, None)  # the worker's last test
+
+
 def test_a_test_writes_to_the_world(world):
     PupilFactory(school=world.school, first_name="Written")
     world.taught.first_name = "Renamed"
@@ -56,5 +65,6 @@ def test_closing_the_connection_keeps_the_world(world):
 
 
 def test_a_test_without_the_world_sees_none_of_its_rows(db):
-    # Written last, run first (shared_world_last): after the world tests it would see their school.
+    # Written last, run first (shared_world_last); run after the world tests it would still
+    # see none of their rows, as the world's transaction ends before it (world_outlives).
     assert not School.objects.filter(name="Oakfield Academy").exists()

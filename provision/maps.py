@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from provision import costing
 from provision.models import CostSettings, GroupMember, NotionalBudget, ProvisionGroup, StaffRole
 from pupils.codes import BroadArea, SenStage
+from sendhub.text import is_digits
 
 FINANCIAL, ACADEMIC = "fy", "ay"
 
@@ -39,7 +40,7 @@ class Period:
     def from_key(cls, key, today=None):
         """The period a key such as "fy-2025" or "ay-2025" names; this academic year otherwise."""
         kind, _, year = (key or "").partition("-")
-        if kind in (FINANCIAL, ACADEMIC) and year.isdigit() and 2000 <= int(year) <= 2100:
+        if kind in (FINANCIAL, ACADEMIC) and is_digits(year) and 2000 <= int(year) <= 2100:
             month = 4 if kind == FINANCIAL else 9
             return cls.holding(date(int(year), month, 1), kind)
         return cls.holding(today or date.today())

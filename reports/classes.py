@@ -13,6 +13,7 @@ from reviews.models import current_plans_prefetch, with_plan_unread_by
 from sendhub.jobs import services as jobs
 from sendhub.models import Job
 from sendhub.pdf import pdf_response, render_pdf
+from sendhub.text import is_digits
 
 
 def class_view_groups(user):
@@ -97,7 +98,7 @@ def class_view(request):
     chosen = request.GET.get("group", "")
     group = None
     if chosen:
-        if not chosen.isdigit():
+        if not is_digits(chosen):
             raise Http404("No such class.")
         group = get_object_or_404(my_groups(request.user), pk=chosen)
     elif len(groups) == 1:

@@ -32,6 +32,7 @@ from pupils.models import (
     RoundRobinRequest,
 )
 from sendhub.models import AccessLog
+from sendhub.text import is_digits
 
 # Concerns -----------------------------------------------------------------------
 
@@ -81,7 +82,7 @@ def concern_raise(request):
 def _pupil_choices(user, search, chosen):
     """The pupils to choose from: the one chosen, what the search matched, recent pupils."""
     pupils = Pupil.objects.visible_to(user).on_roll().select_related("form")
-    chosen_pupil = pupils.filter(pk=chosen).first() if chosen.isdigit() else None
+    chosen_pupil = pupils.filter(pk=chosen).first() if is_digits(chosen) else None
     results = None
     if search.is_valid() and search.cleaned_data["q"]:
         results = list(pupils.matching(search.cleaned_data["q"])[:SEARCH_RESULTS])
@@ -91,7 +92,7 @@ def _pupil_choices(user, search, chosen):
         chosen_pupil = None  # already among the matches, checked there
     return {
         "chosen_pupil": chosen_pupil,
-        "chosen_pk": int(chosen) if chosen.isdigit() else None,
+        "chosen_pk": int(chosen) if is_digits(chosen) else None,
         "results": results,
         "recent": recent,
     }

@@ -11,6 +11,7 @@ from datetime import date
 from django.db import models
 
 from pupils.codes import census_days
+from sendhub.text import is_digits
 
 
 class TermName(models.IntegerChoices):
@@ -33,7 +34,7 @@ class Term:
     def from_slug(cls, slug):
         """'2025-autumn' -> Term(2025, 1); ValueError for anything else."""
         year, _, name = str(slug).partition("-")
-        if not year.isdigit() or name not in SLUG_NAMES:
+        if not is_digits(year) or name not in SLUG_NAMES:
             raise ValueError(f"“{slug}” is not a term such as 2025-autumn.")
         return cls(int(year), SLUG_NAMES[name].value)
 

@@ -33,6 +33,7 @@ from sendhub.accounts.two_factor import (
     two_factor_required,
 )
 from sendhub.models import AccountEvent, User
+from sendhub.text import is_digits
 
 SESSION_SETUP_KEY = "sendhub_2fa_setup_key"
 SESSION_CODES_KEY = "sendhub_2fa_new_codes"
@@ -113,7 +114,7 @@ class VerifyForm(CodeForm):
     def clean_code(self):
         code = _normalise(self.cleaned_data["code"])
         app = authenticator(self.user)
-        device = app if code.isdigit() else recovery_device(self.user)
+        device = app if is_digits(code) else recovery_device(self.user)
         if device is None:
             raise forms.ValidationError(WRONG_CODE)
         wait = _wait_message(device)
@@ -136,7 +137,7 @@ class SetupForm(CodeForm):
         code = _normalise(self.cleaned_data["code"])
         device = self.device
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        if not code.isdigit() or not totp.verify(int(code), tolerance=device.tolerance):
+        if not is_digits(code) or not totp.verify(int(code), tolerance=device.tolerance):
             raise forms.ValidationError(
                 "That code is not right. Enter the 6-digit code your app shows now for "
                 "SENDhub (codes change every 30 seconds)."

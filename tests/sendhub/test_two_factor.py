@@ -157,12 +157,13 @@ def test_set_up_shows_a_qr_code_and_the_key_and_a_right_code_turns_it_on(client,
     assert (event.what, event.by, event.school) == (AccountEvent.What.SET_UP, senco, world.school)
 
 
-def test_a_wrong_set_up_code_saves_nothing_and_says_why(client, world):
+@pytest.mark.parametrize("code", ["123456", "²"])  # "²" passes str.isdigit(), not int()
+def test_a_wrong_set_up_code_saves_nothing_and_says_why(client, world, code):
     senco = world.user(Role.SENCO)
     sign_in(client, senco)
     client.get(SETUP)
 
-    response = client.post(SETUP, {"code": "123456"})
+    response = client.post(SETUP, {"code": code})
 
     assert response.status_code == 200
     assert "That code is not right" in response.content.decode()

@@ -42,7 +42,8 @@ PYTEST_XDIST ?= -n auto --dist worksteal
 # (tests/browser/: Chromium through the pages, with axe) and the slow ones (seeding the demo,
 # 2,500-row imports; those run here too where CI or SENDHUB_SLOW_TESTS=1 is set). `make test-all`
 # runs the whole suite, both of those included; it is the README's test command and what CI
-# runs (.ci/run). TEST_SELECT= runs the browser scenarios with `make test` too.
+# runs (.ci/run). TEST_SELECT= runs the browser scenarios with `make test` too; a -m of your own
+# in PYTEST_ARGS replaces TEST_SELECT's (pytest keeps the last -m).
 TEST_SELECT ?= -m "not browser"
 
 test: $(STAMP)

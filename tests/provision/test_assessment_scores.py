@@ -53,6 +53,10 @@ def ta_client(client, world):
     return client
 
 
+def post_scores(client, member, data):
+    return client.post(reverse("provision:member_scores", args=[member.pk]), data)
+
+
 def test_entry_score_starts_from_the_latest_result_and_the_exit_score_joins_the_history(
     ta_client, world
 ):
@@ -132,7 +136,7 @@ def test_a_pupil_added_without_an_entry_score_takes_their_latest_reading_age(ta_
 def test_scores_that_a_test_cannot_give_are_refused(ta_client, world, scores, field):
     member = GroupMemberFactory(group=group_using(world, instrument(world)), pupil=world.taught)
     data = {"entry_score": "80", "entry_on": "2025-09-10"} | scores
-    response = ta_client.post(reverse("provision:member_scores", args=[member.pk]), data)
+    response = post_scores(ta_client, member, data)
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert not AssessmentResult.objects.exists()
@@ -146,7 +150,7 @@ def test_an_age_equivalent_a_test_cannot_give_is_refused_and_nothing_is_saved(
     group = group_using(world, test, kind=MeasureKind.AGE_EQUIVALENT)
     member = GroupMemberFactory(group=group, pupil=world.taught)
     data = {"entry_score": score, "entry_on": "2025-09-10"}
-    response = ta_client.post(reverse("provision:member_scores", args=[member.pk]), data)
+    response = post_scores(ta_client, member, data)
     assert response.status_code == 400
     assert response.context["form"].errors["entry_score"] == [
         "An age-equivalent is in months, from 0 to 240 (20 years)."
@@ -160,9 +164,7 @@ def test_scores_on_a_measure_without_a_test_stay_in_the_group(ta_client, world):
     group = group_using(world, None, kind=MeasureKind.RATING)
     member = GroupMemberFactory(group=group, pupil=world.taught, entry_score=2, entry_on=JOINED)
     data = {"entry_score": "2", "entry_on": JOINED.isoformat(), "exit_score": "4"}
-    response = ta_client.post(
-        reverse("provision:member_scores", args=[member.pk]), data | {"exit_on": "2025-12-10"}
-    )
+    response = post_scores(ta_client, member, data | {"exit_on": "2025-12-10"})
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.exit_score == 4 and member.exit_result is None
@@ -374,9 +376,7 @@ def test_a_score_saved_before_a_limit_is_not_refused_again_when_the_exit_is_adde
     group = group_using(world, test, kind=MeasureKind.AGE_EQUIVALENT)
     member = GroupMemberFactory(group=group, pupil=world.taught, entry_score=250, entry_on=JOINED)
     data = {"entry_score": "250", "entry_on": JOINED.isoformat(), "exit_score": "251"}
-    response = ta_client.post(
-        reverse("provision:member_scores", args=[member.pk]), data | {"exit_on": "2025-12-10"}
-    )
+    response = post_scores(ta_client, member, data | {"exit_on": "2025-12-10"})
     assert response.status_code == 400
     assert list(response.context["form"].errors) == ["exit_score"]  # the new score only
 
